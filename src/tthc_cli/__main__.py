@@ -1,0 +1,3 @@
+from tthc_cli.cli import main
+
+main()

@@ -1,0 +1,59 @@
+"""Warnings `tthc validate` reports about linked plans (pure)."""
+
+from __future__ import annotations
+
+from tthc_cli.deadline import fmt
+from tthc_cli.model import WARNING, Plan, Problem
+
+WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def plan_warnings(plan: Plan) -> list[Problem]:
+    """Deadline and unit warnings for every task of a linked plan.
+
+    A value a row inherits from its parent (a merged cell) is reported once,
+    on the task that wrote it.
+    """
+    out: list[Problem] = []
+
+    def warn(task, key, message):
+        out.append(Problem(WARNING, message, plan.file, None, f"{task.keypath}.{key}"))
+
+    for task in plan.tasks:
+        if "deadline" not in task.inherited and task.resolution is not None:
+            _deadline_warnings(task, warn)
+        if task.is_leaf and task.resolution is None:
+            warn(task, "deadline", "nhiệm vụ chưa có thời hạn")
+        if task.is_leaf and not task.lead:
+            warn(task, "lead", "nhiệm vụ chưa có cơ quan chủ trì")
+        if "lead" not in task.inherited and len(task.lead) > 1:
+            warn(task, "lead", "nhiều hơn một cơ quan chủ trì: " + ", ".join(r.text for r in task.lead))
+        for key, refs in (("lead", task.lead), ("support", task.support)):
+            if key in task.inherited:
+                continue
+            for ref in refs:
+                if not ref.known:
+                    warn(task, key, f'không có đơn vị "{ref.text}" trong danh mục')
+        if task.inherited.isdisjoint(("lead", "support")):
+            # groups ("Các cơ quan, đơn vị …") overlap by nature; only a named unit counts
+            leads = {r.unit.code for r in task.lead if r.unit and r.unit.kind == "unit"}
+            both = [r.text for r in task.support if r.unit and r.unit.code in leads]
+            if both:
+                warn(task, "support", "cơ quan chủ trì cũng được ghi là cơ quan phối hợp: " + ", ".join(both))
+    return out
+
+
+def _deadline_warnings(task, warn) -> None:
+    res = task.resolution
+    key = "due" if task.due_override else "deadline"
+    if res.kind == "unknown":
+        warn(task, key, f'không hiểu thời hạn "{res.text}"; trạng thái sẽ là "Chưa xác định"')
+    for m in res.milestones:
+        if m.resolution.kind == "unknown":
+            label = f"{m.label}: " if m.label else ""
+            warn(task, key, f'không hiểu thời hạn "{label}{m.resolution.text}"')
+    for w in res.warnings:
+        warn(task, key, w)
+    for o in res.occurrences:
+        if o.freq is None and o.due.weekday() >= 5:
+            warn(task, key, f"hạn {fmt(o.due)} rơi vào {WEEKDAYS_VI[o.due.weekday()]}")

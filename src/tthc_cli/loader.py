@@ -1,0 +1,208 @@
+"""Reading plan files from disk: safety checks, YAML, a parse cache, line numbers.
+
+The parse cache keeps the parsed data of each plan file (keyed by path, size
+and modification time) so `tthc due` on 20,000 tasks does not re-parse YAML on
+every run. A cache that cannot be read or written is ignored, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tthc_cli import __version__
+from tthc_cli.errors import PlanPathError
+from tthc_cli.model import ERROR, Problem
+
+MAX_BYTES = 20 * 1024 * 1024
+PLAN_SUFFIXES = (".yaml", ".yml")
+_CACHE_FORMAT = 1
+
+
+@dataclass
+class RawPlan:
+    """A plan file read from disk: its parsed data or why it could not be."""
+
+    file: str
+    data: object = None
+    problems: list[Problem] = field(default_factory=list)
+    ok: bool = True
+
+
+def discover(paths: list[str]) -> list[Path]:
+    """Plan files named by the user: files as given, folders searched recursively."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise PlanPathError(f'không tìm thấy "{raw}" (tệp hoặc thư mục kế hoạch)')
+        if p.is_dir():
+            found.extend(sorted(
+                f for f in p.rglob("*")
+                if f.suffix.lower() in PLAN_SUFFIXES and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            ))
+        else:
+            found.append(p)
+    seen, unique = set(), []
+    for f in found:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def cache_dir() -> Path | None:
+    """Where parsed plans are cached; TTHC_CACHE_DIR="" turns the cache off."""
+    env = os.environ.get("TTHC_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tthc"
+
+
+def read_plan(path: Path, cache: Path | None) -> RawPlan:
+    """Read and parse one plan file; problems instead of exceptions."""
+    name = str(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return _fail(name, f"không đọc được tệp: {exc.strerror or exc}")
+    if st.st_size > MAX_BYTES:
+        return _fail(name, f"tệp quá lớn ({st.st_size / 1048576:.1f} MB; tối đa 20 MB): có phải tệp kế hoạch không?")
+    cache_file = None
+    if cache is not None:
+        digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()
+        cache_file = cache / f"{digest}.pickle"
+        stamp = (_CACHE_FORMAT, __version__, st.st_mtime_ns, st.st_size)
+        try:
+            with open(cache_file, "rb") as fh:
+                cached_stamp, data = pickle.load(fh)
+            if cached_stamp == stamp:
+                return RawPlan(name, data)
+        except Exception:  # noqa: BLE001 - a missing or broken cache is just a miss
+            pass
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _fail(name, f"không đọc được tệp: {exc.strerror or exc}")
+    result = parse_bytes(raw, name)
+    if result.ok and cache_file is not None:
+        _write_cache(cache_file, (stamp, result.data))
+    return result
+
+
+def parse_bytes(raw: bytes, name: str) -> RawPlan:
+    if not raw.strip():
+        return _fail(name, "tệp rỗng: một kế hoạch cần có khóa plan và tasks")
+    if b"\x00" in raw[:8192]:
+        return _fail(name, "tệp nhị phân, không phải tệp kế hoạch YAML")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _fail(name, f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại dưới dạng UTF-8")
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return _fail(name, f"YAML sai cú pháp: {_yaml_problem_vi(what)}", line)
+    return RawPlan(name, data)
+
+
+def _yaml_problem_vi(problem: str) -> str:
+    known = {
+        "mapping values are not allowed here": 'dấu ":" không đúng chỗ (giá trị có dấu ":" cần đặt trong dấu nháy)',
+        "could not find expected ':'": 'thiếu dấu ":" sau tên khóa',
+        "found character '\\t' that cannot start any token": "có ký tự tab; YAML chỉ dùng dấu cách để thụt lề",
+        "did not find expected key": "thụt lề không đúng hoặc thiếu khóa",
+        "did not find expected '-' indicator": 'thụt lề không đúng trong danh sách "-"',
+        "found undefined alias": "tham chiếu (alias) không được định nghĩa",
+    }
+    for en, vi in known.items():
+        if problem.startswith(en):
+            return vi
+    return problem
+
+
+def _fail(name: str, message: str, line: int | None = None) -> RawPlan:
+    return RawPlan(name, None, [Problem(ERROR, message, name, line, "")], ok=False)
+
+
+def _write_cache(cache_file: Path, payload) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
+
+
+def line_index(path: str) -> dict[str, int]:
+    """Key path ("tasks[3].lead") to 1-based line, for messages.
+
+    Parses the file again with node positions; only used when there is
+    something to report, so the fast path never pays for it.
+    """
+    import yaml
+
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:  # noqa: BLE001 - no lines is better than no message
+        return {}
+    index: dict[str, int] = {}
+    stack = [(root, "")]
+    while stack:
+        node, path_ = stack.pop()
+        if node is None:
+            continue
+        index.setdefault(path_, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                sub = f"{path_}.{k.value}" if path_ else str(k.value)
+                index[sub] = k.start_mark.line + 1
+                stack.append((v, sub))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                sub = f"{path_}[{i}]"
+                index[sub] = v.start_mark.line + 1
+                stack.append((v, sub))
+    return index
+
+
+def with_lines(problems: list[Problem]) -> list[Problem]:
+    """The same problems, each with the line of its key path where known."""
+    from dataclasses import replace
+
+    indexes: dict[str, dict[str, int]] = {}
+    out = []
+    for p in problems:
+        if p.line is None and p.file and p.path:
+            idx = indexes.get(p.file)
+            if idx is None:
+                idx = indexes[p.file] = line_index(p.file)
+            path_ = p.path
+            line = None
+            while path_ and line is None:  # fall back to the nearest enclosing key
+                line = idx.get(path_)
+                path_ = _parent_path(path_)
+            p = replace(p, line=line)
+        out.append(p)
+    return out
+
+
+def _parent_path(path: str) -> str:
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""

@@ -1,0 +1,135 @@
+"""Finding one task by what a user types, and describing it; unit counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tthc_cli.deadline import fmt
+from tthc_cli.errors import TaskNotFoundError
+from tthc_cli.model import Plan, Task
+from tthc_cli.queries import items_of
+from tthc_cli.text import clean, fold_diacritics
+
+
+def find_task(plans: list[Plan], query: str) -> Task:
+    """The one task `query` names: plan-id:task-id, a task id, or title words.
+
+    Several matches are listed and refused: tthc never guesses.
+    """
+    q = clean(query)
+    if ":" in q:
+        pid, tid = (s.strip() for s in q.split(":", 1))
+        for p in plans:
+            if p.id == pid and tid in p.by_id:
+                return p.by_id[tid]
+        raise TaskNotFoundError(f'không có nhiệm vụ "{query}"')
+    hits = [p.by_id[q] for p in plans if q in p.by_id]
+    if not hits:
+        words = fold_diacritics(q.lower()).split()
+        for p in plans:
+            for t in p.tasks:
+                hay = fold_diacritics(f"{t.title} {t.product or ''}".lower())
+                if words and all(w in hay for w in words):
+                    hits.append(t)
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise TaskNotFoundError(f'không tìm thấy nhiệm vụ nào khớp "{query}"')
+    lines = "\n".join(f"  {t.ref}  {(t.title or t.product or '')[:80]}" for t in hits[:20])
+    more = f"\n  … và {len(hits) - 20} nhiệm vụ khác" if len(hits) > 20 else ""
+    raise TaskNotFoundError(f'có {len(hits)} nhiệm vụ khớp "{query}"; hãy ghi rõ mã (kế-hoạch:mã):\n{lines}{more}')
+
+
+def show_json(task: Task, today: date) -> dict:
+    res = task.resolution
+    return {
+        "ref": task.ref,
+        "plan": task.plan.id,
+        "plan_title": task.plan.title,
+        "file": task.plan.file,
+        "task": task.id,
+        "path": task.path_ids,
+        "breadcrumb": [t.title or t.product for t in task.ancestors()],
+        "title": task.title,
+        "product": task.product,
+        "lead": [{"text": r.text, "code": r.unit.code if r.unit else None,
+                  "kind": r.unit.kind if r.unit else "unknown"} for r in task.lead],
+        "support": [{"text": r.text, "code": r.unit.code if r.unit else None,
+                     "kind": r.unit.kind if r.unit else "unknown"} for r in task.support],
+        "deadline": task.deadline,
+        "resolution": res.to_json() if res else None,
+        "notes": task.notes,
+        "after": list(task.after),
+        "children": [c.id for c in task.children],
+        "items": [
+            {"due": i.due.isoformat() if i.due else None, "status": i.status, "occurrence": i.occurrence,
+             "milestone": i.milestone, "days": i.days(today)}
+            for c in ([task] if task.is_leaf else _leaves(task)) for i in items_of(c, today)
+        ],
+    }
+
+
+def _leaves(task: Task):
+    for c in task.children:
+        if c.is_leaf:
+            yield c
+        else:
+            yield from _leaves(c)
+
+
+def show_text(task: Task, today: date) -> None:
+    from rich.console import Console
+
+    from tthc_cli.render import days_text, due_text
+
+    con = Console(highlight=False)
+    p = task.plan
+    con.print(f"[bold]{task.ref}[/bold]  {task.path_ids}")
+    for anc in task.ancestors():
+        con.print(f"  {anc.local_id} {anc.title or anc.product}", style="dim")
+    if task.title:
+        con.print(f"[bold]Nhiệm vụ:[/bold] {task.title}")
+    if task.product:
+        con.print(f"[bold]Sản phẩm:[/bold] {task.product}")
+    con.print(f"[bold]Kế hoạch:[/bold] {p.title} ({p.document or p.id}; {p.file})")
+    names = lambda refs: ", ".join(r.text + (f" [{r.unit.code}]" if r.unit else " [?]") for r in refs) or "—"  # noqa: E731
+    con.print(f"[bold]Chủ trì:[/bold] {names(task.lead)}")
+    con.print(f"[bold]Phối hợp:[/bold] {names(task.support)}")
+    con.print(f"[bold]Thời hạn:[/bold] {task.deadline or '—'}")
+    if task.notes:
+        con.print(f"[bold]Ghi chú:[/bold] {task.notes}")
+    if task.after:
+        con.print(f"[bold]Làm sau:[/bold] {', '.join(task.after)}")
+    res = task.resolution
+    if res and res.warnings:
+        for w in res.warnings:
+            con.print(f"  cảnh báo: {w}", style="yellow")
+    leaves = [task] if task.is_leaf else list(_leaves(task))
+    con.print(f"[bold]Kỳ hạn (ngày {fmt(today)}):[/bold]")
+    for leaf in leaves:
+        for i in items_of(leaf, today):
+            what = " · ".join(x for x in (leaf.id if leaf is not task else "", i.milestone, i.occurrence) if x)
+            con.print(f"  {due_text(i.due) or '—':<16} {i.status:<18} {days_text(i.days(today)):<14} {what}")
+
+
+def unit_counts(ws) -> list[dict]:
+    """Per unit: how many leaf tasks it leads and supports (groups included)."""
+    from tthc_cli.queries import Selection
+
+    reg = ws.registry
+    leaves = [t for p in ws.plans for t in p.tasks if t.is_leaf]
+    rows = []
+    for u in reg.units.values():
+        codes = frozenset(reg.members(u) | {u.code})
+        lead = sum(Selection(codes, "lead").matches(t, reg) for t in leaves)
+        sup = sum(Selection(codes, "support").matches(t, reg) for t in leaves)
+        rows.append({"code": u.code, "name": u.name, "kind": u.kind, "lead": lead, "support": sup})
+    unknown: dict[str, list[int]] = {}
+    for t in leaves:
+        for i, refs in enumerate((t.lead, t.support)):
+            for r in refs:
+                if r.unit is None:
+                    unknown.setdefault(r.text, [0, 0])[i] += 1
+    for name, (lead, sup) in sorted(unknown.items()):
+        rows.append({"code": None, "name": name, "kind": "unknown", "lead": lead, "support": sup})
+    return rows

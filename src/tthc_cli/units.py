@@ -1,0 +1,237 @@
+"""The unit registry: who leads and who cooperates, however a plan spells it.
+
+Pure: the registry is built from data (the bundled table, a plan's `units:`,
+the user's config); reading those files happens at the edges.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from tthc_cli.text import clean, closest, fold_diacritics, tone_canonical
+
+UNIT, GROUP, EXTERNAL = "unit", "group", "external"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit of the commune, a group of units, or an outside body."""
+
+    code: str
+    name: str
+    kind: str = UNIT
+    members: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    short: str | None = None  # how a table shows a group or outside body
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A name as written in a plan and what it matched (None: nothing)."""
+
+    text: str
+    unit: Unit | None
+
+    @property
+    def known(self) -> bool:
+        return self.unit is not None
+
+    @property
+    def external(self) -> bool:
+        return self.unit is not None and self.unit.kind == EXTERNAL
+
+    @property
+    def display(self) -> str:
+        """Short form for tables: a unit's code, a group's short name."""
+        if self.unit is None:
+            return self.text
+        if self.unit.kind == UNIT:
+            return self.unit.code
+        return self.unit.short or self.text
+
+
+_DASHES = re.compile(r"\s*(?:[&\-–—]|\bvà\b)\s*")
+_TRAIL = re.compile(r"(?:\s+xã)+$")
+_PAREN = re.compile(r"[()]")
+_SPACES = re.compile(r"\s+")
+_BULLET_SPLIT = re.compile(r"(?:^|(?<=[.;:]))\s*[-–•+]\s+")
+_PIECE_SPLIT = re.compile(r"\s*[;\n]\s*")
+_TOKEN_SEP = re.compile(r"(\s+[-–]\s+|,\s*)")
+
+
+def key(name: str) -> str:
+    """The form two spellings of one unit share."""
+    s = tone_canonical(clean(name).lower())
+    s = _PAREN.sub(" ", s)
+    s = _DASHES.sub("-", s)
+    s = _SPACES.sub(" ", s).strip(" .,;:-")
+    return _TRAIL.sub("", s)
+
+
+@dataclass(eq=False)
+class Registry:
+    """Units by code and by every known spelling."""
+
+    units: dict[str, Unit] = field(default_factory=dict)
+    _by_key: dict[str, Unit] = field(default_factory=dict)
+    _by_fold: dict[str, Unit | None] = field(default_factory=dict)
+    _prefixes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Registry":
+        reg = cls()
+        reg.add_data(data)
+        return reg
+
+    def add_data(self, data: dict) -> None:
+        """Add units from a registry table (bundled file, plan or config)."""
+        for entry in data.get("units") or []:
+            kind = EXTERNAL if entry.get("external") else UNIT
+            if entry.get("members"):
+                kind = GROUP
+            self.add(self._unit(entry, kind))
+        for entry in data.get("groups") or []:
+            self.add(self._unit(entry, GROUP))
+        for entry in data.get("external") or []:
+            self.add(self._unit(entry, EXTERNAL))
+        for p in data.get("prefixes") or []:
+            self._prefixes.append(key(p) + " ")
+        self._member_cache = {}
+
+    @staticmethod
+    def _unit(entry: dict, kind: str) -> Unit:
+        members = entry.get("members") or ()
+        if isinstance(members, str):
+            members = (members,)
+        return Unit(str(entry["code"]), str(entry["name"]), kind, tuple(members),
+                    tuple(str(a) for a in entry.get("aliases") or ()), entry.get("short"))
+
+    def add(self, unit: Unit) -> None:
+        old = self.units.get(unit.code)
+        if old is not None:  # a plan or config extends a bundled unit's spellings
+            unit = Unit(unit.code, unit.name or old.name, unit.kind if unit.members else old.kind,
+                        unit.members or old.members, old.aliases + unit.aliases, unit.short or old.short)
+        self.units[unit.code] = unit
+        for spelling in (unit.code, unit.name, *unit.aliases):
+            k = key(spelling)
+            self._by_key[k] = unit
+            f = _fold(k)
+            prev = self._by_fold.get(f, unit)
+            self._by_fold[f] = unit if prev is None or prev.code == unit.code else None
+
+    def copy(self) -> "Registry":
+        reg = Registry(dict(self.units), dict(self._by_key), dict(self._by_fold), list(self._prefixes))
+        reg._member_cache = {}
+        return reg
+
+    def match(self, name: str) -> Unit | None:
+        """The unit a spelling names, or None."""
+        k = key(name)
+        if not k:
+            return None
+        u = self._by_key.get(k)
+        if u is not None:
+            return u
+        u = self._by_fold.get(_fold(k))
+        if u is not None:
+            return u
+        for p in self._prefixes:
+            if (k + " ").startswith(p) and len(k) > len(p):
+                return Unit(name, clean(name), EXTERNAL)
+        return None
+
+    def ref(self, name: str) -> UnitRef:
+        text = clean(name).strip(" .;,")
+        return UnitRef(text, self.match(text))
+
+    def split(self, cell: str) -> list[str]:
+        """The unit names in a cell, found by known names, not by commas."""
+        return list(_split(self, cell))
+
+    def refs(self, cell_or_list) -> list[UnitRef]:
+        """Split and match a lead or support value (a string or a list)."""
+        items = [cell_or_list] if isinstance(cell_or_list, str) else list(cell_or_list or [])
+        out: list[UnitRef] = []
+        for item in items:
+            for name in self.split(str(item)):
+                out.append(self.ref(name))
+        return out
+
+    def members(self, unit: Unit) -> frozenset[str]:
+        """Codes of the commune units a unit or group stands for."""
+        cached = self._member_cache.get(unit.code)
+        if cached is not None:
+            return cached
+        if unit.kind == GROUP:
+            if "all" in unit.members:
+                codes = frozenset(c for c, u in self.units.items() if u.kind == UNIT)
+            else:
+                codes = frozenset(unit.members)
+        elif unit.kind == UNIT:
+            codes = frozenset((unit.code,))
+        else:
+            codes = frozenset()
+        self._member_cache[unit.code] = codes
+        return codes
+
+    def suggest(self, name: str) -> list[str]:
+        """Spellings close to an unknown name, for messages."""
+        spellings = {}
+        for u in self.units.values():
+            for s in (u.code, u.name, *u.aliases):
+                spellings.setdefault(key(s), s)
+        hits = closest(key(name), spellings, n=3, cutoff=0.5)
+        return [spellings[h] for h in hits]
+
+    def commune_units(self) -> list[Unit]:
+        return [u for u in self.units.values() if u.kind == UNIT]
+
+
+def _fold(k: str) -> str:
+    return _SPACES.sub(" ", fold_diacritics(k).replace("-", " "))
+
+
+def _split(reg: Registry, cell: str) -> tuple[str, ...]:
+    return _split_cached(reg, cell)
+
+
+@lru_cache(maxsize=8192)
+def _split_cached(reg: Registry, cell: str) -> tuple[str, ...]:
+    names: list[str] = []
+    for line in str(cell).splitlines():
+        line = clean(line)
+        for bullet in _BULLET_SPLIT.split(line):
+            for piece in _PIECE_SPLIT.split(bullet):
+                piece = piece.strip(" .;,:")
+                if piece:
+                    names.extend(_segment(reg, piece))
+    return tuple(names)
+
+
+def _segment(reg: Registry, piece: str) -> list[str]:
+    """Split a piece on " - " and ", " only where the parts are known names."""
+    parts = _TOKEN_SEP.split(piece)
+    tokens, seps = parts[0::2], parts[1::2]
+    n = len(tokens)
+    if n == 1 or reg.match(piece):
+        return [piece]
+    # best[i] = (covered tokens, -segments, split points) for tokens[:i]
+    best: list[tuple[int, int, list[int]] | None] = [None] * (n + 1)
+    best[0] = (0, 0, [])
+    for j in range(1, n + 1):
+        for i in range(j):
+            if best[i] is None:
+                continue
+            text = "".join(tokens[i] + (seps[k] if k < j - 1 else "") for k in range(i, j))
+            covered = (j - i) if reg.match(text) else 0
+            cand = (best[i][0] + covered, best[i][1] - 1, best[i][2] + [i])
+            if best[j] is None or cand[:2] > best[j][:2]:
+                best[j] = cand
+    starts = best[n][2] + [n]
+    out = []
+    for a, b in zip(starts, starts[1:]):
+        text = "".join(tokens[k] + (seps[k] if k < b - 1 else "") for k in range(a, b))
+        out.append(text.strip(" .;,:"))
+    return [o for o in out if o]

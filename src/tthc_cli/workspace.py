@@ -1,0 +1,77 @@
+"""Loading a set of plan files into linked plans: the one entry point commands use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from tthc_cli.graph import link
+from tthc_cli.loader import cache_dir, discover, read_plan, with_lines
+from tthc_cli.model import ERROR, Plan, Problem
+from tthc_cli.planfile import build_plan
+from tthc_cli.units import Registry
+
+
+@lru_cache(maxsize=1)
+def bundled_registry_data() -> dict:
+    """The unit table shipped with tthc."""
+    import yaml
+
+    text = resources.files("tthc_cli").joinpath("data/units.yaml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def base_registry() -> Registry:
+    return Registry.from_data(bundled_registry_data())
+
+
+@dataclass
+class Workspace:
+    """Plans loaded from the user's paths, linked, with their problems."""
+
+    plans: list[Plan]
+    registry: Registry
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+
+def load(paths: list[str], *, use_cache: bool = True) -> Workspace:
+    """Read, build and link every plan under `paths`.
+
+    Problems are collected, not raised: a broken file is reported and the
+    others still load. Duplicate plan ids across files are errors.
+    """
+    files = discover(paths)
+    registry = base_registry()
+    cache = cache_dir() if use_cache else None
+    plans: list[Plan] = []
+    problems: list[Problem] = []
+    seen: dict[str, Plan] = {}
+    for f in files:
+        raw = read_plan(f, cache)
+        problems.extend(raw.problems)
+        if not raw.ok:
+            continue
+        plan, found = build_plan(raw.data, raw.file)
+        problems.extend(found)
+        if plan is None:
+            continue
+        if plan.id in seen:
+            problems.append(Problem(ERROR, f'mã kế hoạch "{plan.id}" trùng với tệp {seen[plan.id].file}',
+                                    plan.file, None, "plan.id"))
+            continue
+        seen[plan.id] = plan
+        plans.append(plan)
+    problems.extend(link(plans, registry))
+    return Workspace(plans, registry, problems, files)
+
+
+def located(problems: list[Problem]) -> list[Problem]:
+    """Problems with line numbers filled in, sorted by file and line."""
+    return sorted(with_lines(problems), key=lambda p: (p.file, p.line or 0, p.path))
