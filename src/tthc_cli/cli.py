@@ -376,11 +376,18 @@ def units(plans: PlansOpt = None, format: Annotated[str, typer.Option("--format"
     from rich.table import Table
 
     kinds = {"unit": "đơn vị", "group": "nhóm", "external": "bên ngoài", "unknown": "không có trong danh mục"}
-    table = Table(title="Đơn vị", title_justify="left")
+    table = Table(title="Đơn vị", title_justify="left",
+                  caption="Số nhiệm vụ ghi đích danh; (+n): thêm qua nhóm như \"Các cơ quan, đơn vị …\".",
+                  caption_justify="left")
     for col in ("Mã", "Tên", "Loại", "Chủ trì", "Phối hợp"):
         table.add_column(col, justify="right" if col in ("Chủ trì", "Phối hợp") else "left")
+
+    def count(r, key):
+        extra = r.get(f"{key}_total", r[key]) - r[key]
+        return f"{r[key]} (+{extra})" if extra else str(r[key])
+
     for r in rows:
-        table.add_row(r["code"] or "", r["name"], kinds[r["kind"]], str(r["lead"]), str(r["support"]))
+        table.add_row(r["code"] or "", r["name"], kinds[r["kind"]], count(r, "lead"), count(r, "support"))
     Console(highlight=False).print(table)
 
 

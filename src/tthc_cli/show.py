@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from tthc_cli.deadline import fmt
@@ -25,12 +26,16 @@ def find_task(plans: list[Plan], query: str) -> Task:
         raise TaskNotFoundError(f'không có nhiệm vụ "{query}"')
     hits = [p.by_id[q] for p in plans if q in p.by_id]
     if not hits:
-        words = fold_diacritics(q.lower()).split()
+        words = _words(q)
+        phrase = " ".join(words)
         for p in plans:
             for t in p.tasks:
-                hay = fold_diacritics(f"{t.title} {t.product or ''}".lower())
-                if words and all(w in hay for w in words):
+                hay = _words(f"{t.title} {t.product or ''}")
+                if words and set(words) <= set(hay):
                     hits.append(t)
+        exact = [t for t in hits if f" {phrase} " in " " + " ".join(_words(f"{t.title} {t.product or ''}")) + " "]
+        if len(exact) == 1:
+            hits = exact
     if len(hits) == 1:
         return hits[0]
     if not hits:
@@ -38,6 +43,10 @@ def find_task(plans: list[Plan], query: str) -> Task:
     lines = "\n".join(f"  {t.ref}  {(t.title or t.product or '')[:80]}" for t in hits[:20])
     more = f"\n  … và {len(hits) - 20} nhiệm vụ khác" if len(hits) > 20 else ""
     raise TaskNotFoundError(f'có {len(hits)} nhiệm vụ khớp "{query}"; hãy ghi rõ mã (kế-hoạch:mã):\n{lines}{more}')
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold_diacritics(text.lower()))
 
 
 def show_json(task: Task, today: date) -> dict:
@@ -113,23 +122,37 @@ def show_text(task: Task, today: date) -> None:
 
 
 def unit_counts(ws) -> list[dict]:
-    """Per unit: how many leaf tasks it leads and supports (groups included)."""
-    from tthc_cli.queries import Selection
+    """Per unit: leaf tasks it leads and supports by name, and through groups.
 
+    `lead`/`support` count tasks that name the unit (or group, or outside
+    body) itself; `lead_total`/`support_total` add, for a unit, the tasks of
+    groups it belongs to, which is what `tthc due --unit` shows.
+    """
     reg = ws.registry
     leaves = [t for p in ws.plans for t in p.tasks if t.is_leaf]
-    rows = []
-    for u in reg.units.values():
-        codes = frozenset(reg.members(u) | {u.code})
-        lead = sum(Selection(codes, "lead").matches(t, reg) for t in leaves)
-        sup = sum(Selection(codes, "support").matches(t, reg) for t in leaves)
-        rows.append({"code": u.code, "name": u.name, "kind": u.kind, "lead": lead, "support": sup})
+    direct: dict[str, list[int]] = {}
+    total: dict[str, list[int]] = {}
     unknown: dict[str, list[int]] = {}
     for t in leaves:
         for i, refs in enumerate((t.lead, t.support)):
+            named, reached = set(), set()
             for r in refs:
                 if r.unit is None:
                     unknown.setdefault(r.text, [0, 0])[i] += 1
+                    continue
+                named.add(r.unit.code)
+                reached |= reg.members(r.unit)
+            for code in named:
+                direct.setdefault(code, [0, 0])[i] += 1
+            for code in reached | named:
+                total.setdefault(code, [0, 0])[i] += 1
+    rows = []
+    for u in reg.units.values():
+        d, tt = direct.get(u.code, [0, 0]), total.get(u.code, [0, 0])
+        row = {"code": u.code, "name": u.name, "kind": u.kind, "lead": d[0], "support": d[1]}
+        if u.kind == "unit":
+            row.update(lead_total=tt[0], support_total=tt[1])
+        rows.append(row)
     for name, (lead, sup) in sorted(unknown.items()):
         rows.append({"code": None, "name": name, "kind": "unknown", "lead": lead, "support": sup})
     return rows

@@ -69,7 +69,12 @@ def load(paths: list[str], *, use_cache: bool = True) -> Workspace:
         seen[plan.id] = plan
         plans.append(plan)
     problems.extend(link(plans, registry))
-    return Workspace(plans, registry, problems, files)
+    lookup = registry  # what --unit and `tthc units` know: the bundled table plus every plan's own units
+    if any(p.units for p in plans):
+        lookup = registry.copy()
+        for p in plans:
+            lookup.add_data({"units": p.units})
+    return Workspace(plans, lookup, problems, files)
 
 
 def located(problems: list[Problem]) -> list[Problem]:

@@ -1,0 +1,233 @@
+"""The deadline grammar: one table covering every row of domain.md and every
+distinct deadline cell of the five seeds, plus properties that must hold for
+any text at all."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from tthc_cli.deadline import Period, parse_period, resolve
+
+Y26 = Period.year(2026)
+H2_25 = parse_period("2025-07-01..2025-12-31")
+Q_ENDS = ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]
+MONTH_ENDS = ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30",
+              "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31", "2026-11-30", "2026-12-31"]
+
+# text, period, kind, due dates, other expectations (start, end, note, warnings count, milestones)
+CASES = [
+    # --- every row of domain.md -------------------------------------------------------
+    ("Chậm nhất ngày 15/8/2026", Y26, "due", ["2026-08-15"], {}),
+    ("Trước ngày 15/01/2026", Y26, "due", ["2026-01-14"], {}),
+    ("05/12/2026", Y26, "due", ["2026-12-05"], {}),
+    ("Tháng 01/2026", Y26, "due", ["2026-01-31"], {}),
+    ("tháng 11/2026", Y26, "due", ["2026-11-30"], {}),
+    ("Quý II/2026", Y26, "due", ["2026-06-30"], {}),
+    ("Chậm nhất trong Quý I/2026", Y26, "due", ["2026-03-31"], {}),
+    ("Quý II, III năm 2026", Y26, "due", ["2026-06-30", "2026-09-30"], {}),
+    ("Quý I,II, III, IV/2026", Y26, "due", Q_ENDS, {}),
+    ("Quý I, IV/2026", Y26, "due", ["2026-03-31", "2026-12-31"], {}),
+    ("Quý III, IV/2025", Y26, "due", ["2025-09-30", "2025-12-31"], {"warnings": 2}),
+    ("Năm 2026", Y26, "due", ["2026-12-31"], {}),
+    ("Trước ngày 31/11/2026", Y26, "due", ["2026-11-30"], {"warnings": 1}),
+    ("Bắt đầu từ tháng 4 đến tháng 11/2026", Y26, "range", ["2026-11-30"],
+     {"start": "2026-04-01", "end": "2026-11-30"}),
+    ("Từ ngày 15/3/2026", Y26, "ongoing", [], {"start": "2026-03-15"}),
+    ("Thường xuyên", Y26, "ongoing", [], {}),
+    ("Thường xuyên trong năm 2026", Y26, "ongoing", [], {"end": "2026-12-31"}),
+    ("Thường xuyên hoặc theo lộ trình của Văn phòng UBND thành phố", Y26, "ongoing", [],
+     {"note": "hoặc theo lộ trình của Văn phòng UBND thành phố"}),
+    ("Hàng năm", Y26, "recurring", ["2026-12-31"], {}),
+    ("Hằng năm", Y26, "recurring", ["2026-12-31"], {}),
+    ("Định kỳ hằng quý", Y26, "recurring", Q_ENDS, {}),
+    ("Định kỳ hàng Quý hoặc đột xuất theo quy định", Y26, "recurring", Q_ENDS,
+     {"note": "hoặc đột xuất theo quy định"}),
+    ("Định kỳ hằng quý, 6 tháng, 1 năm", Y26, "recurring", Q_ENDS,
+     {"recurrence": {"quarterly": Q_ENDS, "half-yearly": ["2026-06-30", "2026-12-31"], "yearly": ["2026-12-31"]}}),
+    ("Định kỳ hằng tháng, quý, năm", Y26, "recurring", MONTH_ENDS,
+     {"recurrence": {"monthly": MONTH_ENDS, "quarterly": Q_ENDS, "yearly": ["2026-12-31"]}}),
+    ("Trước ngày 05/01 hằng năm", Y26, "recurring", ["2026-01-04"], {}),
+    ("báo cáo hàng quý và báo cáo năm gửi trước ngày 06 của tháng cuối quý", Y26, "recurring",
+     ["2026-03-05", "2026-06-05", "2026-09-05", "2026-12-05"], {}),
+    ("Khi có hướng dẫn của cơ quan có thẩm quyền", Y26, "event", [], {}),
+    ("Sau khi có Quyết định giao biên chế của sở Nội vụ", Y26, "event", [], {}),
+    ("Theo yêu cầu của Sở Nội vụ", Y26, "event", [], {}),
+    ("Theo hướng dẫn của Sở, ngành có liên quan", Y26, "event", [], {}),
+    ("Theo lộ trình của Nghị quyết", Y26, "event", [], {}),
+    ("Theo Kế hoạch số 101/KH-UBND tỉnh.", Y26, "event", [], {}),
+    ("Theo các quyết định công bố của Trung ương, của tỉnh", Y26, "event", [], {}),
+    ("Khi có phát sinh", Y26, "event", [], {}),
+    ("ngay sau khi có chỉ đạo của Chính phủ", Y26, "event", [], {}),
+    ("- Kế hoạch kiểm tra: quý I/2026. - Báo cáo kết quả thực hiện: tháng 11/2026.", Y26, "milestones",
+     ["2026-03-31", "2026-11-30"],
+     {"milestones": [("Kế hoạch kiểm tra", "due", ["2026-03-31"]),
+                     ("Báo cáo kết quả thực hiện", "due", ["2026-11-30"])]}),
+    ("Thường xuyên. - Báo cáo kết quả: Quý IV/2026.", Y26, "milestones", ["2026-12-31"],
+     {"milestones": [(None, "ongoing", []), ("Báo cáo kết quả", "due", ["2026-12-31"])]}),
+    ("- Triển khai: Quý I/2026. hàng năm.", Y26, "milestones", ["2026-03-31"],
+     {"milestones": [("Triển khai", "recurring", ["2026-03-31"])]}),
+    ("Điều 7, 8, 9", Y26, "unknown", [], {}),
+    ("105 ngày", Y26, "unknown", [], {}),
+    # --- every other distinct deadline cell of the seeds ---------------------------------
+    ("- Hàng năm.", Y26, "recurring", ["2026-12-31"], {}),
+    ("- Năm 2026.", Y26, "due", ["2026-12-31"], {}),
+    ("Năm 2026.", Y26, "due", ["2026-12-31"], {}),
+    ("- Quý I/2026.", Y26, "due", ["2026-03-31"], {}),
+    ("Quý I/2026", Y26, "due", ["2026-03-31"], {}),
+    ("Quý II/2026.", Y26, "due", ["2026-06-30"], {}),
+    ("Quý IV/2026", Y26, "due", ["2026-12-31"], {}),
+    ("Quý IV/2025", Y26, "due", ["2025-12-31"], {"warnings": 1}),
+    ("Quý I, II/2026", Y26, "due", ["2026-03-31", "2026-06-30"], {}),
+    ("Quý I, III/2026", Y26, "due", ["2026-03-31", "2026-09-30"], {}),
+    ("Quý II, III năm 2026.", Y26, "due", ["2026-06-30", "2026-09-30"], {}),
+    ("Quý II, III, IV năm 2026", Y26, "due", ["2026-06-30", "2026-09-30", "2026-12-31"], {}),
+    ("Quý III, IV/2026", Y26, "due", ["2026-09-30", "2026-12-31"], {}),
+    ("Chậm nhất ngày 09/9/2026", Y26, "due", ["2026-09-09"], {}),
+    ("Chậm nhất ngày 12/9/2026", Y26, "due", ["2026-09-12"], {"warnings": 0}),
+    ("Chậm nhất ngày 15/9/2026", Y26, "due", ["2026-09-15"], {}),
+    ("- Theo hướng dẫn của Bộ Nội vụ.", Y26, "event", [], {}),
+    ("Theo kế hoạch của Tỉnh ủy, UBND các cấp.", Y26, "event", [], {}),
+    ("Sau khi có hướng dẫn của tỉnh", Y26, "event", [], {}),
+    ("- Thường xuyên.", Y26, "ongoing", [], {}),
+    ("Thường xuyên.", Y26, "ongoing", [], {}),
+    ("Thường xuyên hoặc theo lộ trình", Y26, "ongoing", [], {"note": "hoặc theo lộ trình"}),
+    ("Thường xuyên hoặc theo lộ trình của thành phố", Y26, "ongoing", [], {}),
+    ("Thường xuyên trong năm 2026.", Y26, "ongoing", [], {"start": "2026-01-01", "end": "2026-12-31"}),
+    ("Từ ngày 15/3/2026.", Y26, "ongoing", [], {"start": "2026-03-15"}),
+    ("Định kỳ hàng quý.", Y26, "recurring", Q_ENDS, {}),
+    ("- Kế hoạch của UBND xã: Chậm nhất trong Quý I/2026. - Báo cáo kết quả thực hiện: Tháng 11/2026.", Y26,
+     "milestones", ["2026-03-31", "2026-11-30"],
+     {"milestones": [("Kế hoạch của UBND xã", "due", ["2026-03-31"]),
+                     ("Báo cáo kết quả thực hiện", "due", ["2026-11-30"])]}),
+    ("- Kế hoạch kiểm tra, rà soát văn bản QPPL: chậm nhất trong Quý I/2026. - Báo cáo kết quả rà soát: thực hiện "
+     "theo quy định về công tác thống kê, báo cáo của tỉnh.", Y26, "milestones", ["2026-03-31"],
+     {"milestones": [("Kế hoạch kiểm tra, rà soát văn bản QPPL", "due", ["2026-03-31"]),
+                     ("Báo cáo kết quả rà soát", "unknown", [])]}),
+    ('<ul style="list-style-type: none"> - Báo cáo kết quả thực hiện: Định kỳ hàng Quý hoặc đột xuất theo quy định.',
+     Y26, "milestones", Q_ENDS, {"milestones": [("Báo cáo kết quả thực hiện", "recurring", Q_ENDS)]}),
+    ('<ul style="list-style-type: none"> - Báo cáo tự chấm điểm của các phòng chuyên môn, TTPVHCC: Trước ngày '
+     '31/11/2026; - Báo cáo tổng hợp chỉ số cải cách hành chính toàn xã: 05/12/2026.', Y26, "milestones",
+     ["2026-11-30", "2026-12-05"],
+     {"warnings": 1, "milestones": [("Báo cáo tự chấm điểm của các phòng chuyên môn, TTPVHCC", "due", ["2026-11-30"]),
+                                    ("Báo cáo tổng hợp chỉ số cải cách hành chính toàn xã", "due", ["2026-12-05"])]}),
+    ('<ul style="list-style-type: none"> - Kế hoạch cải cách hành chính năm UBND xã: Trước ngày 05/01 hằng năm. - '
+     'Báo cáo kết quả thực hiện của các cơ quan, đơn vị: Định kỳ hằng Quý hoặc đột xuất theo quy định', Y26,
+     "milestones", ["2026-01-04", *Q_ENDS],
+     {"milestones": [("Kế hoạch cải cách hành chính năm UBND xã", "recurring", ["2026-01-04"]),
+                     ("Báo cáo kết quả thực hiện của các cơ quan, đơn vị", "recurring", Q_ENDS)]}),
+    ('<ul style="list-style-type: none"> - Kế hoạch kiểm tra: quý I/2026. - Báo cáo kết quả thực hiện: tháng 11/2026.',
+     Y26, "milestones", ["2026-03-31", "2026-11-30"], {}),
+    ('<ul style="list-style-type: none"> - Văn bản triển khai: ngay sau khi có chỉ đạo của Chính phủ; Thủ tướng '
+     'Chính phủ. - Báo cáo kết quả thực hiện cùng báo cáo CCHC định kỳ hằng quý.', Y26, "milestones", Q_ENDS,
+     {"milestones": [("Văn bản triển khai", "event", []),
+                     ("Báo cáo kết quả thực hiện cùng báo cáo CCHC", "recurring", Q_ENDS)]}),
+    ("của Văn phòng UBND thành phố và các Sở, ngành có liên quan", Y26, "unknown", [], {}),
+    ("trước ngày 30/11/2026", Y26, "due", ["2026-11-29"], {}),
+    # --- a half-year plan (seed 003): series stay inside the period ----------------------
+    ("Định kỳ hằng quý", H2_25, "recurring", ["2025-09-30", "2025-12-31"], {}),
+    ("Hằng năm", H2_25, "recurring", ["2025-12-31"], {}),
+    ("Định kỳ hằng quý, 6 tháng, 1 năm", H2_25, "recurring", ["2025-09-30", "2025-12-31"], {}),
+    ("gửi trước ngày 06 của tháng cuối quý", H2_25, "recurring", ["2025-09-05", "2025-12-05"], {}),
+    ("Quý IV", H2_25, "due", ["2025-12-31"], {}),
+    ("Trước ngày 15/01/2026", H2_25, "due", ["2026-01-14"], {"warnings": 1}),
+    # --- other phrasing a well-made tool accepts --------------------------------------
+    ("ngày 15 tháng 8 năm 2026", Y26, "due", ["2026-08-15"], {}),
+    ("6 tháng đầu năm 2026", Y26, "due", ["2026-06-30"], {}),
+    ("Quý 2/2026", Y26, "due", ["2026-06-30"], {}),
+    ("Từ ngày 01/3/2026 đến ngày 30/4/2026", Y26, "range", ["2026-04-30"], {"start": "2026-03-01"}),
+    ("Chậm nhất ngày 31/02/2026", Y26, "due", ["2026-02-28"], {"warnings": 1}),
+    # --- prefer unknown over a guess -------------------------------------------------
+    ("Quý I hoặc quý II/2026", Y26, "unknown", [], {}),
+    ("Chậm nhất ngày 45/8/2026", Y26, "unknown", [], {}),
+    ("Tháng 13/2026", Y26, "unknown", [], {}),
+    ("Trong vòng 15 ngày làm việc", Y26, "unknown", [], {}),
+    ("Quý V/2026", Y26, "unknown", [], {}),
+    ("theo Điều 12 Nghị định 63/2010/NĐ-CP", Y26, "unknown", [], {}),
+    ("", Y26, "unknown", [], {}),
+    ("Quý II", None, "unknown", [], {}),
+]
+
+
+@pytest.mark.parametrize("text,period,kind,due,extra", CASES, ids=[c[0][:50] or "empty" for c in CASES])
+def test_resolve(text, period, kind, due, extra):
+    res = resolve(text, period).to_json()
+    assert res["kind"] == kind
+    assert res["due"] == due
+    for key in ("start", "end", "note"):
+        if key in extra:
+            assert res[key] == extra[key]
+    if "warnings" in extra:
+        assert len(res["warnings"]) == extra["warnings"], res["warnings"]
+    if "recurrence" in extra:
+        assert {r["freq"]: r["due"] for r in res["recurrence"]} == extra["recurrence"]
+    if "milestones" in extra:
+        got = [(m["label"], m["kind"], m["due"]) for m in res["milestones"]]
+        assert got == extra["milestones"]
+
+
+def test_occurrence_labels_name_quarters_and_half_years():
+    res = resolve("Định kỳ hằng quý, 6 tháng, 1 năm", Y26)
+    labels = [(o.due.isoformat(), o.label) for o in res.occurrences]
+    assert ("2026-06-30", "Quý II/2026") in labels
+    assert ("2026-06-30", "6 tháng đầu năm 2026") in labels
+    assert ("2026-12-31", "Năm 2026") in labels
+    assert len(labels) == 4 + 2 + 1
+
+
+def test_every_domain_row_through_the_cli(tthc):
+    """`tthc resolve --format json` reads phrases from stdin, one JSON object per line."""
+    rows = [c for c in CASES[:40] if c[1] is Y26]
+    stdin = "\n".join(c[0] for c in rows) + "\n"
+    r = tthc("resolve", "--period", "2026", "--format", "json", stdin=stdin)
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert len(lines) == len(rows)
+    for line, (text, _, kind, due, _) in zip(lines, rows):
+        obj = json.loads(line)
+        assert set(obj) >= {"text", "kind", "due", "start", "end", "milestones", "warnings"}
+        assert (obj["kind"], obj["due"]) == (kind, due), text
+
+
+def test_cli_period_range_and_arguments(tthc):
+    r = tthc("resolve", "Định kỳ hằng quý", "Quý IV", "--period", "2025-07-01..2025-12-31", "--format", "json")
+    assert r.code == 0, r.err
+    a, b = (json.loads(x) for x in r.out.splitlines())
+    assert a["due"] == ["2025-09-30", "2025-12-31"]
+    assert b["due"] == ["2025-12-31"]
+
+
+def test_cli_text_output_is_vietnamese(tthc):
+    r = tthc("resolve", "Trước ngày 31/11/2026", "--period", "2026")
+    assert r.code == 0
+    assert "30/11/2026" in r.out and "không tồn tại" in r.out
+
+
+def test_cli_bad_period(tthc):
+    r = tthc("resolve", "Quý I", "--period", "năm ngoái")
+    assert r.code == 2
+    assert "--period" in r.err and "Traceback" not in r.err
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_never_raises_on_any_text(text):
+    res = resolve(text, Y26)
+    assert res.kind in ("due", "range", "ongoing", "recurring", "event", "milestones", "unknown")
+    json.dumps(res.to_json())
+
+
+_pieces = st.sampled_from(["Điều", "khoản", "ngày", "tháng", "năm", "Quý", "số", "105", "7", "8", "9", ",", "/",
+                           "2026", "NĐ-CP", "làm việc", "kể từ", "trong vòng", "-", "và"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_pieces, min_size=1, max_size=6))
+def test_no_date_from_counts_or_article_numbers(words):
+    """A phrase that counts days or cites articles never yields a date."""
+    text = " ".join(words)
+    if not ("Điều" in words or "làm việc" in words or "trong vòng" in words or "kể từ" in words):
+        return
+    assert resolve(text, Y26).due == ()

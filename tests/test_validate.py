@@ -1,0 +1,215 @@
+"""Loading and validating plan files: every problem with file, line and key path;
+bad input gets a Vietnamese message and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import PLANS, write
+
+GOOD = """\
+plan:
+  id: thu-nghiem-2026
+  title: Kế hoạch thử nghiệm
+  period: 2026
+tasks:
+  - id: I
+    title: Công tác chỉ đạo
+    tasks:
+      - id: I.1
+        title: Ban hành kế hoạch
+        lead: Phòng Văn hóa - Xã hội
+        support: [Trung tâm PVHCC]
+        deadline: Trước ngày 15/01/2026
+      - id: I.2
+        title: Báo cáo quý
+        lead: TTPVHCC
+        deadline: Định kỳ hằng quý
+        after: [I.1]
+"""
+
+
+def _no_traceback(r):
+    assert "Traceback" not in r.err and "Traceback" not in r.out
+
+
+def test_bundled_plans_validate_clean(tthc):
+    r = tthc("validate", PLANS)
+    assert r.code == 0, r.out + r.err
+    assert "0 lỗi" in r.out
+
+
+def test_bundled_plan_warnings_are_the_documents_own(tthc):
+    """Each warning on seed 002 points at something odd in the document itself."""
+    r = tthc("validate", PLANS, "--format", "json")
+    problems = r.json()["problems"]
+    texts = [p["message"] for p in problems]
+    assert all(p["severity"] == "warning" for p in problems)
+    assert all(p["line"] for p in problems)
+    assert sum("trước thời gian của kế hoạch" in t for t in texts) == 5  # Quý III, IV/2025 twice; Quý IV/2025
+    assert sum("cơ quan chủ trì cũng được ghi là cơ quan phối hợp" in t for t in texts) == 2  # IV.1, IV.3
+    assert sum("thứ Bảy" in t or "Chủ nhật" in t for t in texts) == 1  # Tháng 01/2026 ends on a Saturday
+    assert len(problems) == 8
+    strict = tthc("validate", PLANS, "--strict")
+    assert strict.code == 1
+
+
+def test_unknown_key_did_you_mean_with_line(tthc, plan_dir):
+    f = write(plan_dir / "a.yaml", GOOD.replace("        deadline: Định kỳ hằng quý", "        deadlin: Định kỳ hằng quý"))
+    r = tthc("validate", f)
+    assert r.code == 1
+    assert f'{f}:17: tasks[0].tasks[1].deadlin: lỗi: khóa "deadlin" không có trong định dạng kế hoạch; có phải "deadline"?' in r.out
+
+
+def test_unknown_unit_is_a_warning_naming_the_unit(tthc, plan_dir):
+    f = write(plan_dir / "a.yaml", GOOD.replace("lead: TTPVHCC", "lead: Phòng Tư pháp"))
+    r = tthc("validate", f)
+    assert r.code == 0
+    assert f'{f}:16: tasks[0].tasks[1].lead: cảnh báo: không có đơn vị "Phòng Tư pháp" trong danh mục' in r.out
+    assert tthc("validate", f, "--strict").code == 1
+
+
+def test_plan_local_units_make_a_name_known(tthc, plan_dir):
+    text = GOOD.replace("lead: TTPVHCC", "lead: Phòng Tư pháp").replace(
+        "tasks:\n  - id: I\n", "units:\n  - code: TP\n    name: Phòng Tư pháp\ntasks:\n  - id: I\n", 1)
+    f = write(plan_dir / "a.yaml", text)
+    r = tthc("validate", f, "--strict")
+    assert r.code == 0, r.out
+    due = tthc("due", "--plans", f, "--unit", "TP", "--today", "2026-03-25", "--format", "json")
+    assert [row["task"] for row in due.json()] == ["I.2"]
+
+
+def test_errors_duplicate_ids_unknown_after_and_cycles(tthc, plan_dir):
+    text = GOOD + """\
+      - id: I.1
+        title: Trùng mã
+        lead: VP
+        deadline: Quý I/2026
+      - id: I.3
+        title: A
+        lead: VP
+        deadline: Quý II/2026
+        after: [I.4, I.9]
+      - id: I.4
+        title: B
+        lead: VP
+        deadline: Quý II/2026
+        after: [I.3]
+"""
+    f = write(plan_dir / "a.yaml", text)
+    r = tthc("validate", f)
+    assert r.code == 1
+    assert f'{f}:19: tasks[0].tasks[2].id: lỗi: mã nhiệm vụ "I.1" trùng với tasks[0].tasks[0]' in r.out
+    assert 'after: không có nhiệm vụ "I.9"' in r.out
+    assert "vòng lặp phụ thuộc (after): thu-nghiem-2026:I.3 → thu-nghiem-2026:I.4 → thu-nghiem-2026:I.3" in r.out
+    assert "3 lỗi" in r.out  # all problems listed, not just the first
+
+
+def test_after_across_plans(tthc, plan_dir):
+    write(plan_dir / "a.yaml", GOOD)
+    other = GOOD.replace("thu-nghiem-2026", "khac-2026").replace("after: [I.1]", "after: [thu-nghiem-2026:I.2]")
+    write(plan_dir / "b.yaml", other)
+    assert tthc("validate", plan_dir).code == 0
+    broken = other.replace("thu-nghiem-2026:I.2", "thu-nghiem-2026:I.7")
+    write(plan_dir / "b.yaml", broken)
+    r = tthc("validate", plan_dir)
+    assert r.code == 1 and 'after: không có nhiệm vụ "thu-nghiem-2026:I.7"' in r.out
+
+
+def test_wrong_types(tthc, plan_dir):
+    text = GOOD.replace("support: [Trung tâm PVHCC]", "support: {a: 1}").replace("deadline: Trước ngày 15/01/2026", "deadline: [1, 2]")
+    f = write(plan_dir / "a.yaml", text)
+    r = tthc("validate", f)
+    assert r.code == 1
+    assert "tasks[0].tasks[0].support: lỗi: support phải là chuỗi hoặc danh sách, không phải bảng khóa–giá trị" in r.out
+    assert "tasks[0].tasks[0].deadline: lỗi: deadline phải là chuỗi" in r.out
+
+
+def test_float_like_id_is_explained(tthc, plan_dir):
+    f = write(plan_dir / "a.yaml", GOOD.replace("id: I.2", "id: 1.10"))
+    r = tthc("validate", f)
+    assert r.code == 1 and 'hãy đặt trong dấu nháy' in r.out
+
+
+def test_malformed_yaml_names_the_line(tthc, plan_dir):
+    f = write(plan_dir / "a.yaml", GOOD.replace("        title: Báo cáo quý", "        title: Báo cáo: quý"))
+    for cmd in (("validate", f), ("due", "--plans", f, "--today", "2026-01-01")):
+        r = tthc(*cmd)
+        assert r.code != 0
+        _no_traceback(r)
+        out = r.out + r.err
+        assert f"{f}:15:" in out and "YAML sai cú pháp" in out
+
+
+def test_empty_binary_huge_and_missing_files(tthc, plan_dir, tmp_path):
+    empty = write(plan_dir / "empty.yaml", "   \n")
+    r = tthc("validate", empty)
+    assert r.code == 1 and "tệp rỗng" in r.out
+    binary = plan_dir / "bin.yaml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    r = tthc("validate", binary)
+    assert r.code == 1 and "tệp nhị phân" in r.out
+    latin = plan_dir / "latin.yaml"
+    latin.write_bytes("plan: {id: x, title: 'Kế hoạch'}".encode("cp1258", errors="replace") + b"\xff")
+    r = tthc("validate", latin)
+    assert r.code == 1 and "UTF-8" in r.out
+    huge = plan_dir / "huge.yaml"
+    with open(huge, "wb") as fh:
+        fh.truncate(21 * 1024 * 1024)
+    r = tthc("validate", huge)
+    assert r.code == 1 and "tệp quá lớn" in r.out
+    r = tthc("validate", tmp_path / "khong-co.yaml")
+    assert r.code == 2 and "không tìm thấy" in r.err
+    for res in (r,):
+        _no_traceback(res)
+
+
+def test_not_a_mapping_and_missing_parts(tthc, plan_dir):
+    f = write(plan_dir / "a.yaml", "- 1\n- 2\n")
+    r = tthc("validate", f)
+    assert r.code == 1 and "phải là một bảng khóa–giá trị" in r.out
+    f = write(plan_dir / "a.yaml", "plan:\n  title: x\ntasks: []\n")
+    r = tthc("validate", f)
+    assert r.code == 1 and "thiếu mã kế hoạch" in r.out
+    f = write(plan_dir / "a.yaml", "plan:\n  id: x\ntasks: []\n")
+    r = tthc("validate", f)
+    assert r.code == 1 and "plan.period" in r.out
+
+
+def test_a_broken_file_does_not_hide_the_others(tthc, plan_dir):
+    write(plan_dir / "a.yaml", GOOD)
+    write(plan_dir / "b.yaml", "plan: [\n")
+    r = tthc("due", "--plans", plan_dir, "--today", "2026-03-25", "--format", "json")
+    assert r.code == 0
+    assert [row["task"] for row in r.json()] == ["I.1", "I.2"]
+    assert "b.yaml" in r.err
+
+
+def test_unknown_unit_option_suggests(tthc):
+    r = tthc("due", "--unit", "Trung tam PVHC", "--today", "2026-06-01")
+    assert r.code == 2
+    assert 'không có đơn vị "Trung tam PVHC"' in r.err and "Có phải" in r.err
+    _no_traceback(r)
+
+
+def test_bad_options(tthc):
+    for args, needle in ((("due", "--today", "hôm kia nữa"), "--today"), (("due", "--within", "abc"), "--within"),
+                         (("due", "--frmat", "json"), "không có tùy chọn --frmat"),
+                         (("due", "--format", "xml"), "--format"), (("khong-co-lenh",), "không có lệnh"),
+                         (("due", "--today", "31/02/2026"), "không tồn tại")):
+        r = tthc(*args)
+        assert r.code == 2, (args, r.err)
+        assert needle in r.err, (args, r.err)
+        _no_traceback(r)
+
+
+def test_no_plans_folder(tthc, tmp_path):
+    r = tthc("due", cwd=tmp_path)
+    assert r.code == 2 and "./plans" in r.err
+
+
+def test_validate_json_shape(tthc, plan_dir):
+    f = write(plan_dir / "a.yaml", GOOD)
+    r = tthc("validate", f, "--format", "json")
+    data = json.loads(r.out)
+    assert data["tasks"] == 2 and data["errors"] == 0 and data["plans"] == 1
