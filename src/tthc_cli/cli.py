@@ -182,7 +182,7 @@ def _show_items(items, today, horizon, fmt_, title, include_undated, all_items):
     items = sorted(items, key=sort_key)
     if fmt_ is Format.table:
         footer = None if include_undated else _undated_line(count_undated(all_items))
-        print_table(items, today, horizon, None, footer, title)
+        print_table(items, today, horizon, footer, title)
         return
     rows = [item_row(i, today, horizon) for i in items]
     out = to_json(rows) + "\n" if fmt_ is Format.json else to_csv(rows)

@@ -153,6 +153,23 @@ def _low(s: str) -> str:
 
 # --- the grammar -------------------------------------------------------------
 
+
+class _Lazy:
+    """A pattern compiled on first use: most runs resolve phrases from the cache
+    and never pay the ~15 ms these Unicode patterns take to compile."""
+
+    __slots__ = ("pattern", "_re")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._re = None
+
+    def match(self, text: str):
+        if self._re is None:
+            self._re = re.compile(self.pattern)
+        return self._re.match(text)
+
+
 _DMY = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})(?:\s*[/.\-]\s*(?P<y>\d{4}))?"
 _DMY_WORDS = r"(?P<dw>\d{1,2})\s+tháng\s+(?P<mw>\d{1,2})(?:\s+năm\s+(?P<yw>\d{4}))?"
 _LEAD = (
@@ -162,43 +179,43 @@ _LEAD = (
 _YEAR = r"(?:\s*/\s*|\s+năm\s+|\s+)(?P<y>\d{4})"
 _QLIST = r"(?P<qs>(?:i{1,3}|iv|[1-4])(?:\s*(?:,|và|-)\s*(?:i{1,3}|iv|[1-4]))*)"
 
-RE_DATE = re.compile(rf"^{_LEAD}(?:ngày\s+)?(?:{_DMY}|{_DMY_WORDS})$")
-RE_MONTH = re.compile(rf"^{_LEAD}tháng\s+(?P<m>\d{{1,2}})(?:{_YEAR})?$")
-RE_QUARTER = re.compile(rf"^{_LEAD}quý\s+{_QLIST}(?:{_YEAR})?$")
-RE_YEAR = re.compile(rf"^{_LEAD}(?:cả\s+)?năm\s+(?P<y>\d{{4}})$")
-RE_HALF = re.compile(rf"^{_LEAD}6 tháng (?P<half>đầu|cuối)(?: năm)?(?:{_YEAR})?$")
-RE_FROM_DATE = re.compile(rf"^(?:bắt đầu\s+)?từ\s+ngày\s+{_DMY}$")
-RE_DATE_RANGE = re.compile(
+RE_DATE = _Lazy(rf"^{_LEAD}(?:ngày\s+)?(?:{_DMY}|{_DMY_WORDS})$")
+RE_MONTH = _Lazy(rf"^{_LEAD}tháng\s+(?P<m>\d{{1,2}})(?:{_YEAR})?$")
+RE_QUARTER = _Lazy(rf"^{_LEAD}quý\s+{_QLIST}(?:{_YEAR})?$")
+RE_YEAR = _Lazy(rf"^{_LEAD}(?:cả\s+)?năm\s+(?P<y>\d{{4}})$")
+RE_HALF = _Lazy(rf"^{_LEAD}6 tháng (?P<half>đầu|cuối)(?: năm)?(?:{_YEAR})?$")
+RE_FROM_DATE = _Lazy(rf"^(?:bắt đầu\s+)?từ\s+ngày\s+{_DMY}$")
+RE_DATE_RANGE = _Lazy(
     r"^(?:bắt đầu\s+)?từ\s+ngày\s+(?P<d1>\d{1,2})/(?P<m1>\d{1,2})(?:/(?P<y1>\d{4}))?"
     r"\s+(?:đến|tới)\s+(?:hết\s+)?ngày\s+(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})$"
 )
-RE_MONTH_RANGE = re.compile(
+RE_MONTH_RANGE = _Lazy(
     r"^(?:bắt đầu\s+)?từ\s+tháng\s+(?P<m1>\d{1,2})(?:/(?P<y1>\d{4}))?"
     r"\s+(?:đến|tới)\s+(?:hết\s+)?tháng\s+(?P<m2>\d{1,2})(?:/(?P<y2>\d{4}))?$"
 )
-RE_ONGOING = re.compile(r"^thường xuyên(?P<rest>.*)$")
-RE_ONGOING_YEAR = re.compile(r"^,?\s*(?:trong|cả)\s+năm\s+(?P<y>\d{4})$")
-RE_RECUR = re.compile(
+RE_ONGOING = _Lazy(r"^thường xuyên(?P<rest>.*)$")
+RE_ONGOING_YEAR = _Lazy(r"^,?\s*(?:trong|cả)\s+năm\s+(?P<y>\d{4})$")
+RE_RECUR = _Lazy(
     r"^(?:định kỳ\s+)?(?:hằng|mỗi)\s+(?P<list>(?:tháng|quý|năm|6 tháng|1 năm|sáu tháng|nửa năm)"
     r"(?:\s*(?:,|và|/)\s*(?:hằng\s+)?(?:tháng|quý|năm|6 tháng|1 năm|sáu tháng|nửa năm))*)$"
 )
-RE_RECUR_PERIODIC = re.compile(r"^định kỳ\s+(?P<list>6 tháng|quý|tháng|năm)$")
-RE_YEARLY_ON = re.compile(
+RE_RECUR_PERIODIC = _Lazy(r"^định kỳ\s+(?P<list>6 tháng|quý|tháng|năm)$")
+RE_YEARLY_ON = _Lazy(
     rf"^{_LEAD}(?:ngày\s+)?(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})\s+(?:hằng|mỗi)\s+năm$"
 )
-RE_QUARTERLY_ON = re.compile(
+RE_QUARTERLY_ON = _Lazy(
     rf"^(?:.*?\s)?{_LEAD}ngày\s+(?P<d>\d{{1,2}})\s+(?:của\s+)?tháng\s+cuối\s+"
     r"(?:của\s+)?(?:mỗi\s+|hằng\s+|các\s+)?quý$"
 )
-RE_MONTHLY_ON = re.compile(rf"^{_LEAD}ngày\s+(?P<d>\d{{1,2}})\s+(?:hằng|mỗi)\s+tháng$")
-RE_SUFFIX_YEARLY = re.compile(r"^(?P<head>.+?)[.,;]?\s+(?:hằng|mỗi)\s+năm$")
-RE_TAIL_NOTE = re.compile(r"^(?P<head>.+?),?\s+(?P<note>hoặc\s+(?:đột xuất|theo|khi)\b.*)$")
-RE_EVENT = re.compile(
+RE_MONTHLY_ON = _Lazy(rf"^{_LEAD}ngày\s+(?P<d>\d{{1,2}})\s+(?:hằng|mỗi)\s+tháng$")
+RE_SUFFIX_YEARLY = _Lazy(r"^(?P<head>.+?)[.,;]?\s+(?:hằng|mỗi)\s+năm$")
+RE_TAIL_NOTE = _Lazy(r"^(?P<head>.+?),?\s+(?P<note>hoặc\s+(?:đột xuất|theo|khi)\b.*)$")
+RE_EVENT = _Lazy(
     r"^(?:khi\s|sau khi\s|ngay sau khi\s|ngay khi\s|theo\s+(?:yêu cầu|hướng dẫn|lộ trình|kế hoạch|"
     r"các quyết định|quyết định|chỉ đạo|văn bản|thông báo|đề nghị|tiến độ|thời gian)|"
     r"khi có|phát sinh|đột xuất|tùy theo|tuỳ theo)"
 )
-RE_TRAILING_RECUR = re.compile(
+RE_TRAILING_RECUR = _Lazy(
     r"^(?P<head>.+?)\s+(?P<phrase>(?:định kỳ\s+)?(?:hằng|mỗi)\s+(?:tháng|quý|năm)(?:\s*,\s*(?:6 tháng|năm|1 năm|quý))*)$"
 )
 

@@ -7,11 +7,12 @@ Problems carry key paths such as `tasks[3].lead`; the loader adds lines.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 from tthc_cli.deadline import parse_period
 from tthc_cli.model import ERROR, WARNING, Plan, Problem, Task
-from tthc_cli.text import clean, closest
+from tthc_cli.text import closest
 
 TOP_KEYS = ("plan", "units", "tasks")
 PLAN_KEYS = ("id", "title", "issuer", "document", "period", "source", "notes")
@@ -124,8 +125,10 @@ def _text(c: _Collector, mapping: dict, key: str, path: str) -> str | None:
     value = mapping.get(key)
     if value is None:
         return None
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return clean(str(value)) if key != "notes" else str(value).strip()
+    if isinstance(value, str):
+        return _nfc(value.strip())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     c.error(_join(path, key), f"{key} phải là chuỗi, không phải {_type_name(value)}")
@@ -173,8 +176,13 @@ def _task_id(value) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (str, int)):
-        return clean(str(value))
+        return _nfc(str(value).strip())
     return None
+
+
+def _nfc(text: str) -> str:
+    """Text as typed, in NFC (plans are matched and compared in NFC)."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _build_tasks(c: _Collector, plan: Plan, items: list, parent: Task | None, path: str) -> None:

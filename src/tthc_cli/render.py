@@ -96,7 +96,7 @@ def deadline_cell(item: Item) -> str:
     if item.milestone:
         text = f"{item.milestone}: {text}"
     if item.occurrence:
-        text = f"{text} — {item.occurrence}"
+        text = f"{text}\n· {item.occurrence}"
     return text
 
 
@@ -108,57 +108,124 @@ def title_cell(item: Item) -> str:
     return f"{parent} — {t.product}" if parent else (t.product or "")
 
 
-def print_table(items: list[Item], today: date, horizon: date | None, caption: str | None,
-                footer: str | None, title: str | None) -> None:
-    """Items grouped (overdue, today, upcoming …) in a rich table on stdout."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich import box
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap of each line; words longer than the width are cut."""
+    if "\n" in text:
+        return [ln for part in text.split("\n") for ln in _wrap(part, width)]
+    if len(text) <= width:
+        return [text]
+    lines, line = [], ""
+    for word in text.split():
+        while len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines or [""]
 
-    console = Console(highlight=False)
-    table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=False, expand=False, title_justify="left",
-                  caption=caption, caption_justify="left")
+
+def _colour_enabled(stream) -> bool:
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+_ANSI = {"overdue": "\x1b[1;31m", "today": "\x1b[1;33m", "upcoming": "\x1b[36m", "later": "", "undated": "\x1b[2m"}
+_RESET = "\x1b[0m"
+
+
+def table_lines(items: list[Item], today: date, horizon: date | None, width: int, colour: bool = False) -> list[str]:
+    """Items grouped (overdue, today, upcoming …) as a plain-text table.
+
+    Written by hand rather than with rich: rich takes seconds to lay out a few
+    thousand rows, and officials run this in a meeting.
+    """
     several_plans = len({it.task.plan.id for it in items}) > 1
-    table.add_column("Vị trí", no_wrap=True, min_width=6)
-    table.add_column("Nhiệm vụ", ratio=5, min_width=20)
-    table.add_column("Chủ trì", ratio=1, min_width=8)
-    table.add_column("Thời hạn", ratio=2, min_width=12)
-    table.add_column("Hạn", no_wrap=True, min_width=10)
-    table.add_column("Còn/quá", no_wrap=True, min_width=11)
-    if several_plans:
-        table.add_column("Kế hoạch", ratio=1, min_width=10, overflow="fold")
-    styles = {"overdue": "bold red", "today": "bold yellow", "upcoming": "cyan", "later": "", "undated": "dim"}
-    buckets: dict[str, list[Item]] = {}
+    headers = ["Vị trí", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn", "Còn/quá"] + (["Kế hoạch"] if several_plans else [])
+    rows: list[tuple[str, list[str]]] = []
     for it in items:
-        buckets.setdefault(group_of(it, today, horizon), []).append(it)
-    for key, heading in GROUPS:
-        rows = buckets.get(key)
-        if not rows:
-            continue
-        label = heading
-        if key == "upcoming" and horizon is not None:
-            label = f"{heading} (đến {fmt(horizon)})"
-        table.add_row(f"[{styles[key]}]{label} ({len(rows)})[/]" if styles[key] else f"{label} ({len(rows)})",
-                      end_section=False)
-        for it in rows:
-            t = it.task
-            table.add_row(
-                t.path_ids,
-                title_cell(it),
-                ", ".join(r.display for r in t.lead),
-                deadline_cell(it) if it.due else f"{deadline_cell(it)} ({it.status})",
-                due_text(it.due),
-                days_text(it.days(today)),
-                *((t.plan.id,) if several_plans else ()),
-            )
-        table.add_section()
-    if items and not several_plans:
+        t = it.task
+        cells = [t.path_ids, title_cell(it), ", ".join(r.display for r in t.lead),
+                 deadline_cell(it) if it.due else f"{deadline_cell(it)} ({it.status})",
+                 due_text(it.due), days_text(it.days(today))]
+        if several_plans:
+            cells.append(t.plan.id)
+        rows.append((group_of(it, today, horizon), cells))
+    # fixed columns take what they need (capped); the text columns share the rest
+    caps = {0: 16, 2: 18, 4: 15, 5: 13, 6: 24}
+    widths = [len(h) for h in headers]
+    for _, cells in rows:
+        for i, c in enumerate(cells):
+            if i in caps and len(c) > widths[i]:
+                widths[i] = min(len(c), caps[i])
+    fixed = sum(w for i, w in enumerate(widths) if i in caps)
+    gaps = 2 * (len(headers) - 1) + 1
+    free = max(width - fixed - gaps, 32)
+    longest = max((len(part) for _, c in rows for part in c[3].split("\n")), default=12)
+    widths[3] = max(12, min(free // 3, longest))
+    widths[1] = max(20, free - widths[3])
+
+    def line(cells: list[str]) -> list[str]:
+        wrapped = [_wrap(c, widths[i]) for i, c in enumerate(cells)]
+        height = max(len(w) for w in wrapped)
+        out = []
+        for k in range(height):
+            parts = [(w[k] if k < len(w) else "").ljust(widths[i]) for i, w in enumerate(wrapped)]
+            out.append((" " + "  ".join(parts)).rstrip())
+        return out
+
+    out = line(headers)
+    out.append(" " + "  ".join("─" * w for w in widths))
+    current = None
+    counts: dict[str, int] = {}
+    for g, _ in rows:
+        counts[g] = counts.get(g, 0) + 1
+    labels = dict(GROUPS)
+    for g, cells in sorted(rows, key=lambda r: [k for k, _ in GROUPS].index(r[0])):
+        if g != current:
+            current = g
+            heading = labels[g]
+            if g == "upcoming" and horizon is not None:
+                heading = f"{heading} (đến {fmt(horizon)})"
+            heading = f" {heading} ({counts[g]})"
+            out.append(f"{_ANSI[g]}{heading}{_RESET}" if colour and _ANSI[g] else heading)
+        out.extend(line(cells))
+    return out
+
+
+def print_table(items: list[Item], today: date, horizon: date | None, footer: str | None, title: str | None) -> None:
+    """The grouped item table on stdout, sized to the terminal."""
+    import shutil
+    import sys
+
+    width = shutil.get_terminal_size((120, 24)).columns
+    colour = _colour_enabled(sys.stdout)
+    out = []
+    if title:
+        out.append(f"\x1b[1m{title}\x1b[0m" if colour else title)
+    if items and len({it.task.plan.id for it in items}) == 1:
         plan = items[0].task.plan
-        console.print(f"Kế hoạch: {plan.title} ({plan.document or plan.id})", style="dim")
-    if not items:
-        console.print(title or "")
-        console.print("Không có nhiệm vụ nào trong khoảng này.")
+        out.append(f"Kế hoạch: {plan.title} ({plan.document or plan.id})")
+    if items:
+        out.append("")
+        out.extend(table_lines(items, today, horizon, width, colour))
     else:
-        console.print(table)
+        out.append("Không có việc nào trong khoảng này.")
     if footer:
-        console.print(footer)
+        out.append("")
+        out.append(footer)
+    sys.stdout.write("\n".join(out) + "\n")

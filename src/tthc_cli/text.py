@@ -24,8 +24,13 @@ _TONE_PAIRS = {
 _TONE = re.compile("|".join(_TONE_PAIRS))
 
 
+_ODD_SPACE = re.compile(r"[^\S ]| {2}|[<\[&]")
+
+
 def clean(text: str) -> str:
     """NFC, HTML tags and bookmark markers removed, whitespace collapsed."""
+    if unicodedata.is_normalized("NFC", text) and not _ODD_SPACE.search(text) and text == text.strip():
+        return text  # the common case: a plain line someone typed; no copy, no substitutions
     text = unicodedata.normalize("NFC", text)
     if "<" in text:
         text = _TAG.sub(" ", text)

@@ -99,6 +99,7 @@ class Registry:
         for p in data.get("prefixes") or []:
             self._prefixes.append(key(p) + " ")
         self._member_cache = {}
+        self._refs_cache = {}
 
     @staticmethod
     def _unit(entry: dict, kind: str) -> Unit:
@@ -124,6 +125,7 @@ class Registry:
     def copy(self) -> "Registry":
         reg = Registry(dict(self.units), dict(self._by_key), dict(self._by_fold), list(self._prefixes))
         reg._member_cache = {}
+        reg._refs_cache = {}
         return reg
 
     def match(self, name: str) -> Unit | None:
@@ -150,14 +152,14 @@ class Registry:
         """The unit names in a cell, found by known names, not by commas."""
         return list(_split(self, cell))
 
-    def refs(self, cell_or_list) -> list[UnitRef]:
+    def refs(self, cell_or_list) -> tuple[UnitRef, ...]:
         """Split and match a lead or support value (a string or a list)."""
-        items = [cell_or_list] if isinstance(cell_or_list, str) else list(cell_or_list or [])
-        out: list[UnitRef] = []
-        for item in items:
-            for name in self.split(str(item)):
-                out.append(self.ref(name))
-        return out
+        items = (cell_or_list,) if isinstance(cell_or_list, str) else tuple(cell_or_list or ())
+        cached = self._refs_cache.get(items)
+        if cached is None:
+            cached = tuple(self.ref(name) for item in items for name in self.split(str(item)))
+            self._refs_cache[items] = cached
+        return cached
 
     def members(self, unit: Unit) -> frozenset[str]:
         """Codes of the commune units a unit or group stands for."""
