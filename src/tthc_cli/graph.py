@@ -17,8 +17,13 @@ def registry_for(plan: Plan, base: Registry) -> Registry:
     return reg
 
 
-def link(plans: list[Plan], base: Registry) -> list[Problem]:
-    """Resolve every task of the plans in place; return graph errors."""
+def link(plans: list[Plan], base: Registry, memo: dict | None = None) -> list[Problem]:
+    """Resolve every task of the plans in place; return graph errors.
+
+    `memo` maps (deadline text, period) to a Resolution already computed, so a
+    warm run need not compile the deadline grammar at all.
+    """
+    memo = {} if memo is None else memo
     for plan in plans:
         reg = registry_for(plan, base)
         for task in plan.tasks:
@@ -38,18 +43,26 @@ def link(plans: list[Plan], base: Registry) -> list[Problem]:
                 task.inherited = frozenset(inherited)
             task.lead = tuple(reg.refs(task.lead_text))
             task.support = tuple(reg.refs(task.support_text))
-            task.resolution = _resolution(task)
+            task.resolution = _resolution(task, memo)
     return _check_links(plans)
 
 
-def _resolution(task: Task) -> Resolution | None:
+def _resolution(task: Task, memo) -> Resolution | None:
     if task.due_override:
         occs = tuple(Occurrence(d) for d in task.due_override)
         return Resolution(task.deadline or ", ".join(d.strftime("%d/%m/%Y") for d in task.due_override),
                           "due", occs)
     if task.deadline is None:
         return None
-    return resolve(task.deadline, task.plan.period)
+    key = (task.deadline, task.plan.period)
+    res = memo.get(key)
+    if res is None:
+        res = resolve(task.deadline, task.plan.period)
+        if hasattr(memo, "put"):
+            memo.put(key, res)
+        else:
+            memo[key] = res
+    return res
 
 
 def find_ref(plans_by_id: dict[str, Plan], plan: Plan, ref: str) -> Task | None:

@@ -75,18 +75,14 @@ def read_plan(path: Path, cache: Path | None) -> RawPlan:
         return _fail(name, f"không đọc được tệp: {exc.strerror or exc}")
     if st.st_size > MAX_BYTES:
         return _fail(name, f"tệp quá lớn ({st.st_size / 1048576:.1f} MB; tối đa 20 MB): có phải tệp kế hoạch không?")
-    cache_file = None
+    cache_file = stamp = None
     if cache is not None:
         digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()
         cache_file = cache / f"{digest}.pickle"
         stamp = (_CACHE_FORMAT, __version__, st.st_mtime_ns, st.st_size)
-        try:
-            with open(cache_file, "rb") as fh:
-                cached_stamp, data = pickle.load(fh)
-            if cached_stamp == stamp:
-                return RawPlan(name, data)
-        except Exception:  # noqa: BLE001 - a missing or broken cache is just a miss
-            pass
+        hit = _read_cache(cache_file, stamp)
+        if hit is not None:
+            return RawPlan(name, hit)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -95,6 +91,37 @@ def read_plan(path: Path, cache: Path | None) -> RawPlan:
     if result.ok and cache_file is not None:
         _write_cache(cache_file, (stamp, result.data))
     return result
+
+
+class Memo(dict):
+    """A dict kept in the cache folder between runs (for example deadline
+    resolutions), thrown away whenever `stamp` changes."""
+
+    def __init__(self, cache: Path | None, name: str, stamp):
+        super().__init__()
+        self._file = cache / f"{name}.pickle" if cache is not None else None
+        self._stamp = (_CACHE_FORMAT, __version__, stamp)
+        self.dirty = False
+        if self._file is not None:
+            self.update(_read_cache(self._file, self._stamp) or {})
+
+    def put(self, key, value) -> None:
+        self[key] = value
+        self.dirty = True
+
+    def save(self) -> None:
+        if self.dirty and self._file is not None:
+            _write_cache(self._file, (self._stamp, dict(self)))
+            self.dirty = False
+
+
+def _read_cache(cache_file: Path, stamp):
+    try:
+        with open(cache_file, "rb") as fh:
+            cached_stamp, data = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a missing or broken cache is just a miss
+        return None
+    return data if cached_stamp == stamp else None
 
 
 def parse_bytes(raw: bytes, name: str) -> RawPlan:

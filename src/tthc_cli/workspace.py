@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from tthc_cli.graph import link
-from tthc_cli.loader import cache_dir, discover, read_plan, with_lines
+from tthc_cli.loader import Memo, cache_dir, discover, read_plan, with_lines
 from tthc_cli.model import ERROR, Plan, Problem
 from tthc_cli.planfile import build_plan
 from tthc_cli.units import Registry
 
 
+UNITS_FILE = Path(__file__).parent / "data" / "units.yaml"
+DEADLINE_FILE = Path(__file__).parent / "deadline.py"
+
+
 @lru_cache(maxsize=1)
-def bundled_registry_data() -> dict:
-    """The unit table shipped with tthc."""
-    import yaml
+def bundled_registry_data(use_cache: bool = True) -> dict:
+    """The unit table shipped with tthc (through the parse cache: no YAML import when warm)."""
+    raw = read_plan(UNITS_FILE, cache_dir() if use_cache else None)
+    if not raw.ok:  # a broken installation, not a user error
+        raise RuntimeError(raw.problems[0].message)
+    return raw.data
 
-    text = resources.files("tthc_cli").joinpath("data/units.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
-
-def base_registry() -> Registry:
-    return Registry.from_data(bundled_registry_data())
+def base_registry(use_cache: bool = True) -> Registry:
+    return Registry.from_data(bundled_registry_data(use_cache))
 
 
 @dataclass
@@ -48,8 +51,8 @@ def load(paths: list[str], *, use_cache: bool = True) -> Workspace:
     others still load. Duplicate plan ids across files are errors.
     """
     files = discover(paths)
-    registry = base_registry()
     cache = cache_dir() if use_cache else None
+    registry = base_registry(use_cache)
     plans: list[Plan] = []
     problems: list[Problem] = []
     seen: dict[str, Plan] = {}
@@ -68,7 +71,10 @@ def load(paths: list[str], *, use_cache: bool = True) -> Workspace:
             continue
         seen[plan.id] = plan
         plans.append(plan)
-    problems.extend(link(plans, registry))
+    st = DEADLINE_FILE.stat()  # resolutions are kept until the grammar changes
+    memo = Memo(cache, "resolutions", (st.st_mtime_ns, st.st_size))
+    problems.extend(link(plans, registry, memo))
+    memo.save()
     lookup = registry  # what --unit and `tthc units` know: the bundled table plus every plan's own units
     if any(p.units for p in plans):
         lookup = registry.copy()
