@@ -231,3 +231,15 @@ def test_no_date_from_counts_or_article_numbers(words):
     if not ("Điều" in words or "làm việc" in words or "trong vòng" in words or "kể từ" in words):
         return
     assert resolve(text, Y26).due == ()
+
+
+def test_cli_phrases_starting_with_a_bullet(tthc):
+    """Cells like "- Quý I/2026." are phrases, not options, wherever they stand."""
+    r = tthc("resolve", "- Triển khai: Quý I/2026. hàng năm.", "--period", "2026", "- Hàng năm.", "-f", "json")
+    assert r.code == 0, r.err
+    a, b = (json.loads(x) for x in r.out.splitlines())
+    assert a["milestones"][0]["label"] == "Triển khai" and b["kind"] == "recurring"
+    text = tthc("resolve", "- Kế hoạch kiểm tra: quý I/2026. - Báo cáo kết quả thực hiện: tháng 11/2026.",
+                "--period", "2026")
+    assert "loại: nhiều mốc" in text.out and "• Kế hoạch kiểm tra: hạn cụ thể; hạn: 31/03/2026" in text.out
+    assert tthc("resolve", "--bogus", "x").code == 2

@@ -70,15 +70,19 @@ def resolve_today(value: Optional[str]) -> date:
     return parse_day(value) if value else date.today()
 
 
-def parse_within(value: str) -> int:
-    """A window in days from "14d", "14", "2w"."""
-    m = re.fullmatch(r"\s*(\d{1,4})\s*(d|ngày|w|tuần)?\s*", value)
+def parse_within(value: str, today: date) -> int:
+    """A window in days from "14d", "14", "2w" or "1m" (calendar months)."""
+    m = re.fullmatch(r"\s*(\d{1,4})\s*(d|ngày|w|tuần|m|tháng)?\s*", value)
     if not m:
         if re.fullmatch(r"\s*\d+\s*wd\s*", value):
             raise UsageError("--within: đếm theo ngày làm việc (wd) chưa hỗ trợ; dùng số ngày, ví dụ 14d")
-        raise UsageError(f'--within: không hiểu "{value}" (ví dụ: 14d, 2w)')
-    n = int(m.group(1))
-    return n * 7 if m.group(2) in ("w", "tuần") else n
+        raise UsageError(f'--within: không hiểu "{value}" (ví dụ: 14d, 2w, 1m)')
+    n, unit = int(m.group(1)), m.group(2)
+    if unit in ("m", "tháng"):
+        from dateutil.relativedelta import relativedelta  # 31/01 + 1 month = 28/02, as people count
+
+        return ((today + relativedelta(months=n)) - today).days
+    return n * 7 if unit in ("w", "tuần") else n
 
 
 def plan_paths(values: Optional[list[str]]) -> list[str]:
@@ -98,7 +102,7 @@ PlansOpt = Annotated[Optional[list[str]], typer.Option(
 UnitOpt = Annotated[Optional[str], typer.Option(
     "--unit", "-u", help="Đơn vị: mã (TTPVHCC) hoặc tên như trong kế hoạch.", show_default=False)]
 RoleOpt = Annotated[Role, typer.Option("--role", help="Vai trò của đơn vị: lead (chủ trì), support (phối hợp), any.")]
-WithinOpt = Annotated[str, typer.Option("--within", "-w", help="Cửa sổ sắp đến hạn, ví dụ 14d, 2w.")]
+WithinOpt = Annotated[str, typer.Option("--within", "-w", help="Cửa sổ sắp đến hạn, ví dụ 14d, 2w, 1m.")]
 TodayOpt = Annotated[Optional[str], typer.Option(
     "--today", help="Ngày tính hạn (mặc định hôm nay; biến TTHC_TODAY).", show_default=False)]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Định dạng: table, json, csv.")]
@@ -205,7 +209,7 @@ def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = "14
         plans: PlansOpt = None, format: FormatOpt = Format.table, all: AllOpt = False, no_cache: NoCacheOpt = False):
     """Việc quá hạn, đến hạn hôm nay và sắp đến hạn (mặc định trong 14 ngày)."""
     day = resolve_today(today)
-    days = parse_within(within)
+    days = parse_within(within, day)
     ws = _workspace(plans, no_cache)
     from tthc_cli.queries import collect, due_window
 
@@ -329,7 +333,7 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
     """Giải nghĩa cụm thời hạn như kế hoạch viết ("Quý II/2026", "Chậm nhất ngày 15/8/2026" …)."""
     import json
 
-    from tthc_cli.deadline import fmt, parse_period
+    from tthc_cli.deadline import KIND_VI, fmt, parse_period
     from tthc_cli.deadline import resolve as resolve_text
 
     if format not in ("text", "json"):
@@ -347,12 +351,12 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
             sys.stdout.write(json.dumps(res.to_json(), ensure_ascii=False) + "\n")
             continue
         dates = ", ".join(fmt(d) for d in res.due) or "—"
-        typer.echo(f"{res.text}\n  loại: {res.kind}; hạn: {dates}")
+        typer.echo(f"{res.text}\n  loại: {KIND_VI[res.kind]}; hạn: {dates}")
         if res.start or res.end:
             typer.echo(f"  từ {fmt(res.start) if res.start else '…'} đến {fmt(res.end) if res.end else '…'}")
         for m in res.milestones:
             md = ", ".join(fmt(d) for d in m.resolution.due) or "—"
-            typer.echo(f"  • {m.label or '(không nhãn)'}: {m.resolution.kind}; hạn: {md}")
+            typer.echo(f"  • {m.label or '(không nhãn)'}: {KIND_VI[m.resolution.kind]}; hạn: {md}")
         if res.note:
             typer.echo(f"  ghi chú: {res.note}")
         for w in res.warnings:
@@ -414,7 +418,9 @@ def _click():
 def main(argv: Optional[list[str]] = None) -> None:
     """Run the CLI; map every user error to a message and an exit code."""
     click = _click()
-
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["resolve"]:
+        argv = ["resolve", *_resolve_args(argv[1:])]
     try:
         rv = app(args=argv, prog_name="tthc", standalone_mode=False)
     except TthcError as exc:
@@ -439,6 +445,28 @@ def main(argv: Optional[list[str]] = None) -> None:
         sys.stderr.close()
         sys.exit(0)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _resolve_args(args: list[str]) -> list[str]:
+    """Options first, then "--", then the phrases.
+
+    Deadline cells often start with "- " ("- Quý I/2026."), which click would
+    read as a cluster of short options.
+    """
+    valued = ("--period", "--today", "--format", "-f")
+    opts, texts = [], []
+    it = iter(args)
+    for a in it:
+        if a == "--":
+            texts.extend(it)
+            break
+        if a in valued:
+            opts += [a, next(it, "")]
+        elif a.startswith("--") or a in ("-h",):
+            opts.append(a)  # known or not: click reports an unknown long option
+        else:
+            texts.append(a)
+    return [*opts, "--", *texts] if texts else opts
 
 
 def _click_message_vi(exc) -> str:

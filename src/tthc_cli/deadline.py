@@ -18,6 +18,10 @@ from functools import lru_cache
 from tthc_cli.text import clean
 
 KINDS = ("due", "range", "ongoing", "recurring", "event", "milestones", "unknown")
+KIND_VI = {  # how text output names each kind; JSON keeps the English values (a public contract)
+    "due": "hạn cụ thể", "range": "khoảng thời gian", "ongoing": "thường xuyên", "recurring": "định kỳ",
+    "event": "chờ sự kiện", "milestones": "nhiều mốc", "unknown": "chưa xác định",
+}
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
 FREQS = ("monthly", "quarterly", "half-yearly", "yearly")

@@ -1,0 +1,33 @@
+"""The README is the user's manual: it must match what the program does."""
+
+import re
+
+from conftest import ROOT
+
+
+def _readme():
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_first_two_commands_set_up_run_due_and_run_the_tests():
+    blocks = re.findall(r"```sh\n(.*?)\n```", _readme(), re.S)
+    assert blocks[0].endswith("tthc due --unit TTPVHCC")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert blocks[1] in ci  # CI runs exactly the README's test command
+
+
+def test_every_command_is_documented(tthc):
+    help_text = tthc("--help").out
+    commands = re.findall(r"^│?\s+([a-z]+)\s{2,}", help_text, re.M)
+    assert {"due", "overdue", "list", "show", "validate", "resolve", "units", "schema"} <= set(commands)
+    readme = _readme()
+    for c in commands:
+        assert f"`tthc {c}" in readme, c
+
+
+def test_every_due_option_is_documented(tthc):
+    help_text = tthc("due", "--help").out
+    options = set(re.findall(r"(--[a-z][a-z-]+)", help_text)) - {"--help"}
+    readme = _readme()
+    for o in options:
+        assert f"`{o}" in readme, o
