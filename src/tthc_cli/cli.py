@@ -395,6 +395,44 @@ def units(plans: PlansOpt = None, format: Annotated[str, typer.Option("--format"
     Console(highlight=False).print(table)
 
 
+@app.command("import")
+def import_(source: Annotated[str, typer.Argument(help="Tệp kế hoạch: .docx, hoặc văn bản xuất ra (.txt/.md).")],
+            output: Annotated[Optional[str], typer.Option(
+                "--output", "-o", help="Ghi ra tệp kế hoạch này (mặc định: in ra màn hình).", show_default=False)] = None,
+            id: Annotated[Optional[str], typer.Option("--id", help="Mã kế hoạch (mặc định: đoán từ tên xã).",
+                                                      show_default=False)] = None,
+            period: Annotated[Optional[str], typer.Option(
+                "--period", help="Thời gian kế hoạch, thay cho điều văn bản ghi: 2026 hoặc 2025-07-01..2025-12-31.",
+                show_default=False)] = None,
+            force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp kế hoạch đã có.")] = False):
+    """Nhập kế hoạch từ tệp Word (.docx) hoặc văn bản, ra tệp kế hoạch YAML để rà soát."""
+    from pathlib import Path
+
+    from tthc_cli.importer.build import import_document, read_source, write_atomically
+    from tthc_cli.importer.document import ImportError_
+
+    try:
+        if output and Path(output).exists() and not force:
+            raise ImportError_(f'"{output}" đã có; thêm --force để ghi đè')
+        doc = read_source(Path(source))
+        result = import_document(doc, plan_id=id, period=period, source_name=source)
+        if output:
+            write_atomically(Path(output), result.yaml, force)
+    except ImportError_ as exc:
+        raise TthcError(str(exc)) from None
+    if not output:
+        sys.stdout.write(result.yaml)
+    err = typer.echo
+    err(f"Đã nhập {result.tasks} nhiệm vụ/dòng sản phẩm từ {result.tables} bảng"
+        f"{f' và {result.prose} câu văn (review: true)' if result.prose else ''}"
+        f"{f' vào {output}' if output else ''}; kế hoạch {result.plan_id}, thời gian {result.period or '?'}.",
+        err=True)
+    for line in result.report:
+        err(f"  - {line}", err=True)
+    if output:
+        err(f"Hãy rà soát rồi chạy: tthc validate {output}", err=True)
+
+
 @app.command()
 def schema():
     """In JSON Schema của tệp kế hoạch (để trình soạn thảo kiểm tra và gợi ý)."""

@@ -1,0 +1,1 @@
+"""Importing plan documents (.docx, text exports) into plan files."""

@@ -1,0 +1,163 @@
+"""`tthc import`: a plan document in, a plan file out.
+
+Reads the source (the only I/O here besides writing the result), then runs
+the pure extractors: metadata from the head, task tables, prose obligations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tthc_cli import __version__
+from tthc_cli.importer.document import Document, ImportError_
+from tthc_cli.importer.tables import Node, read_tables
+
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+OTHER_FORMATS = {
+    ".doc": "tệp Word 97-2003 (.doc) không nhập được; hãy mở bằng Word và lưu lại dạng .docx",
+    ".pdf": "tệp PDF không nhập được; hãy dùng tệp Word gốc (.docx)",
+    ".odt": "tệp OpenDocument (.odt) không nhập được; hãy lưu lại dạng .docx",
+    ".rtf": "tệp RTF không nhập được; hãy mở bằng Word và lưu lại dạng .docx",
+    ".xlsx": "tệp Excel không nhập được; tthc nhập kế hoạch từ tệp Word (.docx) hoặc văn bản (.txt)",
+    ".xls": "tệp Excel không nhập được; tthc nhập kế hoạch từ tệp Word (.docx) hoặc văn bản (.txt)",
+}
+
+
+def read_source(path: Path) -> Document:
+    """A Document from a .docx or a text export; ImportError_ with advice otherwise."""
+    if not path.exists():
+        raise ImportError_(f'không tìm thấy tệp "{path}"')
+    if path.is_dir():
+        raise ImportError_(f'"{path}" là thư mục; hãy chỉ một tệp .docx hoặc .txt')
+    suffix = path.suffix.lower()
+    if suffix in OTHER_FORMATS:
+        raise ImportError_(OTHER_FORMATS[suffix])
+    head = path.open("rb").read(8)
+    if suffix == ".docx" or head.startswith(b"PK\x03\x04"):
+        from tthc_cli.importer.docxsource import read_docx
+
+        return read_docx(path)
+    if head.startswith(b"%PDF"):
+        raise ImportError_(OTHER_FORMATS[".pdf"])
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportError_("tệp .doc (Word 97-2003) hoặc .docx có mật khẩu: hãy mở bằng Word, bỏ mật khẩu "
+                           "nếu có, và lưu lại dạng .docx")
+    if path.stat().st_size > 20 * 1024 * 1024:
+        raise ImportError_("tệp quá lớn (tối đa 20 MB)")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise ImportError_(f'"{path.name}" không phải tệp văn bản; tthc nhập tệp .docx hoặc .txt/.md')
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportError_("tệp văn bản không phải UTF-8; hãy lưu lại với bảng mã UTF-8") from None
+    from tthc_cli.importer.textsource import read_text
+
+    return read_text(text, str(path))
+
+
+@dataclass
+class ImportResult:
+    """The plan file text and what the importer found, for the user and for tests."""
+
+    yaml: str
+    plan_id: str
+    period: str | None
+    tasks: int  # leaves: tasks and product rows
+    rows_with_deadline: int
+    prose: int
+    tables: int
+    report: list[str] = field(default_factory=list)
+    roots: list[Node] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    from tthc_cli.text import fold_diacritics
+
+    s = re.sub(r"[^a-z0-9]+", "-", fold_diacritics(text).lower()).strip("-")
+    return s[:60] or "ke-hoach"
+
+
+def import_document(doc: Document, *, plan_id: str | None = None, period: str | None = None,
+                    source_name: str | None = None) -> ImportResult:
+    """Build the plan file for a document (pure apart from nothing: no I/O)."""
+    from tthc_cli.deadline import parse_period
+    from tthc_cli.importer.emit import plan_yaml
+    from tthc_cli.importer.metadata import read_metadata
+    from tthc_cli.importer.prose import find_obligations
+    from tthc_cli.workspace import base_registry
+
+    registry = base_registry()
+    meta = read_metadata(doc)
+    report: list[str] = list(meta.found)
+    period_value = period or meta.period
+    per = None
+    if period_value:
+        try:
+            per = parse_period(period_value)
+        except ValueError as exc:
+            raise ImportError_(f"--period: {exc}") from None
+    else:
+        report.append("không thấy thời gian kế hoạch trong văn bản: hãy chỉ rõ bằng --period")
+
+    tables = read_tables(doc)
+    roots = list(tables.roots)
+    obligations = find_obligations(doc, per, registry) if per else []
+    if obligations:
+        section = Node("section", "VB", title="Nghĩa vụ nêu trong phần văn bản (cần xem lại)")
+        for i, ob in enumerate(obligations, start=1):
+            section.children.append(Node(
+                "task", f"VB.{i}", title=ob.title, lead=ob.lead, deadline=ob.deadline, where=[ob.where],
+                review=True, sentence=ob.sentence))
+        roots.append(section)
+    if not tables.tables and not obligations:
+        paras = len(doc.paragraphs())
+        raise ImportError_(
+            f"không tìm thấy bảng nhiệm vụ nào (cần cột \"Nội dung\" cùng cột \"Chủ trì\" hoặc \"Thời hạn\") "
+            f"và không có câu nào giao việc kèm thời hạn; đã đọc {paras} đoạn văn và {len(doc.tables())} bảng")
+
+    pid = plan_id or meta.suggested_id or _slug(Path(source_name or doc.source).stem)
+    leaves = sum(1 for r in roots for _ in r.leaves() if _.kind != "section")
+    comment = [
+        f"Kế hoạch nhập từ {Path(source_name or doc.source).name} bằng tthc import {__version__}.",
+        f"Bảng: {tables.tables} bảng nhiệm vụ; {len(tables.rows_with_deadline)} dòng có thời hạn; "
+        f"{leaves - len(obligations)} nhiệm vụ/dòng sản phẩm.",
+    ]
+    if obligations:
+        comment.append(f"Văn xuôi: {len(obligations)} nghĩa vụ có thời hạn (review: true, mục VB).")
+    for p in tables.problems:
+        comment.append(f"Chưa xếp được, đã giữ trong notes: {p}")
+    comment += ["Mỗi nhiệm vụ có chú thích nơi lấy trong văn bản (dòng/bảng, hàng).",
+                "Người rà soát: ghi các chỗ sửa tay dưới đây.", "Sửa tay: (chưa có)"]
+    plan = {
+        "id": pid,
+        "title": meta.title or Path(doc.source).stem,
+        "issuer": meta.issuer,
+        "document": meta.document,
+        "period": int(period_value) if period_value and str(period_value).isdigit() else period_value,
+        "source": Path(source_name or doc.source).name,
+    }
+    text = plan_yaml(comment, plan, roots, registry.split)
+    report.extend(tables.problems)
+    return ImportResult(text, pid, period_value, leaves, len(tables.rows_with_deadline), len(obligations),
+                        tables.tables, report, roots)
+
+
+def write_atomically(path: Path, text: str, force: bool) -> None:
+    """Write via a temporary file and a rename: never a partial plan file."""
+    if path.exists() and not force:
+        raise ImportError_(f'"{path}" đã có; thêm --force để ghi đè')
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
