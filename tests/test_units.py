@@ -81,3 +81,8 @@ def test_plan_local_units_extend(reg):
     assert local.match("Trung tâm PVHCC").code == "TTPVHCC"
     assert reg.match("Phòng Tư pháp") is None  # the base registry is untouched
     assert local.match("TP").kind == UNIT
+
+
+def test_split_prefers_the_longest_known_names(reg):
+    cell = "- Trung tâm Phục vụ hành chính công xã - Các phòng chuyên môn, cơ quan, đơn vị thuộc xã."
+    assert reg.split(cell) == ["Trung tâm Phục vụ hành chính công xã", "Các phòng chuyên môn, cơ quan, đơn vị thuộc xã"]

@@ -41,7 +41,7 @@ def test_bundled_plans_validate_clean(tthc):
 
 def test_bundled_plan_warnings_are_the_documents_own(tthc):
     """Each warning on seed 002 points at something odd in the document itself."""
-    r = tthc("validate", PLANS, "--format", "json")
+    r = tthc("validate", PLANS / "xuan-truong-cchc-2026.yaml", "--format", "json")
     problems = r.json()["problems"]
     texts = [p["message"] for p in problems]
     assert all(p["severity"] == "warning" for p in problems)
@@ -50,7 +50,7 @@ def test_bundled_plan_warnings_are_the_documents_own(tthc):
     assert sum("cơ quan chủ trì cũng được ghi là cơ quan phối hợp" in t for t in texts) == 2  # IV.1, IV.3
     assert sum("thứ Bảy" in t or "Chủ nhật" in t for t in texts) == 1  # Tháng 01/2026 ends on a Saturday
     assert len(problems) == 8
-    strict = tthc("validate", PLANS, "--strict")
+    strict = tthc("validate", PLANS / "xuan-truong-cchc-2026.yaml", "--strict")
     assert strict.code == 1
 
 

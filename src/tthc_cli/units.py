@@ -226,7 +226,7 @@ def _segment(reg: Registry, piece: str) -> list[str]:
         for i in range(j):
             if best[i] is None:
                 continue
-            text = "".join(tokens[i] + (seps[k] if k < j - 1 else "") for k in range(i, j))
+            text = "".join(tokens[k] + (seps[k] if k < j - 1 else "") for k in range(i, j))
             covered = (j - i) if reg.match(text) else 0
             cand = (best[i][0] + covered, best[i][1] - 1, best[i][2] + [i])
             if best[j] is None or cand[:2] > best[j][:2]:

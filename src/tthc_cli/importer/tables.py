@@ -84,7 +84,7 @@ def _cell_text(raw: str, role: str | None) -> str:
     """One line of text for a cell; bulleted lines stay "- a. - b." as the exports write them."""
     lines = [clean(x) for x in raw.split("\n")]
     lines = [x for x in lines if x]
-    if role == "deadline" and len(lines) > 1 and not all(x.startswith("-") for x in lines):
+    if role == "deadline" and len(lines) > 1 and not all(x.startswith("-") for x in lines[1:]):
         return "\n".join(lines)  # separate paragraphs: the resolver reads each line as a part
     return " ".join(lines)
 
@@ -266,7 +266,7 @@ def read_tables(doc: Document) -> TableResult:
         for row in block.rows:
             found = header_roles(row.cells)
             if found is not None:
-                if roles is None:
+                if roles is None and not row.after_break:  # not a table continued on the next page
                     result.tables += 1
                     if b.pending_section is not None:
                         b.appendix(b.pending_para)
