@@ -4,7 +4,6 @@ Every error a user can cause ends here as a Vietnamese message on stderr and
 a non-zero exit code (see errors.py); never a traceback.
 """
 
-from __future__ import annotations
 
 import os
 import re

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
 from tthc_cli.text import clean
+from tthc_cli.value import Value
 
 KINDS = ("due", "range", "ongoing", "recurring", "event", "milestones", "unknown")
 KIND_VI = {  # how text output names each kind; JSON keeps the English values (a public contract)
@@ -27,12 +27,14 @@ ROMAN_OUT = {1: "I", 2: "II", 3: "III", 4: "IV"}
 FREQS = ("monthly", "quarterly", "half-yearly", "yearly")
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(Value):
     """The span a plan covers: a calendar year or explicit start/end dates."""
 
-    start: date
-    end: date
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: date, end: date):
+        self.start = start
+        self.end = end
 
     @classmethod
     def year(cls, year: int) -> "Period":
@@ -57,41 +59,46 @@ class Period:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(Value):
     """One date a task falls due, with the name officials give it ("Quý II/2026")."""
 
-    due: date
-    label: str | None = None
-    freq: str | None = None
+    __slots__ = ("due", "label", "freq")
+
+    def __init__(self, due: date, label: str | None = None, freq: str | None = None):
+        self.due = due
+        self.label = label
+        self.freq = freq
 
 
-@dataclass(frozen=True)
-class Milestone:
+class Milestone(Value):
     """A labelled part of a deadline cell ("Kế hoạch kiểm tra: quý I/2026")."""
 
-    label: str | None
-    resolution: "Resolution"
+    __slots__ = ("label", "resolution")
+
+    def __init__(self, label: str | None, resolution: "Resolution"):
+        self.label = label
+        self.resolution = resolution
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Value):
     """What a deadline phrase means as dates."""
 
-    text: str
-    kind: str
-    occurrences: tuple[Occurrence, ...] = ()
-    start: date | None = None
-    end: date | None = None
-    recurrence: tuple[str, ...] = ()
-    milestones: tuple[Milestone, ...] = ()
-    warnings: tuple[str, ...] = ()
-    note: str | None = None
-    due_dates: tuple[date, ...] = field(default=(), compare=False)
+    __slots__ = ("text", "kind", "occurrences", "start", "end", "recurrence", "milestones", "warnings", "note",
+                 "due_dates")
 
-    def __post_init__(self):
-        if not self.due_dates and self.occurrences:
-            object.__setattr__(self, "due_dates", tuple(sorted({o.due for o in self.occurrences})))
+    def __init__(self, text: str, kind: str, occurrences: tuple[Occurrence, ...] = (), start: date | None = None,
+                 end: date | None = None, recurrence: tuple[str, ...] = (), milestones: tuple[Milestone, ...] = (),
+                 warnings: tuple[str, ...] = (), note: str | None = None):
+        self.text = text
+        self.kind = kind
+        self.occurrences = occurrences
+        self.start = start
+        self.end = end
+        self.recurrence = recurrence
+        self.milestones = milestones
+        self.warnings = warnings
+        self.note = note
+        self.due_dates = tuple(sorted({o.due for o in occurrences}))
 
     @property
     def due(self) -> tuple[date, ...]:
@@ -470,10 +477,7 @@ def _single(text: str, low: str, period: Period | None) -> Resolution:
 
 
 def _with(res: Resolution, **changes) -> Resolution:
-    data = {f: getattr(res, f) for f in (
-        "text", "kind", "occurrences", "start", "end", "recurrence", "milestones", "warnings", "note")}
-    data.update(changes)
-    return Resolution(**data)
+    return res.replace(**changes)
 
 
 def _segment(seg: str, period: Period | None) -> Milestone:

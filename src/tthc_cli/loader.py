@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tthc_cli import __version__
@@ -23,14 +21,16 @@ PLAN_SUFFIXES = (".yaml", ".yml")
 _CACHE_FORMAT = 1
 
 
-@dataclass
 class RawPlan:
     """A plan file read from disk: its parsed data or why it could not be."""
 
-    file: str
-    data: object = None
-    problems: list[Problem] = field(default_factory=list)
-    ok: bool = True
+    __slots__ = ("file", "data", "problems", "ok")
+
+    def __init__(self, file: str, data: object = None, problems: list[Problem] | None = None, ok: bool = True):
+        self.file = file
+        self.data = data
+        self.problems = problems or []
+        self.ok = ok
 
 
 def discover(paths: list[str]) -> list[Path]:
@@ -166,6 +166,8 @@ def _fail(name: str, message: str, line: int | None = None) -> RawPlan:
 
 
 def _write_cache(cache_file: Path, payload) -> None:
+    import tempfile  # only when writing: it pulls in `random`
+
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".tmp-")
@@ -211,8 +213,6 @@ def line_index(path: str) -> dict[str, int]:
 
 def with_lines(problems: list[Problem]) -> list[Problem]:
     """The same problems, each with the line of its key path where known."""
-    from dataclasses import replace
-
     indexes: dict[str, dict[str, int]] = {}
     out = []
     for p in problems:
@@ -225,7 +225,7 @@ def with_lines(problems: list[Problem]) -> list[Problem]:
             while path_ and line is None:  # fall back to the nearest enclosing key
                 line = idx.get(path_)
                 path_ = _parent_path(path_)
-            p = replace(p, line=line)
+            p = p.replace(line=line)
         out.append(p)
     return out
 

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from tthc_cli.deadline import Period, Resolution
+from tthc_cli.value import Value
 
 ERROR, WARNING = "error", "warning"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Value):
     """Something wrong in a plan file, located by file, line and key path."""
 
-    severity: str
-    message: str
-    file: str = ""
-    line: int | None = None
-    path: str = ""
+    __slots__ = ("severity", "message", "file", "line", "path")
+
+    def __init__(self, severity: str, message: str, file: str = "", line: int | None = None, path: str = ""):
+        self.severity = severity
+        self.message = message
+        self.file = file
+        self.line = line
+        self.path = path
 
     def format(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
@@ -31,30 +33,40 @@ class Problem:
                 "path": self.path, "message": self.message}
 
 
-@dataclass(eq=False)
 class Task:
     """A node of a plan's task tree: a section, a task, a sub-task or a product row."""
 
-    plan: "Plan"
-    id: str
-    local_id: str
-    title: str
-    keypath: str
-    parent: "Task | None" = None
-    product: str | None = None
-    lead_text: tuple[str, ...] = ()
-    support_text: tuple[str, ...] = ()
-    deadline: str | None = None
-    due_override: tuple[date, ...] = ()
-    notes: str | None = None
-    after: tuple[str, ...] = ()
-    review: bool = False
-    children: list["Task"] = field(default_factory=list)
-    # filled by the graph builder
-    inherited: frozenset = frozenset()  # keys taken from the parent (merged cells)
-    lead: tuple = ()
-    support: tuple = ()
-    resolution: Resolution | None = None
+    __slots__ = ("plan", "id", "local_id", "title", "keypath", "parent", "product", "lead_text", "support_text",
+                 "deadline", "due_override", "notes", "after", "review", "children", "inherited", "lead", "support",
+                 "resolution")
+
+    def __init__(self, plan: "Plan", id: str, local_id: str, title: str, keypath: str, parent: "Task | None" = None,
+                 product: str | None = None, lead_text: tuple[str, ...] = (), support_text: tuple[str, ...] = (),
+                 deadline: str | None = None, due_override: tuple[date, ...] = (), notes: str | None = None,
+                 after: tuple[str, ...] = (), review: bool = False):
+        self.plan = plan
+        self.id = id
+        self.local_id = local_id
+        self.title = title
+        self.keypath = keypath
+        self.parent = parent
+        self.product = product
+        self.lead_text = lead_text
+        self.support_text = support_text
+        self.deadline = deadline
+        self.due_override = due_override
+        self.notes = notes
+        self.after = after
+        self.review = review
+        self.children: list[Task] = []
+        # filled by the graph builder
+        self.inherited: frozenset = frozenset()  # keys taken from the parent (merged cells)
+        self.lead: tuple = ()
+        self.support: tuple = ()
+        self.resolution: Resolution | None = None
+
+    def __repr__(self) -> str:
+        return f"Task({self.ref!r})"
 
     @property
     def ref(self) -> str:
@@ -83,21 +95,25 @@ class Task:
         return self.title or self.product or ""
 
 
-@dataclass(eq=False)
 class Plan:
     """One plan file: its header and its task tree."""
 
-    id: str
-    title: str
-    file: str
-    period: Period | None
-    issuer: str | None = None
-    document: str | None = None
-    source: str | None = None
-    units: list = field(default_factory=list)
-    roots: list[Task] = field(default_factory=list)
-    tasks: list[Task] = field(default_factory=list)  # every node, document order
-    by_id: dict[str, Task] = field(default_factory=dict)
+    def __init__(self, id: str, title: str, file: str, period: Period | None, issuer: str | None = None,
+                 document: str | None = None, source: str | None = None):
+        self.id = id
+        self.title = title
+        self.file = file
+        self.period = period
+        self.issuer = issuer
+        self.document = document
+        self.source = source
+        self.units: list = []  # plan-local unit table entries
+        self.roots: list[Task] = []
+        self.tasks: list[Task] = []  # every node, document order
+        self.by_id: dict[str, Task] = {}
+
+    def __repr__(self) -> str:
+        return f"Plan({self.id!r})"
 
     def leaves(self):
         return (t for t in self.tasks if t.is_leaf)

@@ -5,12 +5,12 @@ Pure: `today` is always a parameter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tthc_cli.deadline import Occurrence
 from tthc_cli.model import Plan, Task
 from tthc_cli.units import Registry
+from tthc_cli.value import Value
 
 # Status words as Vietnamese task-tracking reports use them (domain.md).
 NOT_YET = "Chưa đến hạn"
@@ -27,16 +27,19 @@ UNDATED = (ONGOING, WAITING, UNRESOLVED)
 ROLES = ("lead", "support", "any")
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Value):
     """One thing that falls due: a task, one of its milestones, or one occurrence."""
 
-    task: Task
-    due: date | None
-    status: str
-    occurrence: str | None = None  # "Quý II/2026"
-    milestone: str | None = None  # "Kế hoạch kiểm tra"
-    deadline_text: str | None = None  # the words this item's date comes from
+    __slots__ = ("task", "due", "status", "occurrence", "milestone", "deadline_text")
+
+    def __init__(self, task: Task, due: date | None, status: str, occurrence: str | None = None,
+                 milestone: str | None = None, deadline_text: str | None = None):
+        self.task = task
+        self.due = due
+        self.status = status
+        self.occurrence = occurrence  # "Quý II/2026"
+        self.milestone = milestone  # "Kế hoạch kiểm tra"
+        self.deadline_text = deadline_text  # the words this item's date comes from
 
     @property
     def plan(self) -> Plan:
@@ -85,12 +88,14 @@ def _items(task, kind, occs: tuple[Occurrence, ...], today, warn_days, milestone
     return [Item(task, None, status, None, milestone, text)]
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(Value):
     """Which tasks a command looks at."""
 
-    unit_codes: frozenset[str] | None = None  # None: every unit
-    role: str = "lead"
+    __slots__ = ("unit_codes", "role")
+
+    def __init__(self, unit_codes: frozenset[str] | None = None, role: str = "lead"):
+        self.unit_codes = unit_codes  # None: every unit
+        self.role = role
 
     def matches(self, task: Task, registry: Registry) -> bool:
         if self.unit_codes is None:

@@ -7,32 +7,37 @@ the user's config); reading those files happens at the edges.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from tthc_cli.text import clean, closest, fold_diacritics, tone_canonical
+from tthc_cli.value import Value
 
 UNIT, GROUP, EXTERNAL = "unit", "group", "external"
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(Value):
     """A unit of the commune, a group of units, or an outside body."""
 
-    code: str
-    name: str
-    kind: str = UNIT
-    members: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    short: str | None = None  # how a table shows a group or outside body
+    __slots__ = ("code", "name", "kind", "members", "aliases", "short")
+
+    def __init__(self, code: str, name: str, kind: str = UNIT, members: tuple[str, ...] = (),
+                 aliases: tuple[str, ...] = (), short: str | None = None):
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.members = members
+        self.aliases = aliases
+        self.short = short  # how a table shows a group or outside body
 
 
-@dataclass(frozen=True)
-class UnitRef:
+class UnitRef(Value):
     """A name as written in a plan and what it matched (None: nothing)."""
 
-    text: str
-    unit: Unit | None
+    __slots__ = ("text", "unit")
+
+    def __init__(self, text: str, unit: Unit | None):
+        self.text = text
+        self.unit = unit
 
     @property
     def known(self) -> bool:
@@ -70,14 +75,16 @@ def key(name: str) -> str:
     return _TRAIL.sub("", s)
 
 
-@dataclass(eq=False)
 class Registry:
     """Units by code and by every known spelling."""
 
-    units: dict[str, Unit] = field(default_factory=dict)
-    _by_key: dict[str, Unit] = field(default_factory=dict)
-    _by_fold: dict[str, Unit | None] = field(default_factory=dict)
-    _prefixes: list[str] = field(default_factory=list)
+    def __init__(self, units=None, by_key=None, by_fold=None, prefixes=None):
+        self.units: dict[str, Unit] = units or {}
+        self._by_key: dict[str, Unit] = by_key or {}
+        self._by_fold: dict[str, Unit | None] = by_fold or {}
+        self._prefixes: list[str] = prefixes or []
+        self._member_cache: dict = {}
+        self._refs_cache: dict = {}
 
     @classmethod
     def from_data(cls, data: dict) -> "Registry":

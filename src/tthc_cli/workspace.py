@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,14 +29,14 @@ def base_registry(use_cache: bool = True) -> Registry:
     return Registry.from_data(bundled_registry_data(use_cache))
 
 
-@dataclass
 class Workspace:
     """Plans loaded from the user's paths, linked, with their problems."""
 
-    plans: list[Plan]
-    registry: Registry
-    problems: list[Problem] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
+    def __init__(self, plans: list[Plan], registry: Registry, problems: list[Problem], files: list[Path]):
+        self.plans = plans
+        self.registry = registry
+        self.problems = problems
+        self.files = files
 
     @property
     def errors(self) -> list[Problem]:
