@@ -104,7 +104,8 @@ def test_plans_from_environment_and_default_folder(tthc, tmp_path):
 
 def test_overdue_and_list(tthc):
     over = tthc("overdue", "--unit", "VHXH", "--today", "2026-02-01", *SEED002, "--format", "json").json()
-    assert {x["task"] for x in over} == {"I.1", "I.6", "V.3", "VII.6"}  # 15/01, Quý III–IV/2025, Tháng 01/2026
+    # 15/01, Quý IV/2025, Tháng 01/2026; not I.6: its group lead names VHXH as the cooperator
+    assert {x["task"] for x in over} == {"I.1", "V.3", "VII.6"}
     lst = tthc("list", "--unit", "PKT", "--today", "2026-02-01", *SEED002, "--format", "json").json()
     # PKT leads VI.1.x and VI.4.x; through "Các cơ quan, đơn vị trên địa bàn xã" also I.6 (Quý III, IV/2025)
     assert [(x["task"], x["due"], x["status"]) for x in lst] == [
@@ -169,3 +170,26 @@ def test_version_and_help(tthc):
     assert tthc("--version").out.startswith("tthc ")
     h = tthc("due", "--help")
     assert h.code == 0 and "--unit" in h.out and "--within" in h.out
+
+
+def test_a_group_lead_does_not_cover_a_unit_named_as_cooperator(tthc, plan_dir):
+    f = write(plan_dir / "a.yaml", """\
+plan: {id: p, period: 2026}
+tasks:
+  - id: "1"
+    title: Việc của các phòng, Trung tâm chỉ phối hợp
+    lead: Các cơ quan, đơn vị có liên quan
+    support: [Trung tâm PVHCC]
+    deadline: Quý II/2026
+  - id: "2"
+    title: Việc của mọi đơn vị
+    lead: Các cơ quan, đơn vị có liên quan
+    deadline: Quý II/2026
+""")
+    lead = tthc("list", "--plans", f, "--unit", "TTPVHCC", "--today", "2026-01-01", "--format", "json").json()
+    assert [r["task"] for r in lead] == ["2"]
+    sup = tthc("list", "--plans", f, "--unit", "TTPVHCC", "--role", "support", "--today", "2026-01-01",
+               "--format", "json").json()
+    assert [r["task"] for r in sup] == ["1"]
+    assert [r["task"] for r in tthc("list", "--plans", f, "--unit", "VP", "--today", "2026-01-01",
+                                    "--format", "json").json()] == ["1", "2"]

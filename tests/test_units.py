@@ -86,3 +86,8 @@ def test_plan_local_units_extend(reg):
 def test_split_prefers_the_longest_known_names(reg):
     cell = "- Trung tâm Phục vụ hành chính công xã - Các phòng chuyên môn, cơ quan, đơn vị thuộc xã."
     assert reg.split(cell) == ["Trung tâm Phục vụ hành chính công xã", "Các phòng chuyên môn, cơ quan, đơn vị thuộc xã"]
+
+
+def test_a_bullet_after_a_comma_is_a_separator(reg):
+    assert reg.split("- Các phòng chuyên môn, - Cơ quan, đơn vị có liên quan.") == [
+        "Các phòng chuyên môn", "Cơ quan, đơn vị có liên quan"]

@@ -69,30 +69,31 @@ def resolve_today(value: Optional[str]) -> date:
     return parse_day(value) if value else date.today()
 
 
-def parse_within(value: str, today: date) -> int:
-    """A window in days from "14d", "14", "2w" or "1m" (calendar months)."""
-    m = re.fullmatch(r"\s*(\d{1,4})\s*(d|ngày|w|tuần|m|tháng)?\s*", value)
+class Window:
+    """A "due soon" window: calendar days, or working days ("10wd")."""
+
+    def __init__(self, n: int, working: bool, text: str):
+        self.n, self.working, self.text = n, working, text
+
+    def horizon(self, today: date, session) -> date:
+        if self.working:
+            return session.calendar.add_working_days(today, self.n)
+        return today + timedelta(days=self.n)
+
+
+def parse_within(value: str, today: date) -> Window:
+    """A window from "14d", "14", "2w", "1m" (calendar months) or "10wd" (working days)."""
+    m = re.fullmatch(r"\s*(\d{1,4})\s*(d|ngày|w|tuần|m|tháng|wd|nlv)?\s*", value)
     if not m:
-        if re.fullmatch(r"\s*\d+\s*wd\s*", value):
-            raise UsageError("--within: đếm theo ngày làm việc (wd) chưa hỗ trợ; dùng số ngày, ví dụ 14d")
-        raise UsageError(f'--within: không hiểu "{value}" (ví dụ: 14d, 2w, 1m)')
+        raise UsageError(f'--within: không hiểu "{value}" (ví dụ: 14d, 2w, 1m, 10wd)')
     n, unit = int(m.group(1)), m.group(2)
+    if unit in ("wd", "nlv"):
+        return Window(n, True, value)
     if unit in ("m", "tháng"):
         from dateutil.relativedelta import relativedelta  # 31/01 + 1 month = 28/02, as people count
 
-        return ((today + relativedelta(months=n)) - today).days
-    return n * 7 if unit in ("w", "tuần") else n
-
-
-def plan_paths(values: Optional[list[str]]) -> list[str]:
-    if values:
-        return values
-    env = os.environ.get("TTHC_PLANS")
-    if env:
-        return [p for p in env.split(os.pathsep) if p]
-    if not os.path.isdir("plans"):
-        raise UsageError("không tìm thấy thư mục ./plans; chỉ rõ kế hoạch bằng --plans TỆP_HOẶC_THƯ_MỤC")
-    return ["plans"]
+        return Window(((today + relativedelta(months=n)) - today).days, False, value)
+    return Window(n * 7 if unit in ("w", "tuần") else n, False, value)
 
 
 PlansOpt = Annotated[Optional[list[str]], typer.Option(
@@ -101,12 +102,23 @@ PlansOpt = Annotated[Optional[list[str]], typer.Option(
 UnitOpt = Annotated[Optional[str], typer.Option(
     "--unit", "-u", help="Đơn vị: mã (TTPVHCC) hoặc tên như trong kế hoạch.", show_default=False)]
 RoleOpt = Annotated[Role, typer.Option("--role", help="Vai trò của đơn vị: lead (chủ trì), support (phối hợp), any.")]
-WithinOpt = Annotated[str, typer.Option("--within", "-w", help="Cửa sổ sắp đến hạn, ví dụ 14d, 2w, 1m.")]
+WithinOpt = Annotated[Optional[str], typer.Option(
+    "--within", "-w", help="Cửa sổ sắp đến hạn: 14d, 2w, 1m, 10wd (ngày làm việc); mặc định 14d.", show_default=False)]
 TodayOpt = Annotated[Optional[str], typer.Option(
     "--today", help="Ngày tính hạn (mặc định hôm nay; biến TTHC_TODAY).", show_default=False)]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Định dạng: table, json, csv.")]
 AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Gồm cả nhiệm vụ thường xuyên, chờ điều kiện, chưa xác định.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Không dùng bộ nhớ đệm kế hoạch đã đọc.")]
+DbOpt = Annotated[Optional[str], typer.Option(
+    "--db", help="Tệp tiến độ (mặc định .tthc/progress.db cạnh thư mục kế hoạch; biến TTHC_DB).", show_default=False)]
+StatusOpt = Annotated[Optional[list[str]], typer.Option(
+    "--status", "-s", help='Lọc theo trạng thái, ví dụ "Quá hạn" (lặp lại được).', show_default=False)]
+RollOpt = Annotated[Optional[bool], typer.Option(
+    "--roll-forward/--no-roll-forward",
+    help="Thời hạn là một khoảng (quý, tháng …) kết thúc vào ngày nghỉ thì lùi sang ngày làm việc kế tiếp.",
+    show_default=False)]
+
+_GLOBAL = {"config": None}
 
 
 def _version(value: bool):
@@ -117,19 +129,25 @@ def _version(value: bool):
 
 @app.callback()
 def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                help="In phiên bản rồi thoát.")] = False):
+                                                help="In phiên bản rồi thoát.")] = False,
+          config: Annotated[Optional[str], typer.Option(
+              "--config", help="Tệp cấu hình (mặc định TTHC_CONFIG, ./tthc.yaml, ~/.config/tthc/tthc.yaml).",
+              show_default=False)] = None):
     """tthc: theo dõi thời hạn các nhiệm vụ trong kế hoạch của xã."""
+    _GLOBAL["config"] = config
 
 
 # --- shared plumbing -----------------------------------------------------------
 
 
-def _workspace(plans, no_cache=False):
-    from tthc_cli.workspace import load
+def _session(plans=None, db=None, no_cache=False):
+    from tthc_cli.session import Session
 
-    ws = load(plan_paths(plans), use_cache=not no_cache)
-    if not ws.files:
-        raise UsageError("không có tệp kế hoạch (.yaml) nào trong " + ", ".join(plan_paths(plans)))
+    return Session(plans, config_path=_GLOBAL["config"], db=db, no_cache=no_cache)
+
+
+def _workspace(session):
+    ws = session.workspace
     fatal = [p for p in ws.problems if p.severity == "error" and not p.path]
     if fatal and not ws.plans:
         _report_problems(fatal)
@@ -163,6 +181,18 @@ def _selection(ws, unit: Optional[str], role: Role):
     return Selection(frozenset(codes), role.value), u
 
 
+def _items(session, unit, role, day, roll_forward=None):
+    """The selected items with their status as of `day`, progress applied."""
+    from tthc_cli.queries import collect
+
+    ws = _workspace(session)
+    sel, u = _selection(ws, unit, role)
+    roll = session.config.roll_forward if roll_forward is None else roll_forward
+    items = collect(ws.plans, ws.registry, sel, day, session.config.warn_days, session.progress,
+                    session.calendar if roll else None)
+    return items, u
+
+
 def _undated_line(counts: dict) -> str | None:
     from tthc_cli.queries import ONGOING, UNRESOLVED, WAITING
 
@@ -178,79 +208,27 @@ def _undated_line(counts: dict) -> str | None:
     return "Ngoài ra: " + ", ".join(parts) + " (thêm --all để xem)."
 
 
-def _show_items(items, today, horizon, fmt_, title, include_undated, all_items):
+def _show_items(session, items, today, horizon, fmt_, title, include_undated, all_items):
     from tthc_cli.queries import count_undated, sort_key
     from tthc_cli.render import item_row, print_table, to_csv, to_json
 
     items = sorted(items, key=sort_key)
+    days = session.calendar
     if fmt_ is Format.table:
         footer = None if include_undated else _undated_line(count_undated(all_items))
-        print_table(items, today, horizon, footer, title)
+        print_table(items, today, horizon, footer, title, days)
         return
-    rows = [item_row(i, today, horizon) for i in items]
+    rows = [item_row(i, today, horizon, days) for i in items]
     out = to_json(rows) + "\n" if fmt_ is Format.json else to_csv(rows)
     sys.stdout.write(out)
 
 
 def _title(what: str, unit, role: Role, today: date) -> str:
-    who = f" — {unit.code} ({unit.name})" if unit else ""
-    role_vi = {"lead": "", "support": ", vai trò phối hợp", "any": ", chủ trì hoặc phối hợp"}[role.value]
     from tthc_cli.deadline import fmt
 
+    who = f" — {unit.code} ({unit.name})" if unit else ""
+    role_vi = {"lead": "", "support": ", vai trò phối hợp", "any": ", chủ trì hoặc phối hợp"}[role.value]
     return f"{what}{who}{role_vi} — ngày {fmt(today)}"
-
-
-# --- commands -------------------------------------------------------------------
-
-
-@app.command()
-def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = "14d", today: TodayOpt = None,
-        plans: PlansOpt = None, format: FormatOpt = Format.table, all: AllOpt = False, no_cache: NoCacheOpt = False):
-    """Việc quá hạn, đến hạn hôm nay và sắp đến hạn (mặc định trong 14 ngày)."""
-    day = resolve_today(today)
-    days = parse_within(within, day)
-    ws = _workspace(plans, no_cache)
-    from tthc_cli.queries import collect, due_window
-
-    sel, u = _selection(ws, unit, role)
-    items = collect(ws.plans, ws.registry, sel, day)
-    shown = due_window(items, day, days)
-    if all:
-        shown += [i for i in items if i.due is None]
-    _show_items(shown, day, day + timedelta(days=days), format, _title("Việc cần làm", u, role, day), all, items)
-
-
-@app.command()
-def overdue(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
-            format: FormatOpt = Format.table, all: AllOpt = False, no_cache: NoCacheOpt = False):
-    """Chỉ các việc đã quá hạn."""
-    from tthc_cli.queries import OVERDUE, collect
-
-    day = resolve_today(today)
-    ws = _workspace(plans, no_cache)
-    sel, u = _selection(ws, unit, role)
-    items = collect(ws.plans, ws.registry, sel, day)
-    shown = [i for i in items if i.status == OVERDUE]
-    if all:
-        shown += [i for i in items if i.due is None]
-    _show_items(shown, day, day, format, _title("Việc quá hạn", u, role, day), all, items)
-
-
-@app.command("list")
-def list_(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
-          status: Annotated[Optional[list[str]], typer.Option(
-              "--status", "-s", help='Lọc theo trạng thái, ví dụ "Quá hạn" (lặp lại được).')] = None,
-          format: FormatOpt = Format.table, all: AllOpt = False, no_cache: NoCacheOpt = False):
-    """Mọi việc có hạn của kế hoạch (thêm --all: cả việc không có hạn cụ thể)."""
-    from tthc_cli.queries import STATUSES, collect
-
-    day = resolve_today(today)
-    wanted = _statuses(status, STATUSES)
-    ws = _workspace(plans, no_cache)
-    sel, u = _selection(ws, unit, role)
-    items = collect(ws.plans, ws.registry, sel, day)
-    shown = [i for i in items if (all or i.due is not None or wanted) and (not wanted or i.status in wanted)]
-    _show_items(shown, day, None, format, _title("Danh sách việc", u, role, day), all or bool(wanted), items)
 
 
 def _statuses(values, known) -> set[str]:
@@ -266,41 +244,298 @@ def _statuses(values, known) -> set[str]:
     return out
 
 
+# --- commands -------------------------------------------------------------------
+
+
+@app.command()
+def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = None, today: TodayOpt = None,
+        plans: PlansOpt = None, status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
+        roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
+    """Việc quá hạn, đến hạn hôm nay và sắp đến hạn (mặc định trong 14 ngày)."""
+    from tthc_cli.queries import STATUSES
+
+    day = resolve_today(today)
+    session = _session(plans, db, no_cache)
+    window = parse_within(within or session.config.within, day)
+    wanted = _statuses(status, STATUSES)
+    items, u = _items(session, unit, role, day, roll_forward)
+    horizon = window.horizon(day, session)
+    shown = [i for i in items if i.due is not None and i.is_open and i.due <= horizon]
+    if all:
+        shown += [i for i in items if i.due is None and i.is_open]
+    if wanted:
+        shown = [i for i in shown if i.status in wanted]
+    _show_items(session, shown, day, horizon, format, _title("Việc cần làm", u, role, day), all, items)
+
+
+@app.command()
+def overdue(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
+            format: FormatOpt = Format.table, all: AllOpt = False, roll_forward: RollOpt = None, db: DbOpt = None,
+            no_cache: NoCacheOpt = False):
+    """Chỉ các việc đã quá hạn."""
+    from tthc_cli.queries import OVERDUE
+
+    day = resolve_today(today)
+    session = _session(plans, db, no_cache)
+    items, u = _items(session, unit, role, day, roll_forward)
+    shown = [i for i in items if i.status == OVERDUE]
+    if all:
+        shown += [i for i in items if i.due is None and i.is_open]
+    _show_items(session, shown, day, day, format, _title("Việc quá hạn", u, role, day), all, items)
+
+
+@app.command("list")
+def list_(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
+          status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
+          roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
+    """Mọi việc có hạn của kế hoạch, kể cả việc đã xong (thêm --all: cả việc không có hạn cụ thể)."""
+    from tthc_cli.queries import STATUSES
+
+    day = resolve_today(today)
+    wanted = _statuses(status, STATUSES)
+    session = _session(plans, db, no_cache)
+    items, u = _items(session, unit, role, day, roll_forward)
+    shown = [i for i in items if (all or i.due is not None or wanted) and (not wanted or i.status in wanted)]
+    _show_items(session, shown, day, None, format, _title("Danh sách việc", u, role, day), all or bool(wanted),
+                items)
+
+
 @app.command()
 def show(task: Annotated[str, typer.Argument(help="Mã nhiệm vụ, kế-hoạch:mã, hoặc vài chữ trong tên.")],
-         today: TodayOpt = None, plans: PlansOpt = None, format: FormatOpt = Format.table,
+         today: TodayOpt = None, plans: PlansOpt = None, format: FormatOpt = Format.table, db: DbOpt = None,
          no_cache: NoCacheOpt = False):
-    """Chi tiết một nhiệm vụ: vị trí, đơn vị, thời hạn và từng kỳ hạn."""
+    """Chi tiết một nhiệm vụ: vị trí, đơn vị, thời hạn, từng kỳ hạn với trạng thái, và lịch sử."""
     from tthc_cli.show import find_task, show_json, show_text
 
     day = resolve_today(today)
-    ws = _workspace(plans, no_cache)
+    session = _session(plans, db, no_cache)
+    ws = _workspace(session)
     t = find_task(ws.plans, task)
+    ctx = (session.progress, session.calendar, session.config.warn_days,
+           session.calendar if session.config.roll_forward else None)
     if format is Format.table:
-        show_text(t, day)
+        show_text(t, day, *ctx)
     else:
         import json
 
-        sys.stdout.write(json.dumps(show_json(t, day), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(show_json(t, day, *ctx), ensure_ascii=False, indent=2) + "\n")
+
+
+# --- recording progress -----------------------------------------------------------------
+
+TaskArg = Annotated[str, typer.Argument(help="Mã nhiệm vụ, kế-hoạch:mã, hoặc vài chữ trong tên.")]
+MilestoneOpt = Annotated[Optional[str], typer.Option(
+    "--milestone", "-m", help='Mốc của nhiệm vụ, ví dụ "Kế hoạch kiểm tra".', show_default=False)]
+OccurrenceOpt = Annotated[Optional[str], typer.Option(
+    "--occurrence", "-k", help='Kỳ: "Quý II/2026", "Tháng 5/2026" hoặc ngày hạn 2026-06-30.', show_default=False)]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", help="Ghi chú.", show_default=False)]
+
+
+def _target(session, task_query: str, milestone, occurrence, day, *, want_open=None):
+    """The task and the one item (milestone, occurrence) a progress command is about."""
+    from tthc_cli.progress_cli import pick_item
+    from tthc_cli.show import find_task
+
+    ws = _workspace(session)
+    t = find_task(ws.plans, task_query)
+    return t, pick_item(t, milestone, occurrence, day, session.progress, want_open)
+
+
+@app.command()
+def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None,
+         date_: Annotated[Optional[str], typer.Option("--date", "-d", help="Ngày hoàn thành (mặc định hôm nay).",
+                                                      show_default=False)] = None,
+         evidence: Annotated[Optional[str], typer.Option(
+             "--evidence", "-e", help='Văn bản minh chứng, ví dụ "Báo cáo số 45/BC-UBND ngày 20/6/2026".',
+             show_default=False)] = None,
+         note: NoteOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
+    """Ghi nhận một nhiệm vụ (hoặc một mốc, một kỳ) đã hoàn thành."""
+    from tthc_cli.progress import DONE, Event
+    from tthc_cli.progress_cli import describe
+    from tthc_cli.queries import dated_status
+
+    day = resolve_today(today)
+    when = parse_day(date_, "--date") if date_ else day
+    session = _session(plans, db)
+    t, item = _target(session, task, milestone, occurrence, day, want_open=True)
+    with session.store() as store:
+        ev = store.add(Event(DONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
+                             day=when, evidence=evidence, note=note, who=session.who()))
+        where = store.path
+    status = dated_status(item.due, day, 0, when) if item.due else "Hoàn thành"
+    typer.echo(f"Đã ghi: {describe(t, item)} hoàn thành ngày {when.strftime('%d/%m/%Y')} — {status}"
+               f" (bản ghi #{ev.id}, {where}).")
+
+
+@app.command()
+def undo(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None, note: NoteOpt = None,
+         today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
+    """Bỏ ghi nhận hoàn thành (ghi thêm một bản ghi; không xóa gì)."""
+    from tthc_cli.progress import UNDONE, Event
+    from tthc_cli.progress_cli import describe
+
+    day = resolve_today(today)
+    session = _session(plans, db)
+    t, item = _target(session, task, milestone, occurrence, day, want_open=False)
+    with session.store() as store:
+        ev = store.add(Event(UNDONE, t.plan.id, t.id, milestone=item.milestone or "",
+                             occurrence=item.occurrence or "", day=day, note=note, who=session.who()))
+    typer.echo(f"Đã ghi: bỏ hoàn thành {describe(t, item)} (bản ghi #{ev.id}).")
+
+
+@app.command()
+def trigger(task: TaskArg,
+            date_: Annotated[str, typer.Option("--date", "-d", help="Ngày sự kiện xảy ra (có hướng dẫn, quyết định …).")],
+            due_in: Annotated[Optional[str], typer.Option(
+                "--due-in", help="Hạn tính từ ngày đó: 15d, 2w, 10wd (ngày làm việc).", show_default=False)] = None,
+            due_: Annotated[Optional[str], typer.Option("--due", help="Hoặc ngày hạn cụ thể.", show_default=False)] = None,
+            milestone: MilestoneOpt = None, note: NoteOpt = None, today: TodayOpt = None, plans: PlansOpt = None,
+            db: DbOpt = None):
+    """Ghi nhận sự kiện mà nhiệm vụ "Khi có hướng dẫn …" chờ đã xảy ra; nhiệm vụ có hạn từ đó."""
+    from tthc_cli.progress import TRIGGER, Event
+    from tthc_cli.progress_cli import event_milestone
+    from tthc_cli.show import find_task
+
+    resolve_today(today)
+    when = parse_day(date_, "--date")
+    if (due_in is None) == (due_ is None):
+        raise UsageError("cần đúng một trong hai: --due-in (ví dụ 15d, 10wd) hoặc --due NGÀY")
+    session = _session(plans, db)
+    ws = _workspace(session)
+    t = find_task(ws.plans, task)
+    label = event_milestone(t, milestone)
+    if due_ is not None:
+        deadline = parse_day(due_, "--due")
+    else:
+        deadline = parse_within(due_in, when).horizon(when, session)
+    if deadline < when:
+        raise UsageError("--due: hạn trước ngày sự kiện")
+    with session.store() as store:
+        ev = store.add(Event(TRIGGER, t.plan.id, t.id, milestone=label, day=when, due=deadline, note=note,
+                             who=session.who()))
+    typer.echo(f"Đã ghi: sự kiện của {t.ref}{f' ({label})' if label else ''} xảy ra ngày "
+               f"{when.strftime('%d/%m/%Y')}; hạn {deadline.strftime('%d/%m/%Y')} (bản ghi #{ev.id}).")
+
+
+@app.command()
+def history(task: Annotated[Optional[str], typer.Argument(help="Nhiệm vụ (bỏ trống: mọi nhiệm vụ).",
+                                                          show_default=False)] = None,
+            unit: UnitOpt = None, plans: PlansOpt = None, format: FormatOpt = Format.table, db: DbOpt = None):
+    """Các bản ghi tiến độ, mới nhất trước."""
+    from tthc_cli.progress_cli import history_rows, print_history
+
+    session = _session(plans, db)
+    ws = _workspace(session)
+    rows = history_rows(session, ws, task, unit)
+    if format is Format.json:
+        import json
+
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif format is Format.csv:
+        from tthc_cli.render import dicts_to_csv
+
+        sys.stdout.write(dicts_to_csv(rows))
+    elif not rows:
+        typer.echo("Chưa có bản ghi tiến độ nào.")
+    else:
+        print_history(rows)
+
+
+@app.command()
+def check(unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None,
+          roll_forward: RollOpt = None, no_cache: NoCacheOpt = False):
+    """Một dòng tóm tắt mỗi đơn vị; mã thoát 3 khi có việc quá hạn (cho script, trước giao ban)."""
+    from tthc_cli.progress_cli import check_lines
+
+    day = resolve_today(today)
+    session = _session(plans, db, no_cache)
+    items, u = _items(session, unit, Role.lead, day, roll_forward)
+    lines, overdue_count = check_lines(session.workspace, items, u, day)
+    for line in lines:
+        typer.echo(line)
+    if overdue_count:
+        raise typer.Exit(3)
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    md = "md"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+@app.command()
+def report(period: Annotated[str, typer.Option(
+               "--period", help='Kỳ báo cáo: "Quý II/2026", "6 tháng đầu năm 2026", "Năm 2026", "Tháng 5/2026".')],
+           unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None,
+           format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, md, csv, json, xlsx.")] =
+           ReportFormat.table,
+           output: Annotated[Optional[str], typer.Option("--output", "-o", help="Ghi ra tệp (bắt buộc với xlsx).",
+                                                         show_default=False)] = None,
+           roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
+    """Báo cáo kết quả theo đơn vị: đúng hạn, quá hạn, chưa xong; danh sách việc trễ kèm minh chứng."""
+    from pathlib import Path
+
+    from tthc_cli import report_render
+    from tthc_cli.report import build_report, report_period
+
+    day = resolve_today(today)
+    try:
+        label, start, end = report_period(period)
+    except ValueError as exc:
+        raise UsageError(f"--period: {exc}") from None
+    session = _session(plans, db, no_cache)
+    items, _ = _items(session, None, Role.lead, day, roll_forward)
+    keep = None
+    if unit:
+        reg = session.workspace.registry
+        _, u = _selection(session.workspace, unit, Role.lead)
+        codes = reg.members(u) | {u.code}
+        keep = lambda ref: ref.unit is not None and (  # noqa: E731
+            ref.unit.code in codes or not reg.members(ref.unit).isdisjoint(codes))
+    rep = build_report(items, label, start, end, day, keep)
+    if format is ReportFormat.xlsx:
+        if not output:
+            raise UsageError("--format xlsx cần -o TỆP.xlsx")
+        from tthc_cli.report_xlsx import write_xlsx
+
+        try:
+            write_xlsx(rep, Path(output))
+        except OSError as exc:
+            raise TthcError(f'không ghi được "{output}": {exc.strerror or exc} (tệp đang mở trong Excel?)') from None
+        typer.echo(f"Đã ghi báo cáo {label} vào {output}.", err=True)
+        return
+    text = report_render.render(rep, format.value)
+    if output:
+        from tthc_cli.importer.build import write_atomically
+
+        write_atomically(Path(output), text, force=True)
+        typer.echo(f"Đã ghi báo cáo {label} vào {output}.", err=True)
+    else:
+        sys.stdout.write(text)
 
 
 @app.command()
 def validate(paths: Annotated[Optional[list[str]], typer.Argument(
                  help="Tệp hoặc thư mục kế hoạch (mặc định ./plans hoặc TTHC_PLANS).", show_default=False)] = None,
              strict: Annotated[bool, typer.Option("--strict", help="Cảnh báo cũng làm lệnh thất bại.")] = False,
-             format: Annotated[str, typer.Option("--format", "-f", help="text hoặc json.")] = "text"):
+             format: Annotated[str, typer.Option("--format", "-f", help="text hoặc json.")] = "text",
+             plans: PlansOpt = None, db: DbOpt = None):
     """Kiểm tra kế hoạch: liệt kê mọi lỗi và cảnh báo kèm tệp, dòng và khóa."""
     from tthc_cli.checks import plan_warnings
     from tthc_cli.workspace import load, located
 
     if format not in ("text", "json"):
         raise UsageError('--format: chọn "text" hoặc "json"')
-    ws = load(plan_paths(paths), use_cache=False)
+    session = _session((paths or []) + (plans or []) or None, db, no_cache=True)
+    ws = load(session.plan_paths(), use_cache=False, extra_units=session.config.units)
     if not ws.files:
         raise UsageError("không có tệp kế hoạch (.yaml) nào để kiểm tra")
     problems = list(ws.problems)
     for plan in ws.plans:
         problems.extend(plan_warnings(plan))
+    problems.extend(_orphans(session, ws))
     problems = located(problems)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
@@ -319,6 +554,23 @@ def validate(paths: Annotated[Optional[list[str]], typer.Argument(
                    f"{errors} lỗi, {warnings} cảnh báo.")
     if errors or (strict and warnings):
         raise typer.Exit(1)
+
+
+def _orphans(session, ws):
+    """Progress records whose task is no longer in the plans (renamed or removed): kept, and reported."""
+    from tthc_cli.model import WARNING, Problem
+
+    if not session.db_path().exists():
+        return []
+    known = {(p.id, t.id) for p in ws.plans for t in p.tasks}
+    out = []
+    for (plan, task), events in sorted(session.progress.by_task.items()):
+        if (plan, task) not in known and any(p.id == plan for p in ws.plans):
+            ids = ", ".join(f"#{e.id}" for e in events)
+            out.append(Problem(WARNING, f'{len(events)} bản ghi tiến độ ({ids}) cho nhiệm vụ "{plan}:{task}" không còn '
+                                        f"trong kế hoạch (đổi mã hoặc đã xóa?); lịch sử vẫn được giữ",
+                               str(session.db_path())))
+    return out
 
 
 @app.command()
@@ -368,7 +620,7 @@ def units(plans: PlansOpt = None, format: Annotated[str, typer.Option("--format"
     """Danh mục đơn vị, với số nhiệm vụ mỗi đơn vị chủ trì và phối hợp."""
     from tthc_cli.show import unit_counts
 
-    ws = _workspace(plans, no_cache)
+    ws = _workspace(_session(plans, None, no_cache))
     rows = unit_counts(ws)
     if format == "json":
         import json

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from tthc_cli.deadline import Occurrence
 from tthc_cli.model import Plan, Task
+from tthc_cli.progress import EMPTY, Progress
 from tthc_cli.units import Registry
 from tthc_cli.value import Value
 
@@ -30,16 +31,28 @@ ROLES = ("lead", "support", "any")
 class Item(Value):
     """One thing that falls due: a task, one of its milestones, or one occurrence."""
 
-    __slots__ = ("task", "due", "status", "occurrence", "milestone", "deadline_text")
+    __slots__ = ("task", "due", "status", "occurrence", "milestone", "deadline_text", "done", "evidence")
 
     def __init__(self, task: Task, due: date | None, status: str, occurrence: str | None = None,
-                 milestone: str | None = None, deadline_text: str | None = None):
+                 milestone: str | None = None, deadline_text: str | None = None, done: date | None = None,
+                 evidence: str | None = None):
         self.task = task
         self.due = due
         self.status = status
         self.occurrence = occurrence  # "Quý II/2026"
         self.milestone = milestone  # "Kế hoạch kiểm tra"
         self.deadline_text = deadline_text  # the words this item's date comes from
+        self.done = done  # the day it was finished, from the progress store
+        self.evidence = evidence  # the document that proves it
+
+    @property
+    def is_open(self) -> bool:
+        return self.done is None
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """How progress events name this item: (plan, task, milestone, occurrence)."""
+        return (self.task.plan.id, self.task.id, self.milestone or "", self.occurrence or "")
 
     @property
     def plan(self) -> Plan:
@@ -49,8 +62,10 @@ class Item(Value):
         return (self.due - today).days if self.due else None
 
 
-def dated_status(due: date, today: date, warn_days: int) -> str:
-    """Status of a not-done item with a due date."""
+def dated_status(due: date, today: date, warn_days: int, done: date | None = None) -> str:
+    """The status of an item with a due date, done on `done` (None: not done)."""
+    if done is not None:
+        return DONE_ON_TIME if done <= due else DONE_LATE
     if due < today:
         return OVERDUE
     if due == today:
@@ -60,32 +75,61 @@ def dated_status(due: date, today: date, warn_days: int) -> str:
     return NOT_YET
 
 
-def items_of(task: Task, today: date, warn_days: int = 7) -> list[Item]:
-    """Every item of a leaf task, each with its status as of `today`."""
+def items_of(task: Task, today: date, warn_days: int = 7, progress: Progress = EMPTY, days=None) -> list[Item]:
+    """Every item of a leaf task, each with its status as of `today`.
+
+    `progress` supplies what was recorded as done and which awaited events
+    happened; `days` (a WorkCalendar with `roll_forward` on) moves the end of a
+    period that falls on a day off to the next working day.
+    """
     res = task.resolution
+    ctx = (task, today, warn_days, progress, days)
     if res is None:
-        return [Item(task, None, UNRESOLVED)]
+        return _items(ctx, "unknown", (), None, None)
     if res.kind == "milestones":
         out = []
         for m in res.milestones:
             sub = m.resolution
-            out.extend(_items(task, sub.kind, sub.occurrences, today, warn_days, m.label, sub.text))
+            out.extend(_items(ctx, sub.kind, sub.occurrences, m.label, sub.text))
         return out
-    return _items(task, res.kind, res.occurrences, today, warn_days, None, res.text)
+    return _items(ctx, res.kind, res.occurrences, None, res.text)
 
 
-def _items(task, kind, occs: tuple[Occurrence, ...], today, warn_days, milestone, text) -> list[Item]:
+def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Item]:
+    task, today, warn_days, progress, days = ctx
+    plan = task.plan.id
+    if not occs and kind == "event":
+        trig = progress.trigger(plan, task.id, milestone)
+        if trig is not None and trig.due is not None and (trig.day is None or trig.day <= today):
+            # the awaited event happened: now it is due
+            occs = (Occurrence(trig.due),)
     if occs:
         multiple = len(occs) > 1
-        return [
-            Item(task, o.due, dated_status(o.due, today, warn_days),
-                 o.label if (multiple or o.freq) else None, milestone, text)
-            for o in occs
-        ]
-    status = {"ongoing": ONGOING, "event": WAITING}.get(kind, UNRESOLVED)
+        out = []
+        for o in occs:
+            label = o.label if (multiple or o.freq) else None
+            due = o.due
+            if days is not None and o.label and days.is_day_off(due):
+                due = days.roll_forward(due)  # a period (not a named day) ending on a day off
+            ev = _as_of(progress.done_event(plan, task.id, milestone, label), today)
+            done = ev.day if ev is not None else None
+            out.append(Item(task, due, dated_status(due, today, warn_days, done), label, milestone, text, done,
+                            ev.evidence if ev is not None else None))
+        return out
     if kind == "recurring":  # no occurrence inside the period: nothing falls due
         return []
+    ev = _as_of(progress.done_event(plan, task.id, milestone, None), today)
+    if ev is not None and kind != "ongoing":
+        return [Item(task, None, DONE_ON_TIME, None, milestone, text, ev.day, ev.evidence)]
+    status = {"ongoing": ONGOING, "event": WAITING}.get(kind, UNRESOLVED)
     return [Item(task, None, status, None, milestone, text)]
+
+
+def _as_of(event, today: date):
+    """A completion dated after `today` has not happened yet as of `today`."""
+    if event is not None and event.day is not None and event.day > today:
+        return None
+    return event
 
 
 class Selection(Value):
@@ -98,27 +142,40 @@ class Selection(Value):
         self.role = role
 
     def matches(self, task: Task, registry: Registry) -> bool:
+        """Whether the selected unit has the role in the task, by name or through a group.
+
+        A group ("Các cơ quan, đơn vị …") stands for a unit only when the task
+        does not name that unit in the other role: a task led by "the
+        relevant units" with TTPVHCC as cooperator is TTPVHCC's to support,
+        not to lead.
+        """
         if self.unit_codes is None:
             return True
-        refs = ()
-        if self.role in ("lead", "any"):
-            refs += task.lead
-        if self.role in ("support", "any"):
-            refs += task.support
+        if self.role in ("lead", "any") and self._in(task.lead, task.support, registry):
+            return True
+        return self.role in ("support", "any") and self._in(task.support, task.lead, registry)
+
+    def _in(self, refs, other, registry: Registry) -> bool:
+        named_elsewhere = {r.unit.code for r in other if r.unit is not None}
         for ref in refs:
-            if ref.unit is not None and not registry.members(ref.unit).isdisjoint(self.unit_codes):
+            if ref.unit is None:
+                continue
+            if ref.unit.code in self.unit_codes:
+                return True
+            members = registry.members(ref.unit) - named_elsewhere
+            if not members.isdisjoint(self.unit_codes):
                 return True
         return False
 
 
 def collect(plans: list[Plan], registry: Registry, selection: Selection, today: date,
-            warn_days: int = 7) -> list[Item]:
+            warn_days: int = 7, progress: Progress = EMPTY, days=None) -> list[Item]:
     """Every item of the selected leaf tasks, in plan order."""
     out: list[Item] = []
     for plan in plans:
         for task in plan.tasks:
             if task.is_leaf and selection.matches(task, registry):
-                out.extend(items_of(task, today, warn_days))
+                out.extend(items_of(task, today, warn_days, progress, days))
     return out
 
 

@@ -15,13 +15,15 @@ from tthc_cli.deadline import fmt
 from tthc_cli.queries import OVERDUE, TODAY, Item
 
 GROUPS = (("overdue", "QUÁ HẠN"), ("today", "ĐẾN HẠN HÔM NAY"), ("upcoming", "SẮP TỚI"), ("later", "CHƯA ĐẾN HẠN"),
-          ("undated", "KHÔNG CÓ HẠN CỤ THỂ"))
+          ("undated", "KHÔNG CÓ HẠN CỤ THỂ"), ("done", "ĐÃ HOÀN THÀNH"))
 WEEKEND_MARK = {5: "T7", 6: "CN"}
 CSV_FIELDS = ("group", "status", "plan", "task", "path", "title", "product", "milestone", "occurrence",
-              "deadline", "due", "days", "lead", "support")
+              "deadline", "due", "days", "day_off", "done", "evidence", "lead", "support")
 
 
 def group_of(item: Item, today: date, horizon: date | None) -> str:
+    if not item.is_open:
+        return "done"
     if item.due is None:
         return "undated"
     if item.status == OVERDUE:
@@ -33,7 +35,7 @@ def group_of(item: Item, today: date, horizon: date | None) -> str:
     return "later"
 
 
-def item_row(item: Item, today: date, horizon: date | None = None) -> dict:
+def item_row(item: Item, today: date, horizon: date | None = None, days=None) -> dict:
     """An item as the stable, documented JSON/CSV row."""
     t = item.task
     return {
@@ -51,6 +53,9 @@ def item_row(item: Item, today: date, horizon: date | None = None) -> dict:
         "deadline": t.deadline,
         "due": item.due.isoformat() if item.due else None,
         "days": item.days(today),
+        "day_off": days.reason(item.due) if days is not None and item.due and days.is_day_off(item.due) else None,
+        "done": item.done.isoformat() if item.done else None,
+        "evidence": item.evidence,
         "lead": [r.text for r in t.lead],
         "lead_codes": [r.unit.code if r.unit else None for r in t.lead],
         "support": [r.text for r in t.support],
@@ -60,6 +65,16 @@ def item_row(item: Item, today: date, horizon: date | None = None) -> dict:
 
 def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def dicts_to_csv(rows: list[dict]) -> str:
+    """Rows with the same keys as CSV, in their key order."""
+    buf = io.StringIO()
+    if rows:
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return buf.getvalue()
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -84,10 +99,15 @@ def days_text(days: int | None) -> str:
     return f"còn {days} ngày"
 
 
-def due_text(day: date | None) -> str:
+def due_text(day: date | None, days=None) -> str:
+    """dd/mm/yyyy, marked when it falls on a day off: (T7), (CN), (nghỉ lễ)."""
     if day is None:
         return ""
     mark = WEEKEND_MARK.get(day.weekday())
+    if days is not None and days.is_day_off(day):
+        mark = mark if mark and days.reason(day) in ("Thứ Bảy", "Chủ nhật") else "nghỉ lễ"
+    elif days is not None:
+        mark = None  # a make-up working day
     return fmt(day) + (f" ({mark})" if mark else "")
 
 
@@ -144,11 +164,13 @@ def _colour_enabled(stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-_ANSI = {"overdue": "\x1b[1;31m", "today": "\x1b[1;33m", "upcoming": "\x1b[36m", "later": "", "undated": "\x1b[2m"}
+_ANSI = {"overdue": "\x1b[1;31m", "today": "\x1b[1;33m", "upcoming": "\x1b[36m", "later": "", "undated": "\x1b[2m",
+         "done": "\x1b[32m"}
 _RESET = "\x1b[0m"
 
 
-def table_lines(items: list[Item], today: date, horizon: date | None, width: int, colour: bool = False) -> list[str]:
+def table_lines(items: list[Item], today: date, horizon: date | None, width: int, colour: bool = False,
+                days=None) -> list[str]:
     """Items grouped (overdue, today, upcoming …) as a plain-text table.
 
     Written by hand rather than with rich: rich takes seconds to lay out a few
@@ -161,7 +183,7 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
         t = it.task
         cells = [t.path_ids, title_cell(it), ", ".join(r.display for r in t.lead),
                  deadline_cell(it) if it.due else f"{deadline_cell(it)} ({it.status})",
-                 due_text(it.due), days_text(it.days(today))]
+                 due_text(it.due, days), days_text(it.days(today)) if it.is_open else it.status]
         if several_plans:
             cells.append(t.plan.id)
         rows.append((group_of(it, today, horizon), cells))
@@ -207,7 +229,8 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     return out
 
 
-def print_table(items: list[Item], today: date, horizon: date | None, footer: str | None, title: str | None) -> None:
+def print_table(items: list[Item], today: date, horizon: date | None, footer: str | None, title: str | None,
+                days=None) -> None:
     """The grouped item table on stdout, sized to the terminal."""
     import shutil
     import sys
@@ -222,7 +245,7 @@ def print_table(items: list[Item], today: date, horizon: date | None, footer: st
         out.append(f"Kế hoạch: {plan.title} ({plan.document or plan.id})")
     if items:
         out.append("")
-        out.extend(table_lines(items, today, horizon, width, colour))
+        out.extend(table_lines(items, today, horizon, width, colour, days))
     else:
         out.append("Không có việc nào trong khoảng này.")
     if footer:

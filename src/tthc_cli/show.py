@@ -8,6 +8,7 @@ from datetime import date
 from tthc_cli.deadline import fmt
 from tthc_cli.errors import TaskNotFoundError
 from tthc_cli.model import Plan, Task
+from tthc_cli.progress import EMPTY
 from tthc_cli.queries import items_of
 from tthc_cli.text import clean, fold_diacritics
 
@@ -49,7 +50,7 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", fold_diacritics(text.lower()))
 
 
-def show_json(task: Task, today: date) -> dict:
+def show_json(task: Task, today: date, progress=EMPTY, days=None, warn_days: int = 7, roll=None) -> dict:
     res = task.resolution
     return {
         "ref": task.ref,
@@ -71,9 +72,19 @@ def show_json(task: Task, today: date) -> dict:
         "after": list(task.after),
         "children": [c.id for c in task.children],
         "items": [
-            {"due": i.due.isoformat() if i.due else None, "status": i.status, "occurrence": i.occurrence,
-             "milestone": i.milestone, "days": i.days(today)}
-            for c in ([task] if task.is_leaf else _leaves(task)) for i in items_of(c, today)
+            {"task": c.id, "due": i.due.isoformat() if i.due else None, "status": i.status,
+             "occurrence": i.occurrence, "milestone": i.milestone, "days": i.days(today),
+             "done": i.done.isoformat() if i.done else None, "evidence": i.evidence,
+             "day_off": days.reason(i.due) if days is not None and i.due and days.is_day_off(i.due) else None}
+            for c in ([task] if task.is_leaf else _leaves(task)) for i in items_of(c, today, warn_days, progress, roll)
+        ],
+        "history": [
+            {"id": e.id, "kind": e.kind, "task": e.task, "milestone": e.milestone or None,
+             "occurrence": e.occurrence or None, "day": e.day.isoformat() if e.day else None,
+             "due": e.due.isoformat() if e.due else None, "evidence": e.evidence, "note": e.note, "who": e.who,
+             "recorded_at": e.recorded_at.isoformat() if e.recorded_at else None}
+            for c in ([task] if task.is_leaf else _leaves(task))
+            for e in reversed(progress.by_task.get((task.plan.id, c.id), []))
         ],
     }
 
@@ -86,7 +97,7 @@ def _leaves(task: Task):
             yield from _leaves(c)
 
 
-def show_text(task: Task, today: date) -> None:
+def show_text(task: Task, today: date, progress=EMPTY, days=None, warn_days: int = 7, roll=None) -> None:
     from rich.console import Console
 
     from tthc_cli.render import days_text, due_text
@@ -116,9 +127,20 @@ def show_text(task: Task, today: date) -> None:
     leaves = [task] if task.is_leaf else list(_leaves(task))
     con.print(f"[bold]Kỳ hạn (ngày {fmt(today)}):[/bold]")
     for leaf in leaves:
-        for i in items_of(leaf, today):
+        for i in items_of(leaf, today, warn_days, progress, roll):
             what = " · ".join(x for x in (leaf.id if leaf is not task else "", i.milestone, i.occurrence) if x)
-            con.print(f"  {due_text(i.due) or '—':<16} {i.status:<18} {days_text(i.days(today)):<14} {what}")
+            left = days_text(i.days(today)) if i.is_open else f"xong {i.done.strftime('%d/%m/%Y')}" if i.done else ""
+            ev = f" — minh chứng: {i.evidence}" if i.evidence else ""
+            con.print(f"  {due_text(i.due, days) or '—':<22} {i.status:<20} {left:<16} {what}{ev}", markup=False)
+    events = [e for leaf in leaves for e in progress.by_task.get((task.plan.id, leaf.id), [])]
+    if events:
+        from tthc_cli.progress_cli import KIND_VI
+
+        con.print("[bold]Lịch sử:[/bold]")
+        for e in sorted(events, key=lambda e: e.id or 0, reverse=True):
+            bits = " · ".join(x for x in (e.milestone, e.occurrence) if x)
+            day = e.day.strftime("%d/%m/%Y") if e.day else ""
+            con.print(f"  #{e.id} {KIND_VI.get(e.kind, e.kind)} {day} {bits} ({e.who})".rstrip(), markup=False)
 
 
 def unit_counts(ws) -> list[dict]:

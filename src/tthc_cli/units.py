@@ -61,7 +61,7 @@ _DASHES = re.compile(r"\s*(?:[&\-–—]|\bvà\b)\s*")
 _TRAIL = re.compile(r"(?:\s+xã)+$")
 _PAREN = re.compile(r"[()]")
 _SPACES = re.compile(r"\s+")
-_BULLET_SPLIT = re.compile(r"(?:^|(?<=[.;:]))\s*[-–•+]\s+")
+_BULLET_SPLIT = re.compile(r"(?:^|(?<=[.;:,]))\s*[-–•+]\s+")
 _PIECE_SPLIT = re.compile(r"\s*[;\n]\s*")
 _TOKEN_SEP = re.compile(r"(\s+[-–]\s+|,\s*)")
 

@@ -43,7 +43,7 @@ class Workspace:
         return [p for p in self.problems if p.severity == ERROR]
 
 
-def load(paths: list[str], *, use_cache: bool = True) -> Workspace:
+def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None = None) -> Workspace:
     """Read, build and link every plan under `paths`.
 
     Problems are collected, not raised: a broken file is reported and the
@@ -52,6 +52,9 @@ def load(paths: list[str], *, use_cache: bool = True) -> Workspace:
     files = discover(paths)
     cache = cache_dir() if use_cache else None
     registry = base_registry(use_cache)
+    if extra_units:  # the user's config adds units and spellings
+        registry = registry.copy()
+        registry.add_data({"units": extra_units})
     plans: list[Plan] = []
     problems: list[Problem] = []
     seen: dict[str, Plan] = {}

@@ -1,0 +1,252 @@
+"""A period report as an Excel workbook, ready to paste into the quarterly CCHC report.
+
+Sheet "Tổng hợp": title, period, one row per unit with counts and rates, a
+"Tổng cộng" row and a bar chart of the on-time rate per unit. Sheet "Quá hạn,
+trễ hạn": every late or overdue item with its dates and evidence.
+
+openpyxl is imported inside `write_xlsx`: it takes a few hundred milliseconds
+to import and only `tthc report --xlsx` needs it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tthc_cli.report import Report
+
+SUMMARY_SHEET = "Tổng hợp"
+LINES_SHEET = "Quá hạn, trễ hạn"
+
+SUMMARY_HEADERS = ("Mã đơn vị", "Đơn vị", "Tổng số nhiệm vụ đến hạn", "Hoàn thành đúng hạn", "Tỷ lệ đúng hạn",
+                   "Hoàn thành quá hạn", "Tỷ lệ", "Quá hạn (chưa hoàn thành)", "Tỷ lệ", "Còn trong hạn")
+LINES_HEADERS = ("Đơn vị", "Kế hoạch", "Nhiệm vụ", "Vị trí", "Nội dung", "Kỳ", "Mốc", "Hạn", "Ngày hoàn thành",
+                 "Trạng thái", "Số ngày trễ", "Minh chứng")
+
+HEADER_ROW = 4  # on the summary sheet: title, period, blank, header
+RATE_COLUMN = 5  # "Tỷ lệ đúng hạn"
+PERCENT = "0.0%"
+DATE = "dd/mm/yyyy"
+CHART_TITLE = "Tỷ lệ hoàn thành đúng hạn theo đơn vị"
+
+# Widths in characters; the headers wrap, so they need not fit on one line.
+_SUMMARY_WIDTHS = (12, 34, 14, 13, 11, 13, 9, 15, 9, 11)
+_LINES_WIDTHS = (24, 16, 22, 10, 50, 14, 18, 12, 12, 18, 9, 40)
+_HEADER_FILL = "DDEBF7"  # light blue, as in the ministry's report templates
+
+
+def write_xlsx(report: Report, path: Path) -> None:
+    """Write `report` to `path` (.xlsx), replacing the file atomically.
+
+    Raises OSError when the folder cannot be written or the file is locked
+    (on Windows, by Excel having it open); nothing is left behind then.
+    """
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.properties.title = report.title
+    wb.properties.subject = report.period_label
+    wb.properties.creator = "tthc"
+    wb.properties.lastModifiedBy = "tthc"
+    _summary_sheet(wb.active, report)
+    _lines_sheet(wb.create_sheet(LINES_SHEET), report)
+    _save_atomically(wb, Path(path))
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+
+    class S:
+        border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        bold = Font(bold=True)
+        header_fill = PatternFill(fill_type="solid", start_color=_HEADER_FILL, end_color=_HEADER_FILL)
+        header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        top = Alignment(vertical="top")
+        top_wrap = Alignment(vertical="top", wrap_text=True)
+        centre = Alignment(horizontal="center", vertical="top")
+
+    return S
+
+
+def _header(ws, row: int, headers, s) -> None:
+    for col, text in enumerate(headers, 1):
+        c = ws.cell(row, col, text)
+        c.font = s.bold
+        c.fill = s.header_fill
+        c.alignment = s.header_align
+        c.border = s.border
+
+
+def _widths(ws, widths) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _print_setup(ws, title_row: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{title_row}:{title_row}"
+
+
+def _summary_sheet(ws, report: Report) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from tthc_cli.deadline import fmt
+
+    s = _styles()
+    ws.title = SUMMARY_SHEET
+    ncols = len(SUMMARY_HEADERS)
+    last = get_column_letter(ncols)
+    ws["A1"] = report.title
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 24
+    ws["A2"] = (f"Kỳ báo cáo: {report.period_label} ({fmt(report.start)} – {fmt(report.end)}); "
+                f"số liệu tính đến ngày {fmt(report.today)}")
+    ws["A2"].font = Font(italic=True)
+    ws["A2"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(f"A2:{last}2")
+
+    _header(ws, HEADER_ROW, SUMMARY_HEADERS, s)
+    ws.row_dimensions[HEADER_ROW].height = 45
+
+    row = HEADER_ROW
+    for u in report.units:
+        row += 1
+        _unit_row(ws, row, u, s)
+    first_unit, last_unit = HEADER_ROW + 1, row
+    row += 1
+    _unit_row(ws, row, report.totals, s, bold=True)
+
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(last_unit, HEADER_ROW)}"  # the totals row stays out of it
+    widths = list(_SUMMARY_WIDTHS)
+    widths[0] = _fit(widths[0], (u.code for u in report.units), 30)
+    widths[1] = _fit(widths[1], (u.name for u in report.units), 60)
+    _widths(ws, widths)
+    _print_setup(ws, HEADER_ROW)
+
+    if report.units:
+        _chart(ws, first_unit, last_unit, ncols)
+
+
+def _unit_row(ws, row: int, u, s, bold: bool = False) -> None:
+    values = (u.code or None, u.name, u.total, u.on_time, u.on_time_rate, u.late, u.share(u.late), u.overdue,
+              u.share(u.overdue), u.pending)
+    for col, v in enumerate(values, 1):
+        c = ws.cell(row, col, v)
+        c.border = s.border
+        c.alignment = s.top_wrap if col == 2 else s.top
+        if col in (5, 7, 9):
+            c.number_format = PERCENT
+        if bold:
+            c.font = s.bold
+
+
+def _fit(base: int, texts, cap: int) -> int:
+    """`base`, or wider for the longest text, at most `cap` (longer names wrap)."""
+    longest = max((len(t or "") for t in texts), default=0)
+    return max(base, min(cap, longest + 2))
+
+
+def _chart(ws, first: int, last: int, ncols: int) -> None:
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.utils import get_column_letter
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.style = 10
+    chart.title = CHART_TITLE
+    chart.legend = None
+    data = Reference(ws, min_col=RATE_COLUMN, min_row=first, max_row=last)
+    cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+    chart.add_data(data, titles_from_data=False)
+    # The unit codes are text: a string reference (set_categories would write a numeric one).
+    chart.series[0].cat = AxDataSource(strRef=StrRef(f=str(cats)))
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.y_axis.majorUnit = 0.2
+    chart.y_axis.number_format = "0%"
+    # openpyxl >= 3.1 leaves <c:delete> out unless told, and Excel then hides both axes.
+    chart.x_axis.delete = False
+    chart.x_axis.axPos = "b"
+    chart.y_axis.delete = False
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    chart.height = 8  # cm
+    chart.width = max(16, min(32, 2.2 * (last - first + 1)))
+    ws.add_chart(chart, f"{get_column_letter(ncols + 2)}{HEADER_ROW}")
+
+
+def _lines_sheet(ws, report: Report) -> None:
+    s = _styles()
+    _header(ws, 1, LINES_HEADERS, s)
+    ws.row_dimensions[1].height = 30
+    names = {u.code: u.name for u in report.units}
+    row = 1
+    for ln in report.lines:
+        row += 1
+        values = (names.get(ln.unit, ln.unit), ln.plan, ln.ref, ln.path, ln.title, ln.occurrence, ln.milestone,
+                  ln.due, ln.done, ln.status, ln.days_late, ln.evidence)
+        for col, v in enumerate(values, 1):
+            c = ws.cell(row, col, v)
+            c.border = s.border
+            if col in (8, 9):
+                c.number_format = DATE
+                c.alignment = s.centre
+            elif col in (1, 5, 7, 12):
+                c.alignment = s.top_wrap
+            else:
+                c.alignment = s.top
+    if report.lines:
+        ws.auto_filter.ref = f"A1:{ws.cell(row, len(LINES_HEADERS)).coordinate}"
+    else:
+        from openpyxl.styles import Font
+
+        ws.cell(2, 1, "Không có nhiệm vụ quá hạn hoặc hoàn thành trễ hạn trong kỳ.").font = Font(italic=True)
+    ws.freeze_panes = "A2"
+    _widths(ws, _LINES_WIDTHS)
+    _print_setup(ws, 1)
+
+
+def _save_atomically(wb, path: Path) -> None:
+    """Save to a temporary file next to `path`, then rename it over `path`."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".xlsx.tmp")
+    try:
+        os.close(fd)
+        wb.save(tmp)
+        _usual_mode(tmp, path)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _usual_mode(tmp: str, path: Path) -> None:
+    """mkstemp makes the file private (0600); give it the mode the old file had, or the umask's."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    try:
+        os.chmod(tmp, mode)
+    except OSError:
+        pass

@@ -1,0 +1,129 @@
+"""What a command works with: the configuration, the plans, the progress
+store and the working-day calendar, each built once and only when asked for.
+
+This is the I/O edge the commands share; the core (queries, progress,
+report, workdays) stays pure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tthc_cli.errors import UsageError
+
+
+class Session:
+    def __init__(self, plans: list[str] | None = None, *, config_path: str | None = None, db: str | None = None,
+                 no_cache: bool = False):
+        self._plans_arg = plans
+        self._config_path = config_path
+        self._db_arg = db
+        self.no_cache = no_cache
+        self._config = self._ws = self._progress = self._calendar = None
+
+    # -- configuration and paths ------------------------------------------------
+    @property
+    def cache(self):
+        from tthc_cli.loader import cache_dir
+
+        return None if self.no_cache else cache_dir()
+
+    @property
+    def config(self):
+        if self._config is None:
+            from tthc_cli.config import load
+
+            self._config = load(self._config_path, self.cache)
+        return self._config
+
+    def plan_paths(self) -> list[str]:
+        if self._plans_arg:
+            return self._plans_arg
+        env = os.environ.get("TTHC_PLANS")
+        if env:
+            return [p for p in env.split(os.pathsep) if p]
+        if self.config.plans:
+            base = self.config.source.parent if self.config.source else Path(".")
+            return [str(base / p) for p in self.config.plans]
+        if not os.path.isdir("plans"):
+            raise UsageError("không tìm thấy thư mục ./plans; chỉ rõ kế hoạch bằng --plans TỆP_HOẶC_THƯ_MỤC")
+        return ["plans"]
+
+    def db_path(self) -> Path:
+        """--db, TTHC_DB, the config's `db`, else .tthc/progress.db beside the plans folder."""
+        if self._db_arg:
+            return Path(self._db_arg)
+        env = os.environ.get("TTHC_DB")
+        if env:
+            return Path(env)
+        if self.config.db:
+            base = self.config.source.parent if self.config.source else Path(".")
+            return base / self.config.db
+        first = Path(self.plan_paths()[0])
+        folder = first.parent if first.is_dir() else first.parent
+        return folder / ".tthc" / "progress.db"
+
+    # -- plans ------------------------------------------------------------------------
+    @property
+    def workspace(self):
+        if self._ws is None:
+            from tthc_cli.workspace import load
+
+            self._ws = load(self.plan_paths(), use_cache=not self.no_cache, extra_units=self.config.units)
+            if not self._ws.files:
+                raise UsageError("không có tệp kế hoạch (.yaml) nào trong " + ", ".join(self.plan_paths()))
+        return self._ws
+
+    # -- progress -------------------------------------------------------------------------
+    @property
+    def progress(self):
+        """What the store records; an absent store is simply no progress (never created here)."""
+        if self._progress is None:
+            from tthc_cli.progress import EMPTY, Progress
+
+            path = self.db_path()
+            if not path.exists():
+                self._progress = EMPTY
+            else:
+                from tthc_cli.store import Store
+
+                with Store.open(path, create=False) as store:
+                    self._progress = Progress(store.events())
+        return self._progress
+
+    def store(self):
+        """The progress store, created on first use."""
+        from tthc_cli.store import Store
+
+        return Store.open(self.db_path(), create=True)
+
+    def who(self) -> str:
+        if self.config.user:
+            return self.config.user
+        from tthc_cli.store import default_who
+
+        return default_who()
+
+    # -- working days -------------------------------------------------------------------------
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            from tthc_cli.loader import Memo
+            from tthc_cli.workdays import WorkCalendar, holidays_version
+
+            years = set()
+            for plan in self.workspace.plans:
+                if plan.period is not None:
+                    years.update(range(plan.period.start.year - 1, plan.period.end.year + 2))
+            years = range(min(years), max(years) + 1) if years else range(2025, 2028)
+            memo = Memo(self.cache, "holidays", holidays_version())
+            try:
+                self._calendar = WorkCalendar.load(years, memo, extra_days_off=self.config.days_off,
+                                                   extra_working_days=self.config.working_days)
+            except ValueError as exc:
+                from tthc_cli.config import ConfigError
+
+                raise ConfigError(str(exc)) from None
+            memo.save()
+        return self._calendar

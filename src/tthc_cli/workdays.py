@@ -1,0 +1,185 @@
+"""Working days in Vietnam: weekends, public holidays, days off from the config.
+
+A deadline on a Saturday, Sunday or public holiday is shown with a mark
+(`reason`); where a *period* ends on a day off, the civil-law rule (Bộ luật
+Dân sự 2015, Điều 148) moves its end to the next working day (`roll_forward`).
+
+Public holidays come from the maintained `holidays` package (lunar Tết, Giỗ Tổ
+Hùng Vương, days off in lieu, and days swapped by the government together with
+the Saturday worked in exchange). Importing it costs about 65 ms and the first
+year about 75 ms more, so `WorkCalendar.load` takes them from a cache dict
+(a `loader.Memo`) and imports the package only on a miss. Stamp that Memo with
+`holidays_version()` so an upgrade of the package (new swaps announced) refreshes it.
+
+Pure apart from that lazy import and `holidays_version()` (a directory listing):
+no clock, no files.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date, timedelta
+
+CACHE_KIND = "holidays-vn"  # cache key (CACHE_KIND, year) -> dict[date, str], the public days off
+WORKDAYS_KIND = "holidays-vn-workdays"  # (WORKDAYS_KIND, year) -> frozenset[date], Saturdays/Sundays worked
+
+WEEKEND_VI = {5: "Thứ Bảy", 6: "Chủ nhật"}
+
+# Names the package gives that are not always right. The day two before lunar
+# New Year is called "29 Tết", but when the last lunar month has 29 days (2025)
+# that day is 28 tháng Chạp; a neutral name is right every year.
+_RENAME = {"29 Tết": "Nghỉ Tết Nguyên Đán"}
+
+
+class WorkCalendar:
+    """Which days are worked: Monday to Friday, except public holidays and extra
+    days off; plus make-up working days (a Saturday worked in exchange for a bridge day).
+
+    The user's `extra_working_days` win over weekends and public holidays (a way to
+    correct the package); a date both in `extra_days_off` and `extra_working_days`
+    is a ValueError. Dates outside `years` know only weekends and the user's days.
+    """
+
+    __slots__ = ("years", "public", "extra_days_off", "working", "_ex_ords", "_ex_prefix")
+
+    def __init__(self, public_holidays: dict[date, str] | None = None, extra_days_off: dict[date, str] | None = None,
+                 extra_working_days=(), official_working_days=(), years=()):
+        self.years = frozenset(years)
+        self.public = dict(public_holidays or {})
+        self.extra_days_off = dict(extra_days_off or {})
+        clash = self.extra_days_off.keys() & set(extra_working_days)
+        if clash:
+            listed = ", ".join(d.strftime("%d/%m/%Y") for d in sorted(clash))
+            raise ValueError(f"ngày vừa là ngày nghỉ vừa là ngày làm việc bù: {listed}")
+        self.working = frozenset(official_working_days) | frozenset(extra_working_days)
+        # Dates where the plain Monday-to-Friday rule is wrong, with the correction
+        # (+1 a worked weekend day, -1 a weekday off), for O(log n) counting.
+        exceptions = []
+        for d in sorted(self.public.keys() | self.extra_days_off.keys() | self.working):
+            off, weekend = self.is_day_off(d), d.weekday() >= 5
+            if off != weekend:
+                exceptions.append((d.toordinal(), -1 if off else 1))
+        self._ex_ords = [o for o, _ in exceptions]
+        self._ex_prefix = [0]
+        for _, delta in exceptions:
+            self._ex_prefix.append(self._ex_prefix[-1] + delta)
+
+    @classmethod
+    def load(cls, years, cache: dict | None = None, extra_days_off: dict[date, str] | None = None,
+             extra_working_days=()) -> "WorkCalendar":
+        """Vietnam's calendar for `years`, the public holidays from `cache` where present.
+
+        On a miss the `holidays` package is imported and the missing years computed
+        and stored with `cache.put(key, value)` (or item assignment if the cache has
+        no `put`). Raises ImportError if the package is not installed.
+        """
+        years = tuple(years)
+        public: dict[date, str] = {}
+        official: set[date] = set()
+        missing = []
+        for year in years:
+            days = cache.get((CACHE_KIND, year)) if cache is not None else None
+            work = cache.get((WORKDAYS_KIND, year)) if cache is not None else None
+            if isinstance(days, dict) and isinstance(work, frozenset):
+                public.update(days)
+                official |= work
+            else:
+                missing.append(year)
+        if missing:
+            computed = compute_public_holidays(missing)
+            store = None if cache is None else getattr(cache, "put", cache.__setitem__)
+            for year, (days, work) in computed.items():
+                public.update(days)
+                official |= work
+                if store is not None:
+                    store((CACHE_KIND, year), days)
+                    store((WORKDAYS_KIND, year), work)
+        return cls(public, extra_days_off, extra_working_days, official, years)
+
+    def covers(self, d: date) -> bool:
+        """Whether public holidays are known for the year of `d`."""
+        return d.year in self.years
+
+    def is_day_off(self, d: date) -> bool:
+        if d in self.extra_days_off:
+            return True
+        if d in self.working:
+            return False
+        return d.weekday() >= 5 or d in self.public
+
+    def reason(self, d: date) -> str | None:
+        """Why `d` is a day off, in Vietnamese ("Thứ Bảy", "Tết Nguyên Đán"); None for a working day."""
+        if not self.is_day_off(d):
+            return None
+        return self.extra_days_off.get(d) or self.public.get(d) or WEEKEND_VI[d.weekday()]
+
+    def next_working_day(self, d: date) -> date:
+        """`d` itself if it is a working day, else the first working day after it."""
+        while self.is_day_off(d):
+            d += timedelta(days=1)
+        return d
+
+    def roll_forward(self, d: date) -> date:
+        """Bộ luật Dân sự 2015, Điều 148: a period whose last day is a day off ends
+        at the end of the next working day."""
+        return self.next_working_day(d)
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after `d` (n >= 0; n = 0 gives `d` itself)."""
+        if n < 0:
+            raise ValueError("n phải >= 0")
+        one = timedelta(days=1)
+        while n:
+            d += one
+            if not self.is_day_off(d):
+                n -= 1
+        return d
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days in (a, b]; negative (minus those in (b, a]) when b is before a."""
+        return self._rank(b) - self._rank(a)
+
+    def _rank(self, d: date) -> int:
+        """Working days from 0001-01-01 (a Monday, ordinal 1) to `d` inclusive."""
+        n = d.toordinal()
+        weekdays = n // 7 * 5 + min(n % 7, 5)
+        return weekdays + self._ex_prefix[bisect_right(self._ex_ords, n)]
+
+
+def compute_public_holidays(years) -> dict[int, tuple[dict[date, str], frozenset[date]]]:
+    """year -> (public days off with Vietnamese names, weekend days worked in exchange
+    for a bridge day), from the `holidays` package. Imports it: ~140 ms the first time."""
+    import holidays
+
+    out = {}
+    for year in years:
+        cal = holidays.Vietnam(years=year, language="vi")
+        days = {d: _RENAME.get(name, name) for d, name in cal.items() if d.year == year}
+        work = frozenset(d for d in getattr(cal, "weekend_workdays", ()) if d.year == year)
+        out[year] = (days, work)
+    return out
+
+
+def holidays_version() -> str | None:
+    """The installed `holidays` version, for stamping the cache, without importing it
+    (`importlib.metadata` alone costs tens of ms): the name of its .dist-info folder
+    next to the package that `import holidays` would find. None if not installed."""
+    import os
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        if "holidays" not in names:
+            continue
+        for name in names:
+            if name.startswith("holidays-") and name.endswith((".dist-info", ".egg-info")):
+                return name[len("holidays-"):].rsplit(".", 1)[0]
+        try:  # a package without metadata: its Vietnam module's size and time
+            st = os.stat(os.path.join(entry or ".", "holidays", "countries", "vietnam.py"))
+        except OSError:
+            return "unknown"
+        return f"{st.st_size}-{st.st_mtime_ns}"
+    return None

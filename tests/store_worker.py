@@ -1,0 +1,53 @@
+"""A separate process writing to the progress store, for tests/test_store.py.
+
+    store_worker.py DB N LABEL   print "ready", wait for a line on stdin, open DB, add N events
+                                 about task LABEL (one 'done', then 'note's); print their ids as JSON
+    store_worker.py DB loop      open DB and add events forever, printing each id once it is committed
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from tthc_cli.progress import DONE, NOTE, Event  # noqa: E402
+from tthc_cli.store import Store  # noqa: E402
+
+
+def burst(db: Path, n: int, label: str) -> None:
+    print("ready", flush=True)
+    sys.stdin.readline()  # the test releases every worker at once
+    start = time.monotonic()
+    ids = []
+    with Store.open(db) as store:
+        for i in range(n):
+            kind = DONE if i == 0 else NOTE
+            e = store.add(Event(kind, "kh-song-song", label, day=date(2026, 3, 1), note=f"{label} #{i}",
+                                who=f"worker-{os.getpid()}"))
+            ids.append(e.id)
+    print(json.dumps({"label": label, "ids": ids, "seconds": time.monotonic() - start}), flush=True)
+
+
+def loop(db: Path) -> None:
+    with Store.open(db) as store:
+        i = 0
+        while True:
+            e = store.add(Event(NOTE, "kh-bi-giet", f"T{i % 7}", occurrence=f"lần {i}", note="x" * (i % 50),
+                                who="worker-loop"))
+            sys.stdout.write(f"{e.id}\n")
+            sys.stdout.flush()
+            i += 1
+
+
+if __name__ == "__main__":
+    db = Path(sys.argv[1])
+    if sys.argv[2] == "loop":
+        loop(db)
+    else:
+        burst(db, int(sys.argv[2]), sys.argv[3])

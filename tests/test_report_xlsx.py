@@ -1,0 +1,161 @@
+"""The period report as an Excel workbook (report_xlsx.write_xlsx)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from tthc_cli.report import Report, ReportLine, UnitStats  # noqa: E402
+from tthc_cli.report_xlsx import write_xlsx  # noqa: E402
+
+EVIDENCE = "Báo cáo số 45/BC-UBND ngày 20/6/2026"
+
+
+def _report() -> Report:
+    units = (
+        UnitStats("VP", "Văn phòng HĐND và UBND", total=4, on_time=2, late=1, overdue=1, pending=0),
+        UnitStats("VHXH", "Phòng Văn hóa - Xã hội", total=5, on_time=4, late=0, overdue=0, pending=1),
+        UnitStats("TTPVHCC", "Trung tâm Phục vụ hành chính công", total=0),
+    )
+    lines = (
+        ReportLine("VP", "kh-cchc-2026", "kh-cchc-2026:3.2", "III › 2", "Báo cáo công tác CCHC quý",
+                   "Quý II/2026", None, date(2026, 6, 15), date(2026, 6, 20), "Hoàn thành quá hạn", 5, EVIDENCE),
+        ReportLine("VP", "kh-cchc-2026", "kh-cchc-2026:4.1", "IV › 1", "Rà soát thủ tục hành chính",
+                   "Quý II/2026", "Gửi dự thảo", date(2026, 6, 25), None, "Quá hạn", 5, None),
+    )
+    return Report("Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026", "Quý II/2026", date(2026, 4, 1),
+                  date(2026, 6, 30), date(2026, 6, 30), units, lines)
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xlsx")
+    path = folder / "bao-cao.xlsx"
+    write_xlsx(_report(), path)
+    return folder, path, openpyxl.load_workbook(path)
+
+
+def test_sheets_properties_and_no_temporary_file(book):
+    folder, path, wb = book
+    assert wb.sheetnames == ["Tổng hợp", "Quá hạn, trễ hạn"]
+    assert wb.properties.title == "Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026"
+    assert wb.properties.creator == "tthc"
+    assert [p.name for p in folder.iterdir()] == [path.name]
+
+
+def test_summary_title_period_and_header(book):
+    ws = book[2]["Tổng hợp"]
+    assert ws["A1"].value == "Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026"
+    assert ws["A1"].font.bold
+    assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A2"].value == ("Kỳ báo cáo: Quý II/2026 (01/04/2026 – 30/06/2026); "
+                              "số liệu tính đến ngày 30/06/2026")
+    assert ws["A3"].value is None
+    assert [c.value for c in ws[4]] == [
+        "Mã đơn vị", "Đơn vị", "Tổng số nhiệm vụ đến hạn", "Hoàn thành đúng hạn", "Tỷ lệ đúng hạn",
+        "Hoàn thành quá hạn", "Tỷ lệ", "Quá hạn (chưa hoàn thành)", "Tỷ lệ", "Còn trong hạn"]
+    assert all(c.font.bold and c.fill.fill_type == "solid" for c in ws[4])
+    assert ws["A4"].border.left.style == "thin"
+    assert ws.freeze_panes == "A5"
+    assert ws.auto_filter.ref == "A4:J7"
+
+
+def test_summary_unit_rows(book):
+    ws = book[2]["Tổng hợp"]
+    vp = [c.value for c in ws[5]]
+    assert vp[:4] == ["VP", "Văn phòng HĐND và UBND", 4, 2]
+    assert vp[4] == pytest.approx(0.5) and vp[6] == pytest.approx(0.25) and vp[8] == pytest.approx(0.25)
+    assert [vp[5], vp[7], vp[9]] == [1, 1, 0]
+    assert all(type(v) is int for v in (vp[2], vp[3], vp[5], vp[7], vp[9]))
+    assert all(isinstance(v, float) for v in (vp[4], vp[6], vp[8]))
+    assert {ws.cell(5, col).number_format for col in (5, 7, 9)} == {"0.0%"}
+
+    vhxh = [c.value for c in ws[6]]
+    assert vhxh[0] == "VHXH" and vhxh[2:4] == [5, 4] and vhxh[4] == pytest.approx(0.8) and vhxh[9] == 1
+
+    empty = [c.value for c in ws[7]]
+    assert empty[:3] == ["TTPVHCC", "Trung tâm Phục vụ hành chính công", 0]
+    assert empty[4] is None and empty[6] is None and empty[8] is None
+    assert ws["E7"].number_format == "0.0%"
+
+
+def test_summary_totals_row(book):
+    ws = book[2]["Tổng hợp"]
+    total = [c.value for c in ws[8]]
+    assert total[1] == "Tổng cộng"
+    assert total[2:4] == [9, 6] and total[5] == 1 and total[7] == 1 and total[9] == 1
+    assert total[4] == pytest.approx(6 / 9)
+    assert ws["E8"].number_format == "0.0%"
+    assert ws["B8"].font.bold and ws["C8"].font.bold
+    assert ws.max_row == 8
+
+
+def test_summary_column_widths(book):
+    ws = book[2]["Tổng hợp"]
+    assert ws.column_dimensions["B"].width > 30  # openpyxl's default is 13
+    assert ws.column_dimensions["B"].width > ws.column_dimensions["C"].width > 8.43
+
+
+def test_summary_chart(book):
+    from openpyxl.chart import BarChart
+
+    ws = book[2]["Tổng hợp"]
+    assert len(ws._charts) == 1
+    chart = ws._charts[0]
+    assert isinstance(chart, BarChart)
+    assert chart.legend is None
+    (series,) = chart.series
+    assert series.val.numRef.f == "'Tổng hợp'!$E$5:$E$7"
+    assert series.cat.strRef.f == "'Tổng hợp'!$A$5:$A$7"
+    assert chart.y_axis.scaling.min == 0 and chart.y_axis.scaling.max == 1
+    assert "%" in chart.y_axis.numFmt.formatCode
+
+
+def test_overdue_sheet(book):
+    ws = book[2]["Quá hạn, trễ hạn"]
+    assert [c.value for c in ws[1]] == [
+        "Đơn vị", "Kế hoạch", "Nhiệm vụ", "Vị trí", "Nội dung", "Kỳ", "Mốc", "Hạn", "Ngày hoàn thành",
+        "Trạng thái", "Số ngày trễ", "Minh chứng"]
+    assert ws.freeze_panes == "A2"
+    assert ws.max_row == 3
+
+    late = [c.value for c in ws[2]]
+    assert late[:3] == ["Văn phòng HĐND và UBND", "kh-cchc-2026", "kh-cchc-2026:3.2"]
+    assert isinstance(late[7], (date, datetime)) and late[7].date() == date(2026, 6, 15)
+    assert isinstance(late[8], datetime) and late[8].date() == date(2026, 6, 20)
+    assert ws["H2"].number_format == "dd/mm/yyyy" and ws["I2"].number_format == "dd/mm/yyyy"
+    assert late[9:] == ["Hoàn thành quá hạn", 5, EVIDENCE]
+    assert ws["E2"].alignment.wrap_text and ws["L2"].alignment.wrap_text
+
+    still_open = [c.value for c in ws[3]]
+    assert still_open[6] == "Gửi dự thảo" and still_open[7].date() == date(2026, 6, 25)
+    assert ws["H3"].number_format == "dd/mm/yyyy"
+    assert still_open[8] is None and still_open[9] == "Quá hạn" and still_open[11] is None
+    assert ws.column_dimensions["E"].width > ws.column_dimensions["D"].width
+
+
+def test_replaces_an_existing_file_and_handles_an_empty_report(tmp_path):
+    path = tmp_path / "bao-cao.xlsx"
+    path.write_bytes(b"old")
+    empty = _report().replace(units=(), lines=())
+    write_xlsx(empty, path)
+    assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.xlsx"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Tổng hợp"]
+    assert ws["B5"].value == "Tổng cộng" and ws["C5"].value == 0 and ws["E5"].value is None
+    assert ws._charts == []
+    assert wb["Quá hạn, trễ hạn"].max_row == 2  # header and a "nothing late" note
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path):
+    missing = tmp_path / "no-such-folder" / "bao-cao.xlsx"
+    with pytest.raises(OSError):
+        write_xlsx(_report(), missing)
+    locked = tmp_path / "bao-cao.xlsx"
+    locked.mkdir()  # os.replace cannot put a file over a folder
+    with pytest.raises(OSError):
+        write_xlsx(_report(), locked)
+    assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.xlsx"]

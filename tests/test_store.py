@@ -1,0 +1,359 @@
+"""The progress store against real SQLite files, and real processes writing to them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tthc_cli.errors import TthcError
+from tthc_cli.progress import DONE, NOTE, TRIGGER, UNDONE, Event
+from tthc_cli.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
+
+WORKER = Path(__file__).resolve().parent / "store_worker.py"
+
+
+def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
+    """The file's bytes, its mtime, and what lies beside it."""
+    return path.read_bytes(), path.stat().st_mtime_ns, sorted(os.listdir(path.parent))
+
+
+# -- round trip ------------------------------------------------------------------------------------------------------
+
+def test_every_field_round_trips(tmp_path):
+    db = tmp_path / "a" / "b" / "tien-do.sqlite"  # parent folders are created
+    recorded = datetime(2026, 4, 2, 15, 30, 7, tzinfo=timezone(timedelta(hours=7)))
+    full = Event(TRIGGER, "kh-cchc-2026", "T3.2", milestone="Bước 2", occurrence="Quý II/2026",
+                 day=date(2026, 4, 1), due=date(2026, 4, 30), evidence="Công văn số 12/UBND-VP",
+                 note="Đã gửi huyện; chờ phản hồi", who="Nguyễn Văn Ánh", recorded_at=recorded)
+    with Store.open(db) as store:
+        added = store.add(full)
+        assert added.id is not None
+        # recorded_at is kept in UTC, to the second
+        assert added.recorded_at == datetime(2026, 4, 2, 8, 30, 7, tzinfo=timezone.utc)
+        assert added == full.replace(id=added.id, recorded_at=added.recorded_at)
+        assert store.events() == [added]
+    with Store.open(db, create=False) as store:
+        [back] = store.events()
+    assert back == added
+    assert type(back.day) is date and type(back.due) is date
+    assert back.recorded_at.utcoffset() == timedelta(0)
+
+
+def test_defaults_and_recorded_at_now(tmp_path):
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    with Store.open(tmp_path / "s.db") as store:
+        e = store.add(Event(DONE, "p", "t", who="an"))
+        after = datetime.now(timezone.utc)
+        [back] = store.events()
+    assert back == e
+    assert (back.milestone, back.occurrence, back.day, back.due, back.evidence, back.note) == ("", "", None, None,
+                                                                                                None, None)
+    assert before <= back.recorded_at <= after and back.recorded_at.microsecond == 0
+
+
+def test_events_are_ordered_and_filtered(tmp_path):
+    with Store.open(tmp_path / "s.db") as store:
+        added = [store.add(Event(kind, plan, task, who="an")) for kind, plan, task in [
+            (DONE, "p1", "t1"), (NOTE, "p2", "t1"), (UNDONE, "p1", "t1"), (DONE, "p1", "t2"), (DONE, "p1", "t1")]]
+        ids = [e.id for e in added]
+        assert ids == sorted(ids) and len(set(ids)) == 5
+        assert store.events() == added
+        assert store.events(plan="p1") == [added[0], added[2], added[3], added[4]]
+        assert store.events(task="t1") == [added[0], added[1], added[2], added[4]]
+        assert store.events(plan="p1", task="t2") == [added[3]]
+        assert store.events(plan="không có") == []
+
+
+def test_who_kind_plan_and_task_are_required(tmp_path):
+    with Store.open(tmp_path / "s.db") as store:
+        for bad in (Event(DONE, "p", "t"), Event(DONE, "p", "t", who="   "), Event("xong", "p", "t", who="an"),
+                    Event(DONE, "", "t", who="an"), Event(DONE, "p", "", who="an")):
+            with pytest.raises(StoreError):
+                store.add(bad)
+        assert store.events() == []
+
+
+def test_store_error_is_a_tthc_error_with_exit_code_1(tmp_path):
+    assert issubclass(StoreError, TthcError) and StoreError.exit_code == 1
+
+
+def test_default_who(monkeypatch):
+    monkeypatch.setenv("TTHC_USER", "  Trần Thị Bình ")
+    assert default_who() == "Trần Thị Bình"
+    monkeypatch.setenv("TTHC_USER", "")
+    assert default_who()  # the OS user, or "không rõ"
+    import getpass
+
+    def no_user():
+        raise KeyError("uid")
+
+    monkeypatch.delenv("TTHC_USER")
+    monkeypatch.setattr(getpass, "getuser", no_user)
+    assert default_who() == "không rõ"
+
+
+def test_append_only():
+    source = (Path(__file__).resolve().parent.parent / "src" / "tthc_cli" / "store.py").read_text(encoding="utf-8")
+    assert "UPDATE EVENTS" not in source.upper() and "DELETE FROM" not in source.upper()
+
+
+def test_open_missing_without_create(tmp_path):
+    db = tmp_path / "none" / "s.db"
+    with pytest.raises(StoreError, match="không tìm thấy"):
+        Store.open(db, create=False)
+    assert not db.parent.exists()
+
+
+def test_closed_store_refuses(tmp_path):
+    with Store.open(tmp_path / "s.db") as store:
+        pass
+    with pytest.raises(StoreError, match="đã đóng"):
+        store.events()
+
+
+def test_connection_settings(tmp_path):
+    with Store.open(tmp_path / "s.db") as store:
+        conn = store._conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.integrity_ok()
+
+
+def test_odd_path(tmp_path):
+    db = tmp_path / "thư mục ?#%" / "tiến độ.db"
+    with Store.open(db) as store:
+        store.add(Event(DONE, "p", "t", who="an"))
+    assert db.is_file()
+    with Store.open(db, create=False) as store:
+        assert len(store.events()) == 1
+
+
+# -- migrations ------------------------------------------------------------------------------------------------------
+
+def test_fresh_file_records_every_migration(tmp_path):
+    db = tmp_path / "s.db"
+    with Store.open(db) as store:
+        assert store.schema_version == SCHEMA_VERSION == MIGRATIONS[-1][0]
+        assert store.path == db
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT version, name, applied_at FROM migrations ORDER BY version").fetchall()
+    conn.close()
+    assert [(v, n) for v, n, _ in rows] == [(v, n) for v, n, _ in MIGRATIONS]
+    assert all(datetime.fromisoformat(at).utcoffset() == timedelta(0) for _, _, at in rows)
+    # opening again changes nothing
+    with Store.open(db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
+    conn.close()
+
+
+def test_older_file_upgrades_itself_and_keeps_its_rows(tmp_path):
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db, isolation_level=None)  # as tthc with schema 1 left it (but in rollback mode)
+    conn.executescript(MIGRATIONS[0][2])
+    conn.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    conn.execute("INSERT INTO migrations VALUES (1, 'events', '2026-01-01T00:00:00+00:00')")
+    conn.execute("INSERT INTO events (kind, plan, task, day, who, recorded_at) "
+                 "VALUES ('done', 'p', 't', '2026-01-02', 'an', '2026-01-02T03:04:05+00:00')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+
+    with Store.open(db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        [old] = store.events()
+        assert old == Event(DONE, "p", "t", day=date(2026, 1, 2), who="an",
+                            recorded_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc), id=1)
+        new = store.add(Event(NOTE, "p", "t", who="bình"))
+        assert new.id == 2
+        assert store.integrity_ok()
+    conn = sqlite3.connect(db)
+    assert [r[0] for r in conn.execute("SELECT version FROM migrations ORDER BY version")] == [1, 2]
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'events_plan_task'").fetchone()[0] == 1
+    conn.close()
+
+
+def make_newer(db: Path) -> None:
+    with Store.open(db) as store:
+        store.add(Event(DONE, "p", "t", who="an"))
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_newer_file_is_refused_and_left_untouched(tmp_path, create):
+    db = tmp_path / "new.db"
+    make_newer(db)
+    time.sleep(0.01)  # so that any write would show in the mtime
+    before = snapshot(db)
+    with pytest.raises(StoreError) as err:
+        Store.open(db, create=create)
+    assert "được tạo bởi phiên bản tthc mới hơn" in err.value.message
+    assert f"lược đồ 99, chương trình biết đến {SCHEMA_VERSION}" in err.value.message
+    assert "hãy cập nhật tthc" in err.value.message
+    assert snapshot(db) == before
+
+
+def test_newer_version_still_in_the_wal_is_refused(tmp_path):
+    """Another process has just upgraded the file; the new version is only in the -wal so far."""
+    db = tmp_path / "new.db"
+    with Store.open(db) as store:
+        store.add(Event(DONE, "p", "t", who="an"))
+    other = sqlite3.connect(db, isolation_level=None)
+    try:
+        other.execute("PRAGMA wal_autocheckpoint = 0")
+        other.execute("PRAGMA user_version = 7")
+        main_before = db.read_bytes()
+        assert int.from_bytes(main_before[60:64], "big") == SCHEMA_VERSION  # the header does not know yet
+        with pytest.raises(StoreError, match="lược đồ 7"):
+            Store.open(db)
+        assert db.read_bytes() == main_before
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("content", [
+    b"plans: []\nkhong phai sqlite\n",
+    "Kế hoạch số 12/KH-UBND\n".encode() * 200,
+    b"SQLite format 3\x00",  # cut short
+    bytes(range(256)) * 20,
+])
+def test_non_sqlite_file_is_refused_and_left_untouched(tmp_path, content):
+    db = tmp_path / "notes.txt"
+    db.write_bytes(content)
+    before = snapshot(db)
+    for create in (True, False):
+        with pytest.raises(StoreError, match="không phải cơ sở dữ liệu tiến độ của tthc"):
+            Store.open(db, create=create)
+    assert snapshot(db) == before
+
+
+def test_other_sqlite_database_is_refused_and_left_untouched(tmp_path):
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE contacts (name TEXT)")
+    conn.execute("INSERT INTO contacts VALUES ('an')")
+    conn.commit()
+    conn.close()
+    before = snapshot(db)
+    with pytest.raises(StoreError, match="không phải cơ sở dữ liệu tiến độ của tthc"):
+        Store.open(db)
+    assert snapshot(db)[:2] == before[:2]
+
+
+def test_directory_is_refused(tmp_path):
+    with pytest.raises(StoreError):
+        Store.open(tmp_path)
+
+
+def test_empty_file_becomes_a_store(tmp_path):
+    db = tmp_path / "s.db"
+    db.touch()
+    with Store.open(db, create=False) as store:
+        assert store.schema_version == SCHEMA_VERSION
+
+
+# -- many processes --------------------------------------------------------------------------------------------------
+
+def start_worker(*args: str, stdin=None) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TTHC_")}
+    return subprocess.Popen([sys.executable, str(WORKER), *args], stdin=stdin, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+
+
+def test_concurrent_writers_all_land(tmp_path):
+    """Twenty processes open one fresh file at the same moment and write to it together."""
+    db = tmp_path / "chung" / "tien-do.db"
+    workers, per_worker = 20, 5
+    procs = [start_worker(str(db), str(per_worker), f"T{i:02d}", stdin=subprocess.PIPE) for i in range(workers)]
+    try:
+        for p in procs:  # every one has started Python and imported the store
+            assert p.stdout.readline() == "ready\n", p.stderr.read()
+        start = time.monotonic()
+        for p in procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        results = []
+        for p in procs:
+            out, err = p.communicate(timeout=120)
+            assert p.returncode == 0, err
+            results.append(json.loads(out))
+        elapsed = time.monotonic() - start
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    print(f"{workers} processes × {per_worker} events: {elapsed:.2f} s; slowest worker "
+          f"{max(r['seconds'] for r in results):.2f} s")
+
+    reported = [i for r in results for i in r["ids"]]
+    assert len(reported) == len(set(reported)) == workers * per_worker
+    with Store.open(db, create=False) as store:
+        events = store.events()
+        assert store.integrity_ok()
+        assert store.schema_version == SCHEMA_VERSION
+    assert sorted(reported) == [e.id for e in events]
+    done = {e.task for e in events if e.kind == DONE}
+    assert done == {f"T{i:02d}" for i in range(workers)}
+    for r in results:  # each process's events are in the order it wrote them
+        assert [e.id for e in events if e.task == r["label"]] == r["ids"]
+    conn = sqlite3.connect(db)
+    assert [r[0] for r in conn.execute("SELECT version FROM migrations ORDER BY version")] == [
+        v for v, _, _ in MIGRATIONS]  # migrated exactly once
+    conn.close()
+
+
+def test_killed_writer_loses_nothing_it_recorded(tmp_path):
+    db = tmp_path / "tien-do.db"
+    proc = start_worker(str(db), "loop")
+    lines: list[str] = []
+    enough = threading.Event()
+
+    def read() -> None:
+        for line in proc.stdout:
+            lines.append(line)
+            if len(lines) >= 50:
+                enough.set()
+        enough.set()  # EOF: the worker died on its own
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert enough.wait(timeout=120), "the worker recorded fewer than 50 events in 120 s"
+        assert proc.poll() is None, proc.stderr.read()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        reader.join(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    printed = [int(line) for line in lines if line.endswith("\n")]
+    assert len(printed) >= 50 and printed == sorted(printed)
+    print(f"killed after {len(printed)} recorded events")
+
+    with Store.open(db, create=False) as store:
+        assert store.integrity_ok()
+        stored = [e.id for e in store.events()]
+        assert set(printed) <= set(stored)
+        assert len(stored) - len(printed) <= 1  # at most the one committed but not yet printed
+        after = store.add(Event(DONE, "p", "t", who="an"))
+        assert after.id > max(stored)
+        assert store.events()[-1] == after
+        assert store.integrity_ok()
