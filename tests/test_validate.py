@@ -213,3 +213,11 @@ def test_validate_json_shape(tthc, plan_dir):
     r = tthc("validate", f, "--format", "json")
     data = json.loads(r.out)
     assert data["tasks"] == 2 and data["errors"] == 0 and data["plans"] == 1
+
+
+def test_an_impossible_date_value_is_a_message_not_a_traceback(tthc, plan_dir):
+    f = write(plan_dir / "a.yaml", GOOD.replace("        deadline: Định kỳ hằng quý", "        due: 2026-02-30"))
+    r = tthc("validate", f)
+    assert r.code == 1
+    assert "tasks[0].tasks[1].due: lỗi: due phải là ngày dạng YYYY-MM-DD, không phải '2026-02-30'" in r.out
+    _no_traceback(r)

@@ -18,7 +18,7 @@ from tthc_cli.model import ERROR, Problem
 
 MAX_BYTES = 20 * 1024 * 1024
 PLAN_SUFFIXES = (".yaml", ".yml")
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 class RawPlan:
@@ -135,15 +135,40 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
         return _fail(name, f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại dưới dạng UTF-8")
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=safe_loader())  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return _fail(name, f"YAML sai cú pháp: {_yaml_problem_vi(what)}", line)
     return RawPlan(name, data)
+
+
+_LOADER = None
+
+
+def safe_loader():
+    """PyYAML's safe loader (the C one when available) with dates left as text.
+
+    PyYAML would turn `2026-02-30` into a date while parsing and fail with a
+    bare ValueError and no line; as text, the plan checks report it properly.
+    """
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class Loader(base):
+            pass
+
+        Loader.yaml_implicit_resolvers = {
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in base.yaml_implicit_resolvers.items()
+        }
+        _LOADER = Loader
+    return _LOADER
 
 
 def _yaml_problem_vi(problem: str) -> str:
@@ -188,7 +213,7 @@ def line_index(path: str) -> dict[str, int]:
 
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        root = yaml.compose(text, Loader=safe_loader())
     except Exception:  # noqa: BLE001 - no lines is better than no message
         return {}
     index: dict[str, int] = {}

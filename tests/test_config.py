@@ -1,0 +1,54 @@
+"""The configuration file: found, checked, and used by the commands."""
+
+import shutil
+
+from conftest import PLANS, write
+
+SEED = "xuan-truong-cchc-2026"
+
+
+def _setup(tmp_path, config_text):
+    (tmp_path / "plans").mkdir()
+    shutil.copy(PLANS / f"{SEED}.yaml", tmp_path / "plans")
+    write(tmp_path / "tthc.yaml", config_text)
+
+
+def test_config_in_the_working_folder_is_used(tthc, tmp_path):
+    _setup(tmp_path, """\
+plans: plans
+db: tien-do.db
+user: Trần Văn Bình
+warn_days: 20
+days_off:
+  - {date: 2026-06-30, name: Nghỉ thử nghiệm}
+""")
+    r = tthc("done", f"{SEED}:I.1", "-d", "2026-01-10", cwd=tmp_path, env={"TTHC_TODAY": "2026-06-12"})
+    assert r.code == 0, r.err
+    assert (tmp_path / "tien-do.db").exists()
+    hist = tthc("history", "--format", "json", cwd=tmp_path).json()
+    assert hist[0]["who"] == "Trần Văn Bình"
+    rows = tthc("due", "--unit", "TTPVHCC", "--within", "20d", "--format", "json", cwd=tmp_path,
+                env={"TTHC_TODAY": "2026-06-12"}).json()
+    june = [r for r in rows if r["due"] == "2026-06-30"]
+    assert june and all(r["day_off"] == "Nghỉ thử nghiệm" for r in june)
+    assert all(r["status"] == "Sắp đến hạn" for r in june)  # warn_days 20: 18 days ahead is "soon"
+
+
+def test_unknown_key_and_bad_values(tthc, tmp_path):
+    _setup(tmp_path, "warn_day: 5\n")
+    r = tthc("due", cwd=tmp_path)
+    assert r.code == 1 and 'khóa "warn_day" không có trong cấu hình; có phải "warn_days"?' in r.err
+    write(tmp_path / "tthc.yaml", "days_off: [2026-02-30]\n")
+    r = tthc("due", cwd=tmp_path)
+    assert r.code == 1 and "days_off[0]" in r.err and "Traceback" not in r.err
+    write(tmp_path / "tthc.yaml", "roll_forward: có\n")
+    assert "roll_forward phải là true hoặc false" in tthc("due", cwd=tmp_path).err
+
+
+def test_config_option_and_environment(tthc, tmp_path):
+    _setup(tmp_path, "warn_day: 5\n")  # a broken local file, not used below
+    good = write(tmp_path / "other.yaml", f"plans: plans\nwarn_days: 3\n")
+    assert tthc("--config", good, "due", "--today", "2026-06-01", cwd=tmp_path).code == 0
+    assert tthc("due", "--today", "2026-06-01", cwd=tmp_path, env={"TTHC_CONFIG": str(good)}).code == 0
+    missing = tthc("--config", tmp_path / "khong-co.yaml", "due", cwd=tmp_path)
+    assert missing.code == 1 and "không tìm thấy tệp cấu hình" in missing.err
