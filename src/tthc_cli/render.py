@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 
 from tthc_cli.deadline import fmt
@@ -128,6 +129,21 @@ def title_cell(item: Item) -> str:
     return f"{parent} — {t.product}" if parent else (t.product or "")
 
 
+_COMMUNE = re.compile(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(?:xã|phường|thị trấn)\s+(.+)$", re.I)
+
+
+def plan_labels(plans) -> dict[str, str]:
+    """A short name per plan for tables: the commune ("Xuân Trường") when that is unambiguous, else the id."""
+    names = {}
+    for p in plans:
+        m = _COMMUNE.match(p.issuer or "")
+        names[p.id] = m.group(1).strip() if m else p.id
+    counts: dict[str, int] = {}
+    for v in names.values():
+        counts[v] = counts.get(v, 0) + 1
+    return {pid: (v if counts[v] == 1 else pid) for pid, v in names.items()}
+
+
 def _wrap(text: str, width: int) -> list[str]:
     """Greedy word wrap of each line; words longer than the width are cut."""
     if "\n" in text:
@@ -176,7 +192,9 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     Written by hand rather than with rich: rich takes seconds to lay out a few
     thousand rows, and officials run this in a meeting.
     """
-    several_plans = len({it.task.plan.id for it in items}) > 1
+    plans = {it.task.plan.id: it.task.plan for it in items}
+    several_plans = len(plans) > 1
+    labels = plan_labels(list(plans.values()))
     headers = ["Vị trí", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn", "Còn/quá"] + (["Kế hoạch"] if several_plans else [])
     rows: list[tuple[str, list[str]]] = []
     for it in items:
@@ -185,10 +203,10 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
                  deadline_cell(it) if it.due else f"{deadline_cell(it)} ({it.status})",
                  due_text(it.due, days), days_text(it.days(today)) if it.is_open else it.status]
         if several_plans:
-            cells.append(t.plan.id)
+            cells.append(labels[t.plan.id])
         rows.append((group_of(it, today, horizon), cells))
     # fixed columns take what they need (capped); the text columns share the rest
-    caps = {0: 16, 2: 18, 4: 15, 5: 13, 6: 24}
+    caps = {0: 16, 2: 14, 4: 15, 5: 13, 6: 18}
     widths = [len(h) for h in headers]
     for _, cells in rows:
         for i, c in enumerate(cells):
