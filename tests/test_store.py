@@ -17,7 +17,7 @@ import pytest
 
 from tthc_cli.errors import TthcError
 from tthc_cli.progress import DONE, NOTE, TRIGGER, UNDONE, Event
-from tthc_cli.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
+from tthc_cli.store import MIGRATIONS, MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
 
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
 
@@ -180,7 +180,7 @@ def test_older_file_upgrades_itself_and_keeps_its_rows(tmp_path):
         assert new.id == 2
         assert store.integrity_ok()
     conn = sqlite3.connect(db)
-    assert [r[0] for r in conn.execute("SELECT version FROM migrations ORDER BY version")] == [1, 2]
+    assert [r[0] for r in conn.execute("SELECT version FROM migrations ORDER BY version")] == [v for v, _, _ in MIGRATIONS]
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'events_plan_task'").fetchone()[0] == 1
     conn.close()
 

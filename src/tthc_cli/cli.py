@@ -685,6 +685,120 @@ def import_(source: Annotated[str, typer.Argument(help="Tệp kế hoạch: .doc
 
 
 @app.command()
+def digest(unit: UnitOpt = None,
+           all_units: Annotated[bool, typer.Option("--all", help="Mọi đơn vị có người nhận trong cấu hình.")] = False,
+           send_: Annotated[bool, typer.Option("--send", help="Gửi qua máy chủ thư (SMTP).")] = False,
+           out: Annotated[Optional[str], typer.Option("--out", help="Ghi tệp .eml vào thư mục này, không gửi.",
+                                                      show_default=False)] = None,
+           always: Annotated[bool, typer.Option("--always", help="Gửi cả cho đơn vị không có việc nào.")] = False,
+           resend: Annotated[bool, typer.Option("--resend", help="Gửi lại cả thư đã gửi hôm nay.")] = False,
+           within: WithinOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
+    """Thư tổng hợp mỗi đơn vị: việc quá hạn, đến hạn hôm nay, sắp đến hạn (chạy hằng đêm bằng cron).
+
+    Mã thoát: 0 đã gửi hết hoặc không có gì để gửi; 1 lỗi cấu hình; 2 có thư gửi không được sau
+    khi thử lại; 75 một lượt gửi khác đang chạy.
+    """
+    from pathlib import Path
+
+    from tthc_cli import digest_cli
+
+    if send_ == bool(out):
+        raise UsageError("chọn đúng một trong hai: --send (gửi thư) hoặc --out THƯ_MỤC (ghi tệp .eml)")
+    if bool(unit) == all_units:
+        raise UsageError("chọn đúng một trong hai: --unit ĐƠN_VỊ hoặc --all")
+    day = resolve_today(today)
+    session = _session(plans, db)
+    _workspace(session)
+    horizon = parse_within(within or session.config.within, day).horizon(day, session)
+    smtp = session.config.smtp or {}
+    sender = smtp.get("sender") or "tthc <tthc@localhost>"
+    digests = digest_cli.build_all(session, unit, all_units, day, horizon, sender, always)
+    if out:
+        for line in digest_cli.write_eml(digests, Path(out), day):
+            typer.echo(line)
+        return
+    progress = None
+    bar = None
+    if sys.stderr.isatty() and len(digests) > 3:
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        task_id = bar.add_task("Đang gửi thư", total=None)
+        bar.start()
+        progress = lambda done, total: bar.update(task_id, completed=done, total=total)  # noqa: E731
+    try:
+        lines, failed = digest_cli.send(session, digests, day, resend, progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    for line in lines:
+        typer.echo(line)
+    if failed:
+        typer.echo(f"Có {failed} người nhận chưa nhận được thư; chạy lại lệnh này để gửi lại riêng những thư đó.",
+                   err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
+def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
+        output: Annotated[Optional[str], typer.Option("--output", "-o", help="Ghi ra tệp .ics (mặc định in ra).",
+                                                      show_default=False)] = None,
+        alarm: Annotated[Optional[int], typer.Option("--alarm-days", help="Nhắc trước hạn N ngày (0: không nhắc).",
+                                                     show_default=False)] = None,
+        db: DbOpt = None):
+    """Lịch RFC 5545 (.ics) các hạn: mỗi hạn một sự kiện cả ngày, kèm nhắc trước."""
+    from datetime import datetime, timezone
+
+    from tthc_cli.icsexport import calendar_bytes
+
+    day = resolve_today(today)
+    session = _session(plans, db)
+    items, u = _items(session, unit, role, day)
+    name = f"tthc — {u.code}" if u else "tthc"
+    days = session.config.alarm_days if alarm is None else alarm
+    data = calendar_bytes([i for i in items if i.due is not None], name=name, alarm_days=days or None,
+                          stamp=datetime.now(timezone.utc).replace(microsecond=0))
+    if output:
+        from pathlib import Path
+
+        path = Path(output)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        typer.echo(f"Đã ghi {sum(1 for i in items if i.due)} hạn vào {output}.", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+config_app = typer.Typer(help="Kiểm tra và xem tệp cấu hình.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("check")
+def config_check(plans: PlansOpt = None):
+    """Kiểm tra tệp cấu hình: khóa lạ, địa chỉ thư sai, đơn vị không có, mật khẩu."""
+    from tthc_cli.config import check_all
+
+    problems, source = check_all(_GLOBAL["config"], plans)
+    if source is None:
+        typer.echo("Không có tệp cấu hình (dùng giá trị mặc định).")
+    for p in problems:
+        typer.echo(f"lỗi: {p}")
+    if problems:
+        raise typer.Exit(1)
+    if source is not None:
+        typer.echo(f"{source}: cấu hình hợp lệ.")
+
+
+@config_app.command("show")
+def config_show():
+    """In cấu hình đang dùng (mật khẩu được che)."""
+    from tthc_cli.config import load, show_text
+
+    sys.stdout.write(show_text(load(_GLOBAL["config"])))
+
+
+@app.command()
 def schema():
     """In JSON Schema của tệp kế hoạch (để trình soạn thảo kiểm tra và gợi ý)."""
     from importlib import resources

@@ -9,6 +9,7 @@ No file is fine: every entry has a default.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +81,79 @@ def _day_list(v, key) -> set[date]:
     return {_day(x, f"{key}[{i}]") for i, x in enumerate(v)}
 
 
+_ADDR = re.compile(r"^[^@\s<>\"(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$")
+
+
+def check_address(value: str, key: str) -> str:
+    """An email address, optionally with a display name: "Văn phòng <vp@xa.gov.vn>"."""
+    from email.utils import parseaddr
+
+    if not isinstance(value, str) or "\n" in value or "\r" in value:
+        raise ConfigError(f"{key}: địa chỉ thư không hợp lệ: {value!r}")
+    name, addr = parseaddr(value)
+    if not addr or not _ADDR.match(addr):
+        raise ConfigError(f'{key}: địa chỉ thư không hợp lệ: "{value}"')
+    return value.strip()
+
+
+def _addresses(v, key) -> list[str]:
+    items = [v] if isinstance(v, str) else v
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"{key} phải là một địa chỉ hoặc danh sách địa chỉ thư")
+    return [check_address(a, f"{key}[{i}]") for i, a in enumerate(items)]
+
+
+def _recipients(v, key) -> dict[str, dict[str, list[str]]]:
+    """`recipients: {TTPVHCC: [a@x, b@x], VHXH: {to: [c@x], cc: [d@x]}}`."""
+    if not isinstance(v, dict):
+        raise ConfigError(f"{key} phải là bảng: mã đơn vị → địa chỉ thư")
+    out = {}
+    for unit, spec in v.items():
+        k = f"{key}.{unit}"
+        if isinstance(spec, dict):
+            unknown = set(spec) - {"to", "cc"}
+            if unknown:
+                raise ConfigError(f"{k}: khóa không hợp lệ {', '.join(sorted(map(str, unknown)))} (dùng to, cc)")
+            if "to" not in spec:
+                raise ConfigError(f"{k}: thiếu to (người nhận)")
+            out[str(unit)] = {"to": _addresses(spec["to"], f"{k}.to"),
+                              "cc": _addresses(spec["cc"], f"{k}.cc") if spec.get("cc") else []}
+        else:
+            out[str(unit)] = {"to": _addresses(spec, k), "cc": []}
+    return out
+
+
+SMTP_KEYS = {"host": str, "port": int, "security": str, "user": str, "sender": str, "password_file": str,
+             "timeout": int}
+
+
+def _smtp(v, key) -> dict:
+    if not isinstance(v, dict):
+        raise ConfigError(f"{key} phải là bảng khóa–giá trị (host, port, security, user, sender)")
+    out = {"host": None, "port": None, "security": "starttls", "user": None, "sender": None,
+           "password_file": None, "timeout": 30}
+    for k, val in v.items():
+        if k == "password":
+            raise ConfigError(f"{key}.password: không ghi mật khẩu trong tệp cấu hình; dùng biến TTHC_SMTP_PASSWORD "
+                              f"hoặc password_file (quyền 0600)")
+        if k not in SMTP_KEYS:
+            hint = closest(str(k), SMTP_KEYS, n=1)
+            raise ConfigError(f'{key}: khóa "{k}" không hợp lệ' + (f'; có phải "{hint[0]}"?' if hint else ""))
+        typ = SMTP_KEYS[k]
+        if not isinstance(val, typ) or isinstance(val, bool):
+            raise ConfigError(f"{key}.{k} phải là {'số' if typ is int else 'chuỗi'}")
+        out[k] = val
+    if out["security"] not in ("starttls", "ssl", "none"):
+        raise ConfigError(f'{key}.security phải là starttls, ssl hoặc none (không phải "{out["security"]}")')
+    if out["sender"]:
+        check_address(out["sender"], f"{key}.sender")
+    if out["port"] is None:
+        out["port"] = {"starttls": 587, "ssl": 465, "none": 25}[out["security"]]
+    if not 0 < out["port"] < 65536:
+        raise ConfigError(f"{key}.port không hợp lệ")
+    return out
+
+
 def _units(v, key):
     if not isinstance(v, list) or not all(isinstance(u, dict) and u.get("code") and u.get("name") for u in v):
         raise ConfigError(f"{key} phải là danh sách đơn vị, mỗi đơn vị có code và name")
@@ -97,6 +171,10 @@ ENTRIES = {
     "days_off": (_days_off, {}, "Ngày nghỉ thêm (chưa có trong thư viện ngày lễ): danh sách ngày hoặc {date, name}."),
     "working_days": (_day_list, set(), "Ngày làm bù (thứ Bảy/Chủ nhật đi làm)."),
     "units": (_units, [], "Đơn vị hoặc cách viết thêm vào danh mục (như units: trong kế hoạch)."),
+    "commune": (_str, None, "Tên xã, hiện trong thư tổng hợp (ví dụ: UBND xã Xuân Trường)."),
+    "recipients": (_recipients, {}, "Người nhận thư của mỗi đơn vị: mã đơn vị → địa chỉ, hoặc {to, cc}."),
+    "smtp": (_smtp, None, "Máy chủ thư: host, port, security (starttls, ssl, none), user, sender, password_file."),
+    "alarm_days": (_int, 3, "Lịch .ics: nhắc trước hạn bao nhiêu ngày."),
 }
 
 
@@ -130,13 +208,28 @@ def find(explicit: str | None = None) -> Path | None:
     local = Path("tthc.yaml")
     if local.is_file():
         return local
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    user = Path(base) / "tthc" / "tthc.yaml"
+    user = user_config_dir() / "tthc.yaml"
     return user if user.is_file() else None
 
 
-def parse(data, source: Path | None) -> Config:
-    """Check and convert parsed YAML into a Config (ConfigError on the first problem)."""
+def user_config_dir() -> Path:
+    """The user's config folder for tthc (XDG on Linux; platformdirs elsewhere)."""
+    import sys
+
+    if sys.platform.startswith("linux"):  # what platformdirs answers on Linux, without its ~20 ms import
+        base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        return Path(base) / "tthc"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("tthc", appauthor=False))
+
+
+def parse(data, source: Path | None, problems: list[str] | None = None) -> Config:
+    """Check and convert parsed YAML into a Config.
+
+    Raises ConfigError on the first problem, or, given a `problems` list,
+    records every problem there and keeps the defaults for the bad entries.
+    """
     values = {k: (d() if callable(d) else (d.copy() if hasattr(d, "copy") else d)) for k, (_, d, _) in ENTRIES.items()}
     if data is None:
         return Config(values, source)
@@ -144,16 +237,39 @@ def parse(data, source: Path | None) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}tệp cấu hình phải là bảng khóa–giá trị")
     for key, raw in data.items():
-        if key not in ENTRIES:
-            hint = closest(str(key), ENTRIES, n=1)
-            more = f'; có phải "{hint[0]}"?' if hint else ""
-            raise ConfigError(f'{where}khóa "{key}" không có trong cấu hình{more}')
-        parser = ENTRIES[key][0]
         try:
-            values[key] = parser(raw, key) if raw is not None else values[key]
+            if key not in ENTRIES:
+                hint = closest(str(key), ENTRIES, n=1)
+                more = f'; có phải "{hint[0]}"?' if hint else ""
+                raise ConfigError(f'khóa "{key}" không có trong cấu hình{more}')
+            values[key] = ENTRIES[key][0](raw, key) if raw is not None else values[key]
         except ConfigError as exc:
-            raise ConfigError(f"{where}{exc.message}") from None
+            if problems is None:
+                raise ConfigError(f"{where}{exc.message}") from None
+            problems.append(f"{where}{exc.message}")
     return Config(values, source)
+
+
+def smtp_password(config: Config) -> str | None:
+    """The SMTP password: TTHC_SMTP_PASSWORD, else the password file (which must be 0600)."""
+    env = os.environ.get("TTHC_SMTP_PASSWORD")
+    if env:
+        return env
+    smtp = config.smtp or {}
+    name = smtp.get("password_file")
+    if not name:
+        return None
+    path = Path(os.path.expanduser(name))
+    if not path.is_absolute() and config.source is not None:
+        path = config.source.parent / path
+    try:
+        st = path.stat()
+    except OSError:
+        raise ConfigError(f'smtp.password_file: không đọc được "{path}"') from None
+    if os.name == "posix" and st.st_mode & 0o077:
+        raise ConfigError(f'smtp.password_file: "{path}" phải có quyền 0600 (chmod 600 {path}); '
+                          f"hiện là {oct(st.st_mode & 0o777)}")
+    return path.read_text(encoding="utf-8").strip() or None
 
 
 def load(explicit: str | None = None, cache=None) -> Config:
@@ -168,3 +284,84 @@ def load(explicit: str | None = None, cache=None) -> Config:
         p = raw.problems[0]
         raise ConfigError(f"{path}{f':{p.line}' if p.line else ''}: {p.message}")
     return parse(raw.data, path)
+
+
+def check_all(explicit: str | None = None, plans: list[str] | None = None) -> tuple[list[str], Path | None]:
+    """Every problem of the configuration (for `tthc config check`), and the file checked."""
+    problems: list[str] = []
+    try:
+        path = find(explicit)
+    except ConfigError as exc:
+        return [exc.message], None
+    if path is None:
+        return [], None
+    from tthc_cli.loader import read_plan
+
+    raw = read_plan(path, None)
+    if not raw.ok:
+        p = raw.problems[0]
+        return [f"{path}{f':{p.line}' if p.line else ''}: {p.message}"], path
+    cfg = parse(raw.data, path, problems)
+    from tthc_cli.workspace import base_registry
+
+    reg = base_registry(False)
+    if cfg.units:
+        reg = reg.copy()
+        reg.add_data({"units": cfg.units})
+    for code in cfg.recipients:
+        if reg.units.get(code) is None and reg.match(code) is None:
+            hint = reg.suggest(code)
+            problems.append(f'{path}: recipients: không có đơn vị "{code}" trong danh mục'
+                            + (f' (có phải "{hint[0]}"?)' if hint else ""))
+    smtp = cfg.smtp
+    if cfg.recipients and not smtp:
+        problems.append(f"{path}: có recipients nhưng chưa cấu hình smtp (host, sender)")
+    if smtp:
+        for key in ("host", "sender"):
+            if not smtp.get(key):
+                problems.append(f"{path}: smtp.{key} còn thiếu")
+        try:
+            password = smtp_password(cfg)
+        except ConfigError as exc:
+            problems.append(f"{path}: {exc.message}")
+        else:
+            if smtp.get("user") and not password:
+                problems.append(f"{path}: smtp.user có nhưng thiếu mật khẩu: đặt TTHC_SMTP_PASSWORD hoặc "
+                                f"smtp.password_file (quyền 0600)")
+    return problems, path
+
+
+def show_text(cfg: Config) -> str:
+    """The configuration in use, as YAML, with the password masked."""
+    import json
+
+    lines = [f"# tệp: {cfg.source or '(không có — giá trị mặc định)'}"]
+
+    def scalar(v):
+        if isinstance(v, (date,)):
+            return v.isoformat()
+        return json.dumps(v, ensure_ascii=False)
+
+    for key in ENTRIES:
+        v = cfg.values.get(key)
+        if key == "smtp" and v:
+            lines.append("smtp:")
+            for k, val in v.items():
+                if val is not None:
+                    lines.append(f"  {k}: {scalar(val)}")
+            where = "TTHC_SMTP_PASSWORD" if os.environ.get("TTHC_SMTP_PASSWORD") else v.get("password_file")
+            lines.append(f"  # mật khẩu: {'****** (từ ' + where + ')' if where else 'chưa có'}")
+        elif key == "days_off":
+            lines.append("days_off:" + ("" if v else " []"))
+            lines += [f"  - {{date: {d.isoformat()}, name: {scalar(n)}}}" for d, n in sorted(v.items())]
+        elif key == "working_days":
+            lines.append(f"working_days: [{', '.join(d.isoformat() for d in sorted(v))}]")
+        elif key == "recipients":
+            lines.append("recipients:" + ("" if v else " {}"))
+            for unit, spec in v.items():
+                lines.append(f"  {unit}: {{to: {scalar(spec['to'])}, cc: {scalar(spec['cc'])}}}")
+        elif isinstance(v, list) and key == "units":
+            lines.append(f"units: {json.dumps(v, ensure_ascii=False)}")
+        else:
+            lines.append(f"{key}: {scalar(v) if v is not None else 'null'}")
+    return "\n".join(lines) + "\n"

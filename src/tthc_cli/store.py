@@ -57,6 +57,20 @@ CREATE TABLE events (
     (2, "events-indexes", """
 CREATE INDEX events_plan_task ON events (plan, task, id);
 """),
+    (3, "sent", """
+CREATE TABLE sent (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    day         TEXT NOT NULL,
+    unit        TEXT NOT NULL,
+    recipient   TEXT NOT NULL,
+    ok          INTEGER NOT NULL,
+    error       TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 1,
+    message_id  TEXT,
+    sent_at     TEXT NOT NULL
+);
+CREATE INDEX sent_day ON sent (day, unit, recipient);
+"""),
 ]
 """Schema migrations, oldest first. Never edit a released one: add a new one."""
 
@@ -212,6 +226,37 @@ class Store:
         sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id"
         rows = self._read(lambda conn: conn.execute(sql, args).fetchall())
         return [_event(row) for row in rows]
+
+    def record_sent(self, day: date, rows) -> None:
+        """Record what a digest run delivered: rows of (unit, recipient, ok, error, attempts, message_id)."""
+        now = utc_now().isoformat(timespec="seconds")
+        data = [(day.isoformat(), unit, rcpt, 1 if ok else 0, error, attempts, mid, now)
+                for unit, rcpt, ok, error, attempts, mid in rows]
+
+        def insert(conn: sqlite3.Connection) -> int:
+            conn.executemany("INSERT INTO sent (day, unit, recipient, ok, error, attempts, message_id, sent_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", data)
+            return len(data)
+
+        if data:
+            self._write(insert)
+
+    def delivered(self, day: date) -> set[tuple[str, str]]:
+        """(unit, recipient) pairs delivered for `day`'s digest."""
+        rows = self._read(lambda conn: conn.execute(
+            "SELECT unit, recipient FROM sent WHERE day = ? AND ok = 1", (day.isoformat(),)).fetchall())
+        return {(u, r) for u, r in rows}
+
+    def sent_rows(self, day: date | None = None) -> list[dict]:
+        """The delivery log, newest first."""
+        sql = "SELECT day, unit, recipient, ok, error, attempts, message_id, sent_at FROM sent"
+        args = ()
+        if day is not None:
+            sql += " WHERE day = ?"
+            args = (day.isoformat(),)
+        rows = self._read(lambda conn: conn.execute(sql + " ORDER BY id DESC", args).fetchall())
+        keys = ("day", "unit", "recipient", "ok", "error", "attempts", "message_id", "sent_at")
+        return [dict(zip(keys, r)) for r in rows]
 
     def integrity_ok(self) -> bool:
         rows = self._read(lambda conn: conn.execute("PRAGMA integrity_check").fetchall())

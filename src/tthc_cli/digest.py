@@ -1,0 +1,190 @@
+"""The nightly digest: one email per unit, built from its items (pure).
+
+Each message has a plain-text part and an HTML part: overdue first, then due
+today, then upcoming, each row with the task path, title, deadline as written,
+due date, days late or left, expected product and cooperating units; ongoing
+duties summarised in one line. Subjects and names are Vietnamese and encoded
+by the email package; nothing from a plan reaches a header except through
+`_header_safe`.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid, parseaddr
+
+from tthc_cli.deadline import fmt
+from tthc_cli.queries import ONGOING, OVERDUE, TODAY, UNRESOLVED, WAITING, Item, sort_key
+from tthc_cli.render import days_text, deadline_cell, due_text, title_cell
+from tthc_cli.value import Value
+
+SECTIONS = (("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("upcoming", "Sắp đến hạn"))
+
+
+class Digest(Value):
+    """One unit's email, before sending."""
+
+    __slots__ = ("unit", "unit_name", "to", "cc", "message", "counts")
+
+    def __init__(self, unit: str, unit_name: str, to: list[str], cc: list[str], message: EmailMessage,
+                 counts: dict[str, int]):
+        self.unit = unit
+        self.unit_name = unit_name
+        self.to = to
+        self.cc = cc
+        self.message = message
+        self.counts = counts
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts[k] for k, _ in SECTIONS)
+
+    def summary(self) -> str:
+        c = self.counts
+        return f"{c['overdue']} quá hạn, {c['today']} đến hạn hôm nay, {c['upcoming']} sắp đến hạn"
+
+
+def _header_safe(text: str) -> str:
+    """One line: a title with line breaks or header-like text cannot add a header."""
+    return " ".join(str(text).split())
+
+
+def sections(items: list[Item], today: date, horizon: date) -> dict[str, list[Item]]:
+    out = {k: [] for k, _ in SECTIONS}
+    for it in sorted(items, key=sort_key):
+        if it.due is None or not it.is_open:
+            continue
+        if it.status == OVERDUE:
+            out["overdue"].append(it)
+        elif it.status == TODAY:
+            out["today"].append(it)
+        elif it.due <= horizon:
+            out["upcoming"].append(it)
+    return out
+
+
+def subject(unit: str, counts: dict[str, int], today: date) -> str:
+    parts = [f"{counts['overdue']} quá hạn"]
+    if counts["today"]:
+        parts.append(f"{counts['today']} đến hạn hôm nay")
+    parts.append(f"{counts['upcoming']} sắp đến hạn")
+    return _header_safe(f"[tthc] {unit}: {', '.join(parts)} ({fmt(today)})")
+
+
+def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, horizon: date, sender: str,
+          to: list[str], cc: list[str], commune: str | None = None, days=None) -> Digest:
+    """The digest email for one unit."""
+    groups = sections(items, today, horizon)
+    counts = {k: len(v) for k, v in groups.items()}
+    undated = {s: sum(1 for i in items if i.due is None and i.is_open and i.status == s)
+               for s in (ONGOING, WAITING, UNRESOLVED)}
+    msg = EmailMessage()
+    msg["Subject"] = subject(_header_safe(unit_code), counts, today)
+    msg["From"] = _address(sender)
+    msg["To"] = [_address(a) for a in to]
+    if cc:
+        msg["Cc"] = [_address(a) for a in cc]
+    msg["Date"] = _date_header(today)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "tthc.invalid"
+    msg["Message-ID"] = make_msgid(idstring=f"tthc.{unit_code}.{today.isoformat()}", domain=domain)
+    msg["X-Tthc-Unit"] = _header_safe(unit_code)
+    msg["X-Tthc-Day"] = today.isoformat()
+    text = _text(unit_code, unit_name, groups, undated, today, horizon, commune, days)
+    msg.set_content(text)
+    msg.add_alternative(_html(unit_code, unit_name, groups, undated, today, horizon, commune, days), subtype="html")
+    return Digest(unit_code, unit_name, list(to), list(cc), msg, counts)
+
+
+def _address(value: str) -> Address:
+    name, addr = parseaddr(value)
+    user, _, domain = addr.rpartition("@")
+    return Address(display_name=_header_safe(name), username=user, domain=domain)
+
+
+def _date_header(today: date) -> str:
+    from email.utils import format_datetime
+    from datetime import datetime, time, timedelta, timezone
+
+    return format_datetime(datetime.combine(today, time(6, 0), timezone(timedelta(hours=7))))
+
+
+def _undated_line(undated: dict[str, int]) -> str | None:
+    parts = []
+    if undated[ONGOING]:
+        parts.append(f"{undated[ONGOING]} nhiệm vụ thường xuyên")
+    if undated[WAITING]:
+        parts.append(f"{undated[WAITING]} nhiệm vụ chờ điều kiện (khi có hướng dẫn …)")
+    if undated[UNRESOLVED]:
+        parts.append(f"{undated[UNRESOLVED]} nhiệm vụ chưa xác định được thời hạn")
+    return ("Ngoài ra: " + ", ".join(parts) + ".") if parts else None
+
+
+def _units(refs) -> str:
+    return ", ".join(r.text for r in refs) or "—"
+
+
+def _text(code, name, groups, undated, today, horizon, commune, days) -> str:
+    lines = [f"Kính gửi: {name} ({code})" + (f" — {commune}" if commune else ""), "",
+             f"Tình hình thực hiện nhiệm vụ đến ngày {fmt(today)} (sắp đến hạn: đến {fmt(horizon)}).", ""]
+    for key, heading in SECTIONS:
+        rows = groups[key]
+        lines.append(f"{heading.upper()} ({len(rows)})")
+        if not rows:
+            lines += ["  (không có)", ""]
+            continue
+        for it in rows:
+            t = it.task
+            lines.append(f"- [{t.path_ids}] {title_cell(it)}")
+            lines.append(f"  Thời hạn: {deadline_cell(it).replace(chr(10), ' ')}; hạn {due_text(it.due, days)}, "
+                         f"{days_text(it.days(today))}")
+            if t.product:
+                lines.append(f"  Sản phẩm: {t.product}")
+            lines.append(f"  Phối hợp: {_units(t.support)}  ·  Kế hoạch: {t.plan.title} ({t.plan.id})")
+        lines.append("")
+    extra = _undated_line(undated)
+    if extra:
+        lines += [extra, ""]
+    lines.append("Thư này do tthc gửi tự động. Ghi nhận hoàn thành: tthc done MÃ-NHIỆM-VỤ --evidence \"…\".")
+    return "\n".join(lines) + "\n"
+
+
+_CSS = {
+    "table": "border-collapse:collapse;width:100%;font-family:Arial,Helvetica,sans-serif;font-size:13px",
+    "th": "background:#1f4e79;color:#fff;text-align:left;padding:6px;border:1px solid #c8d3df",
+    "td": "padding:6px;border:1px solid #c8d3df;vertical-align:top",
+    "overdue": "color:#b00020", "today": "color:#a65e00", "upcoming": "color:#1f4e79",
+}
+
+
+def _html(code, name, groups, undated, today, horizon, commune, days) -> str:
+    e = html.escape
+    out = ["<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"></head>",
+           "<body style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222\">",
+           f"<p>Kính gửi: <b>{e(name)}</b> ({e(code)}){' — ' + e(commune) if commune else ''}</p>",
+           f"<p>Tình hình thực hiện nhiệm vụ đến ngày <b>{fmt(today)}</b> (sắp đến hạn: đến {fmt(horizon)}).</p>"]
+    head = ("Vị trí", "Nhiệm vụ", "Thời hạn", "Hạn", "Còn/quá", "Sản phẩm", "Phối hợp", "Kế hoạch")
+    for key, heading in SECTIONS:
+        rows = groups[key]
+        out.append(f"<h3 style=\"{_CSS[key]}\">{e(heading)} ({len(rows)})</h3>")
+        if not rows:
+            out.append("<p>(không có)</p>")
+            continue
+        out.append(f"<table style=\"{_CSS['table']}\"><tr>" + "".join(
+            f"<th style=\"{_CSS['th']}\">{e(h)}</th>" for h in head) + "</tr>")
+        for it in rows:
+            t = it.task
+            cells = (t.path_ids, title_cell(it), deadline_cell(it).replace("\n", " "), due_text(it.due, days),
+                     days_text(it.days(today)), t.product or "", _units(t.support), t.plan.id)
+            out.append("<tr>" + "".join(f"<td style=\"{_CSS['td']}\">{e(c)}</td>" for c in cells) + "</tr>")
+        out.append("</table>")
+    extra = _undated_line(undated)
+    if extra:
+        out.append(f"<p>{e(extra)}</p>")
+    out.append("<p style=\"color:#666;font-size:12px\">Thư này do tthc gửi tự động.</p></body></html>")
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["Digest", "build", "subject", "sections", "formataddr"]

@@ -1,0 +1,154 @@
+"""`tthc digest`: building every unit's digest, writing .eml files or sending
+them once a day, with a lock against overlapping runs and a delivery log in
+the progress store so a second run sends only what failed."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from tthc_cli.config import ConfigError
+from tthc_cli.errors import TthcError
+
+EX_LOCKED = 75  # sysexits EX_TEMPFAIL: another run is sending; try later
+
+
+class LockedError(TthcError):
+    """Another `tthc digest --send` holds the lock."""
+
+    exit_code = EX_LOCKED
+
+
+@contextmanager
+def run_lock(path: Path):
+    """An exclusive lock held while sending; released by the OS if the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(path, "a+")
+    try:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, but nothing else changes
+            yield
+            return
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise LockedError(f"một lượt gửi khác đang chạy (khóa {path}); lượt này không gửi gì") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+def unit_items(session, unit, day):
+    """Lead items of one unit (groups included), progress applied."""
+    from tthc_cli.queries import Selection, collect
+
+    ws = session.workspace
+    codes = frozenset(ws.registry.members(unit) | {unit.code})
+    roll = session.calendar if session.config.roll_forward else None
+    return collect(ws.plans, ws.registry, Selection(codes, "lead"), day, session.config.warn_days,
+                   session.progress, roll)
+
+
+def targets(session, unit_arg: str | None, all_units: bool):
+    """The units to build a digest for, with their recipients ({} when none are configured)."""
+    ws = session.workspace
+    recipients = session.config.recipients
+    for code in recipients:
+        if ws.registry.units.get(code) is None and ws.registry.match(code) is None:
+            raise ConfigError(f'recipients: không có đơn vị "{code}" trong danh mục')
+    if unit_arg:
+        u = ws.registry.match(unit_arg)
+        if u is None:
+            from tthc_cli.errors import UnknownUnitError
+
+            raise UnknownUnitError(f'không có đơn vị "{unit_arg}" trong danh mục')
+        return [(u, recipients.get(u.code, {}))]
+    if recipients:
+        return [(ws.registry.match(code), spec) for code, spec in recipients.items()]
+    return [(u, {}) for u in ws.registry.commune_units()]
+
+
+def build_all(session, unit_arg, all_units, day, horizon, sender, always):
+    from tthc_cli.digest import build
+
+    out = []
+    for unit, spec in targets(session, unit_arg, all_units):
+        items = unit_items(session, unit, day)
+        d = build(unit.code, unit.name, items, today=day, horizon=horizon, sender=sender,
+                  to=spec.get("to", []), cc=spec.get("cc", []), commune=session.config.commune,
+                  days=session.calendar)
+        if d.empty and not always:
+            out.append((d, "bỏ qua: không có việc quá hạn hay sắp đến hạn"))
+        else:
+            out.append((d, None))
+    return out
+
+
+def write_eml(digests, folder: Path, day: date) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for d, skip in digests:
+        if skip:
+            lines.append(f"{d.unit}: {skip}")
+            continue
+        path = folder / f"{day.isoformat()}-{d.unit}.eml"
+        tmp = path.with_suffix(".eml.tmp")
+        tmp.write_bytes(bytes(d.message))
+        os.replace(tmp, path)
+        lines.append(f"{d.unit}: đã ghi {path} ({d.summary()})")
+    return lines
+
+
+def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list[str], int]:
+    """Deliver the digests; returns summary lines and the number of failed recipients."""
+    from tthc_cli.config import smtp_password
+    from tthc_cli.mailer import Delivery, SmtpSettings, send_all
+
+    smtp = session.config.smtp
+    if not smtp or not smtp.get("host") or not smtp.get("sender"):
+        raise ConfigError("chưa cấu hình máy chủ thư: cần smtp.host và smtp.sender trong tệp cấu hình")
+    password = smtp_password(session.config)
+    if smtp.get("user") and not password:
+        raise ConfigError("thiếu mật khẩu máy chủ thư: đặt biến TTHC_SMTP_PASSWORD hoặc smtp.password_file")
+    settings = SmtpSettings(host=smtp["host"], port=smtp["port"], security=smtp["security"], user=smtp.get("user"),
+                            password=password, sender=smtp["sender"], timeout=smtp.get("timeout") or 30)
+    lines: list[str] = []
+    deliveries, by_unit = [], {}
+    with run_lock(session.db_path().parent / "digest.lock"):
+        with session.store() as store:
+            already = set() if resend else store.delivered(day)
+            for d, skip in digests:
+                if skip:
+                    lines.append(f"{d.unit}: {skip}")
+                    continue
+                if not d.to:
+                    lines.append(f"{d.unit}: bỏ qua: chưa cấu hình người nhận (recipients.{d.unit})")
+                    continue
+                to = [a for a in d.to if (d.unit, a) not in already]
+                cc = [a for a in d.cc if (d.unit, a) not in already]
+                if not to and not cc:
+                    lines.append(f"{d.unit}: đã gửi hôm nay, không gửi lại (thêm --resend để gửi lại)")
+                    continue
+                deliveries.append(Delivery(d.unit, to, cc, d.message))
+                by_unit[d.unit] = d
+            outcomes = send_all(deliveries, settings, progress=progress) if deliveries else []
+            store.record_sent(day, [(o.unit, o.recipient, o.ok, o.error, o.attempts,
+                                     by_unit[o.unit].message["Message-ID"]) for o in outcomes])
+    failed = 0
+    for unit, d in by_unit.items():
+        mine = [o for o in outcomes if o.unit == unit]
+        ok = [o for o in mine if o.ok]
+        bad = [o for o in mine if not o.ok]
+        failed += len(bad)
+        line = f"{unit}: gửi {len(ok)}/{len(mine)} người nhận ({d.summary()})"
+        for o in bad:
+            line += f"; lỗi {o.recipient}: {o.error}"
+        lines.append(line)
+    return lines, failed
