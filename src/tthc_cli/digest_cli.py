@@ -109,7 +109,6 @@ def write_eml(digests, folder: Path, day: date) -> list[str]:
 def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list[str], int]:
     """Deliver the digests; returns summary lines and the number of failed recipients."""
     from tthc_cli.config import smtp_password
-    from tthc_cli.mailer import Delivery, SmtpSettings, send_all
 
     smtp = session.config.smtp
     if not smtp or not smtp.get("host") or not smtp.get("sender"):
@@ -117,6 +116,8 @@ def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list
     password = smtp_password(session.config)
     if smtp.get("user") and not password:
         raise ConfigError("thiếu mật khẩu máy chủ thư: đặt biến TTHC_SMTP_PASSWORD hoặc smtp.password_file")
+    from tthc_cli.mailer import Delivery, SmtpSettings, send_all
+
     settings = SmtpSettings(host=smtp["host"], port=smtp["port"], security=smtp["security"], user=smtp.get("user"),
                             password=password, sender=smtp["sender"], timeout=smtp.get("timeout") or 30)
     lines: list[str] = []

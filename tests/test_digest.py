@@ -1,0 +1,123 @@
+"""The email digest: .eml dry runs, content and headers, and delivery through a
+real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import shutil
+
+import pytest
+
+from conftest import PLANS, write
+
+SEED = "xuan-truong-cchc-2026"
+
+
+@pytest.fixture
+def site(tmp_path, tthc):
+    (tmp_path / "plans").mkdir()
+    shutil.copy(PLANS / f"{SEED}.yaml", tmp_path / "plans")
+
+    def configure(port=25, extra=""):
+        write(tmp_path / "tthc.yaml", f"""\
+plans: plans
+commune: UBND xã Xuân Trường
+recipients:
+  TTPVHCC:
+    to: ["Trung tâm Phục vụ hành chính công <ttpvhcc@xuantruong.gov.vn>"]
+    cc: [chutich@xuantruong.gov.vn]
+  VHXH: vhxh@xuantruong.gov.vn
+  PKT: pkt@xuantruong.gov.vn
+smtp:
+  host: 127.0.0.1
+  port: {port}
+  security: none
+  sender: "Văn phòng HĐND và UBND xã <vp@xuantruong.gov.vn>"
+{extra}""")
+
+    def run(*args, today="2026-06-01", env=None):
+        return tthc(*args, cwd=tmp_path, env={"TTHC_TODAY": today, **(env or {})})
+
+    configure()
+    run.configure = configure
+    run.dir = tmp_path
+    return run
+
+
+def _parse(path):
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+
+
+def test_eml_dry_run(site):
+    r = site("digest", "--all", "--out", "thu")
+    assert r.code == 0, r.err
+    files = sorted(p.name for p in (site.dir / "thu").iterdir())
+    assert files == ["2026-06-01-PKT.eml", "2026-06-01-TTPVHCC.eml", "2026-06-01-VHXH.eml"]
+    msg = _parse(site.dir / "thu" / "2026-06-01-TTPVHCC.eml")
+    assert msg["Subject"] == "[tthc] TTPVHCC: 9 quá hạn, 0 sắp đến hạn (01/06/2026)"
+    assert msg["From"].addresses[0].display_name == "Văn phòng HĐND và UBND xã"
+    assert msg["To"].addresses[0].addr_spec == "ttpvhcc@xuantruong.gov.vn"
+    assert msg["Cc"].addresses[0].addr_spec == "chutich@xuantruong.gov.vn"
+    raw = (site.dir / "thu" / "2026-06-01-TTPVHCC.eml").read_bytes()
+    assert b"=?utf-8?" in raw  # the Vietnamese subject is encoded on the wire
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "QUÁ HẠN (9)" in text and "Công khai kết quả đánh giá việc giải quyết TTHC" in text
+    assert "Ngoài ra: 9 nhiệm vụ thường xuyên" in text
+    assert html.index("Quá hạn (9)") < html.index("Đến hạn hôm nay (0)") < html.index("Sắp đến hạn (0)")
+    assert "<td" in html and "Quý I,II, III, IV/2026" in html
+    # on 01/01/2025 nothing is overdue or due within 14 days: no email unless --always
+    quiet = site("digest", "--all", "--out", "yen", today="2025-01-01")
+    assert quiet.code == 0 and "PKT: bỏ qua" in quiet.out and not (site.dir / "yen").exists() or \
+        not list((site.dir / "yen").iterdir())
+    always = site("digest", "--unit", "PKT", "--out", "yen", "--always", today="2025-01-01")
+    assert always.code == 0 and (site.dir / "yen" / "2025-01-01-PKT.eml").exists()
+
+
+def test_no_header_injection_from_task_titles(site):
+    plan = site.dir / "plans" / f"{SEED}.yaml"
+    text = plan.read_text(encoding="utf-8").replace(
+        "title: Xây dựng, tổ chức thực hiện Kế hoạch rà soát, đánh giá thủ tục hành chính năm 2026",
+        'title: "Rà soát TTHC\\nBcc: attacker@example.com\\r\\nSubject: hacked"')
+    plan.write_text(text, encoding="utf-8")
+    r = site("digest", "--unit", "TTPVHCC", "--out", "thu")
+    assert r.code == 0, r.err
+    msg = _parse(site.dir / "thu" / "2026-06-01-TTPVHCC.eml")
+    assert msg["Bcc"] is None and msg["Subject"].startswith("[tthc] TTPVHCC")
+    assert "attacker@example.com" in msg.get_body(("plain",)).get_content()  # kept as text in the body only
+
+
+def test_bad_configuration(site):
+    site.configure(extra="  password: lo-ra\n")
+    r = site("digest", "--all", "--send")
+    assert r.code == 1 and "không ghi mật khẩu trong tệp cấu hình" in r.err
+    site.configure()
+    write(site.dir / "tthc.yaml", (site.dir / "tthc.yaml").read_text(encoding="utf-8").replace(
+        "vhxh@xuantruong.gov.vn", "vhxh@@xuantruong"))
+    r = site("config", "check")
+    assert r.code == 1 and "địa chỉ thư không hợp lệ" in r.out
+    site.configure()
+    write(site.dir / "tthc.yaml", (site.dir / "tthc.yaml").read_text(encoding="utf-8").replace("  PKT:", "  PTP:"))
+    r = site("config", "check")
+    assert r.code == 1 and 'không có đơn vị "PTP"' in r.out
+    site.configure(extra="  user: tthc@xuantruong.gov.vn\n")
+    r = site("digest", "--all", "--send")
+    assert r.code == 1 and "thiếu mật khẩu" in r.err
+    r = site("config", "check")
+    assert r.code == 1 and "thiếu mật khẩu" in r.out
+
+
+def test_password_file_must_be_private_and_is_never_shown(site):
+    secret = site.dir / ".smtp-password"
+    secret.write_text("mat-khau-bi-mat\n", encoding="utf-8")
+    secret.chmod(0o644)
+    site.configure(extra="  user: tthc@xuantruong.gov.vn\n  password_file: .smtp-password\n")
+    r = site("config", "check")
+    assert r.code == 1 and "quyền 0600" in r.out
+    secret.chmod(0o600)
+    assert site("config", "check").code == 0
+    shown = site("config", "show")
+    assert "mat-khau-bi-mat" not in shown.out and "******" in shown.out
+    shown = site("config", "show", env={"TTHC_SMTP_PASSWORD": "mat-khau-env"})
+    assert "mat-khau-env" not in shown.out and "TTHC_SMTP_PASSWORD" in shown.out
