@@ -57,7 +57,7 @@ def test_table_shows_the_same_rows(tthc):
         assert d in out
     assert out.count("quá 62 ngày") == 3 and "quá 1 ngày" in out
     assert "31/05/2026 (CN)" in out  # a Sunday is marked
-    assert "Ngoài ra: 9 thường xuyên, 2 chờ điều kiện (thêm --all để xem)." in out
+    assert "Ngoài ra: 11 nhiệm vụ không có hạn cụ thể (9 thường xuyên, 2 chờ điều kiện); thêm --all để xem." in out
 
 
 def test_all_adds_ongoing_and_event_tasks(tthc):

@@ -245,3 +245,12 @@ def test_a_newer_database_is_refused_and_left_alone(ws):
         r = ws(*args)
         assert r.code == 1 and "phiên bản tthc mới hơn" in r.err and "Traceback" not in r.err
     assert ws.db.read_bytes() == before
+
+
+def test_a_done_event_task_does_not_break_the_counts(ws):
+    """A task with no due date recorded as done leaves the undated count, without an error."""
+    assert ws("done", f"{SEED}:IV.2", "-d", "2026-07-01").code == 0
+    r = ws("due")
+    assert r.code == 0, r.err
+    rows = {r["task"]: r["status"] for r in ws("list", "--all", "--format", "json").json()}
+    assert rows["IV.2"] == "Hoàn thành đúng hạn"

@@ -193,29 +193,14 @@ def _items(session, unit, role, day, roll_forward=None):
     return items, u
 
 
-def _undated_line(counts: dict) -> str | None:
-    from tthc_cli.queries import ONGOING, UNRESOLVED, WAITING
-
-    parts = []
-    if counts[ONGOING]:
-        parts.append(f"{counts[ONGOING]} thường xuyên")
-    if counts[WAITING]:
-        parts.append(f"{counts[WAITING]} chờ điều kiện")
-    if counts[UNRESOLVED]:
-        parts.append(f"{counts[UNRESOLVED]} chưa xác định thời hạn")
-    if not parts:
-        return None
-    return "Ngoài ra: " + ", ".join(parts) + " (thêm --all để xem)."
-
-
 def _show_items(session, items, today, horizon, fmt_, title, include_undated, all_items):
     from tthc_cli.queries import count_undated, sort_key
-    from tthc_cli.render import item_row, print_table, to_csv, to_json
+    from tthc_cli.render import item_row, print_table, to_csv, to_json, undated_line
 
     items = sorted(items, key=sort_key)
     days = session.calendar
     if fmt_ is Format.table:
-        footer = None if include_undated else _undated_line(count_undated(all_items))
+        footer = None if include_undated else undated_line(count_undated(all_items), "; thêm --all để xem.")
         print_table(items, today, horizon, footer, title, days)
         return
     rows = [item_row(i, today, horizon, days) for i in items]

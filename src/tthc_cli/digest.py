@@ -17,8 +17,8 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
 
 from tthc_cli.deadline import fmt
-from tthc_cli.queries import ONGOING, OVERDUE, TODAY, UNRESOLVED, WAITING, Item, sort_key
-from tthc_cli.render import days_text, deadline_cell, due_text, title_cell
+from tthc_cli.queries import OVERDUE, TODAY, Item, count_undated, sort_key
+from tthc_cli.render import days_text, deadline_cell, due_text, title_cell, undated_line
 from tthc_cli.value import Value
 
 SECTIONS = (("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("upcoming", "Sắp đến hạn"))
@@ -79,8 +79,7 @@ def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, hor
     """The digest email for one unit."""
     groups = sections(items, today, horizon)
     counts = {k: len(v) for k, v in groups.items()}
-    undated = {s: sum(1 for i in items if i.due is None and i.is_open and i.status == s)
-               for s in (ONGOING, WAITING, UNRESOLVED)}
+    undated = count_undated(items)
     msg = EmailMessage()
     msg["Subject"] = subject(_header_safe(unit_code), counts, today)
     msg["From"] = _address(sender)
@@ -111,17 +110,6 @@ def _date_header(today: date) -> str:
     return format_datetime(datetime.combine(today, time(6, 0), timezone(timedelta(hours=7))))
 
 
-def _undated_line(undated: dict[str, int]) -> str | None:
-    parts = []
-    if undated[ONGOING]:
-        parts.append(f"{undated[ONGOING]} nhiệm vụ thường xuyên")
-    if undated[WAITING]:
-        parts.append(f"{undated[WAITING]} nhiệm vụ chờ điều kiện (khi có hướng dẫn …)")
-    if undated[UNRESOLVED]:
-        parts.append(f"{undated[UNRESOLVED]} nhiệm vụ chưa xác định được thời hạn")
-    return ("Ngoài ra: " + ", ".join(parts) + ".") if parts else None
-
-
 def _units(refs) -> str:
     return ", ".join(r.text for r in refs) or "—"
 
@@ -144,7 +132,7 @@ def _text(code, name, groups, undated, today, horizon, commune, days) -> str:
                 lines.append(f"  Sản phẩm: {t.product}")
             lines.append(f"  Phối hợp: {_units(t.support)}  ·  Kế hoạch: {t.plan.title} ({t.plan.id})")
         lines.append("")
-    extra = _undated_line(undated)
+    extra = undated_line(undated)
     if extra:
         lines += [extra, ""]
     lines.append("Thư này do tthc gửi tự động. Ghi nhận hoàn thành: tthc done MÃ-NHIỆM-VỤ --evidence \"…\".")
@@ -180,7 +168,7 @@ def _html(code, name, groups, undated, today, horizon, commune, days) -> str:
                      days_text(it.days(today)), t.product or "", _units(t.support), t.plan.id)
             out.append("<tr>" + "".join(f"<td style=\"{_CSS['td']}\">{e(c)}</td>" for c in cells) + "</tr>")
         out.append("</table>")
-    extra = _undated_line(undated)
+    extra = undated_line(undated)
     if extra:
         out.append(f"<p>{e(extra)}</p>")
     out.append("<p style=\"color:#666;font-size:12px\">Thư này do tthc gửi tự động.</p></body></html>")

@@ -194,8 +194,9 @@ def _natural(task_id: str):
 
 
 def count_undated(items: list[Item]) -> dict[str, int]:
+    """Open items without a due date, by status (ongoing, waiting, unresolved)."""
     counts = {s: 0 for s in UNDATED}
     for i in items:
-        if i.due is None:
+        if i.due is None and i.status in counts:
             counts[i.status] += 1
     return counts

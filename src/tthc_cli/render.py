@@ -90,6 +90,21 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+def undated_line(counts: dict[str, int], ending: str = ".") -> str | None:
+    """One line counting the open items with no due date: "Ngoài ra: 9 nhiệm vụ thường xuyên, …"."""
+    from tthc_cli.queries import ONGOING, UNRESOLVED, WAITING
+
+    parts = []
+    if counts[ONGOING]:
+        parts.append(f"{counts[ONGOING]} thường xuyên")
+    if counts[WAITING]:
+        parts.append(f"{counts[WAITING]} chờ điều kiện")
+    if counts[UNRESOLVED]:
+        parts.append(f"{counts[UNRESOLVED]} chưa xác định thời hạn")
+    return f"Ngoài ra: {sum(counts.values())} nhiệm vụ không có hạn cụ thể ({', '.join(parts)}){ending}" if parts \
+        else None
+
+
 def days_text(days: int | None) -> str:
     if days is None:
         return ""
