@@ -201,3 +201,19 @@ def test_long_titles_are_shortened():
 def test_empty_selection_is_a_valid_calendar():
     cal = icalendar.Calendar.from_ical(calendar_bytes([], name="rỗng", stamp=STAMP))
     assert _events(cal) == [] and str(cal["X-WR-CALNAME"]) == "rỗng"
+
+
+def test_cli_calendar_holds_the_bundled_plans_dated_items(tthc, tmp_path):
+    out = tmp_path / "ttpvhcc.ics"
+    r = tthc("ics", "--unit", "TTPVHCC", "-o", out, "--today", "2026-11-22")
+    assert r.code == 0, r.err
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    events = [c for c in cal.walk("VEVENT")]
+    rows = tthc("list", "--unit", "TTPVHCC", "--today", "2026-11-22", "--format", "json").json()
+    assert len(events) == len(rows) > 0
+    assert sorted(e.decoded("DTSTART").isoformat() for e in events) == sorted(r["due"] for r in rows)
+    assert len({r["plan"] for r in rows}) >= 4  # every commune's plan is in the calendar
+    again = tthc("ics", "--unit", "TTPVHCC", "--today", "2026-11-23")
+    assert sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(again.out.encode() if isinstance(again.out, str)
+                                                                     else again.out).walk("VEVENT")) == \
+        sorted(str(e["UID"]) for e in events)
