@@ -121,3 +121,85 @@ def test_password_file_must_be_private_and_is_never_shown(site):
     assert "mat-khau-bi-mat" not in shown.out and "******" in shown.out
     shown = site("config", "show", env={"TTHC_SMTP_PASSWORD": "mat-khau-env"})
     assert "mat-khau-env" not in shown.out and "TTHC_SMTP_PASSWORD" in shown.out
+
+
+# --- delivery through a real SMTP server on loopback -------------------------------------------------------------
+
+from smtp_server import smtp_server  # noqa: E402,F401  (the fixture)
+
+
+def _send_setup(site, smtp_server):
+    site.configure(port=smtp_server.port, extra="  retry_delays: [0, 0]\n")
+
+
+def test_send_delivers_one_message_per_unit_and_a_second_run_sends_nothing(site, smtp_server):
+    _send_setup(site, smtp_server)
+    r = site("digest", "--all", "--send", today="2026-11-22")
+    assert r.code == 0, r.err
+    got = {m.message["X-Tthc-Unit"]: m for m in smtp_server.messages}
+    assert set(got) == {"TTPVHCC", "VHXH", "PKT"}  # every unit with items has recipients configured
+    t = got["TTPVHCC"]
+    assert sorted(t.rcpt_tos) == ["chutich@xuantruong.gov.vn", "ttpvhcc@xuantruong.gov.vn"]
+    msg = t.message
+    assert msg["Subject"].startswith("[tthc] TTPVHCC: ") and msg["Subject"].endswith("(22/11/2026)")
+    assert msg.get_body(("plain",)).get_content().startswith("Kính gửi: Trung tâm Phục vụ hành chính công xã")
+    assert "<table" in msg.get_body(("html",)).get_content()
+    assert "TTPVHCC: gửi 2/2 người nhận" in r.out
+    again = site("digest", "--all", "--send", today="2026-11-22")
+    assert again.code == 0 and len(smtp_server.messages) == 3
+    assert "đã gửi hôm nay, không gửi lại" in again.out
+    forced = site("digest", "--unit", "VHXH", "--send", "--resend", today="2026-11-22")
+    assert forced.code == 0 and len(smtp_server.messages) == 4
+
+
+def test_a_refused_recipient_is_reported_and_only_it_is_retried_next_run(site, smtp_server):
+    _send_setup(site, smtp_server)
+    smtp_server.reject("chutich@xuantruong.gov.vn")
+    r = site("digest", "--all", "--send", today="2026-11-22")
+    assert r.code == 2
+    assert "TTPVHCC: gửi 1/2 người nhận" in r.out and "chutich@xuantruong.gov.vn" in r.out
+    assert "chạy lại lệnh này" in r.err
+    first = len(smtp_server.messages)
+    smtp_server.reject()  # nothing more is refused
+    smtp_server._rejected.clear()
+    again = site("digest", "--all", "--send", today="2026-11-22")
+    assert again.code == 0, again.out
+    resent = smtp_server.messages[first:]
+    assert [m.rcpt_tos for m in resent] == [["chutich@xuantruong.gov.vn"]]  # only what failed
+
+
+def test_temporary_errors_are_retried_and_a_dropped_connection_recovers(site, smtp_server):
+    _send_setup(site, smtp_server)
+    smtp_server.tempfail("vhxh@xuantruong.gov.vn", times=2)
+    smtp_server.drop_after_data(times=1)
+    r = site("digest", "--all", "--send", today="2026-11-22")
+    assert r.code == 0, r.out + r.err
+    units = sorted(m.message["X-Tthc-Unit"] for m in smtp_server.messages)
+    assert units == ["PKT", "TTPVHCC", "VHXH"]
+
+
+def test_an_unreachable_server_gives_exit_2_and_nothing_marked_sent(site, tmp_path):
+    from smtp_server import closed_port
+
+    with closed_port() as port:
+        site.configure(port=port, extra="  retry_delays: [0, 0]\n")
+        r = site("digest", "--unit", "VHXH", "--send", today="2026-11-22")
+    assert r.code == 2 and "không kết nối được" in r.out
+    import sqlite3
+
+    con = sqlite3.connect(site.dir / ".tthc" / "progress.db")
+    assert con.execute("select count(*) from sent where ok = 1").fetchone()[0] == 0
+    assert con.execute("select count(*) from sent where ok = 0").fetchone()[0] == 1
+
+
+def test_two_overlapping_runs_do_not_both_send(site, smtp_server):
+    import fcntl
+
+    _send_setup(site, smtp_server)
+    lock = site.dir / ".tthc" / "digest.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # another run is sending
+        r = site("digest", "--all", "--send", today="2026-11-22")
+    assert r.code == 75 and "một lượt gửi khác đang chạy" in r.err
+    assert smtp_server.messages == []

@@ -124,14 +124,14 @@ def _recipients(v, key) -> dict[str, dict[str, list[str]]]:
 
 
 SMTP_KEYS = {"host": str, "port": int, "security": str, "user": str, "sender": str, "password_file": str,
-             "timeout": int}
+             "timeout": int, "retry_delays": list}
 
 
 def _smtp(v, key) -> dict:
     if not isinstance(v, dict):
         raise ConfigError(f"{key} phải là bảng khóa–giá trị (host, port, security, user, sender)")
     out = {"host": None, "port": None, "security": "starttls", "user": None, "sender": None,
-           "password_file": None, "timeout": 30}
+           "password_file": None, "timeout": 30, "retry_delays": [1, 4]}
     for k, val in v.items():
         if k == "password":
             raise ConfigError(f"{key}.password: không ghi mật khẩu trong tệp cấu hình; dùng biến TTHC_SMTP_PASSWORD "
@@ -141,7 +141,11 @@ def _smtp(v, key) -> dict:
             raise ConfigError(f'{key}: khóa "{k}" không hợp lệ' + (f'; có phải "{hint[0]}"?' if hint else ""))
         typ = SMTP_KEYS[k]
         if not isinstance(val, typ) or isinstance(val, bool):
-            raise ConfigError(f"{key}.{k} phải là {'số' if typ is int else 'chuỗi'}")
+            what = {int: "số", list: "danh sách số giây"}.get(typ, "chuỗi")
+            raise ConfigError(f"{key}.{k} phải là {what}")
+        if k == "retry_delays" and (len(val) > 10 or not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 600 for x in val)):
+            raise ConfigError(f"{key}.retry_delays: tối đa 10 lần, mỗi lần 0–600 giây")
         out[k] = val
     if out["security"] not in ("starttls", "ssl", "none"):
         raise ConfigError(f'{key}.security phải là starttls, ssl hoặc none (không phải "{out["security"]}")')
@@ -173,7 +177,8 @@ ENTRIES = {
     "units": (_units, [], "Đơn vị hoặc cách viết thêm vào danh mục (như units: trong kế hoạch)."),
     "commune": (_str, None, "Tên xã, hiện trong thư tổng hợp (ví dụ: UBND xã Xuân Trường)."),
     "recipients": (_recipients, {}, "Người nhận thư của mỗi đơn vị: mã đơn vị → địa chỉ, hoặc {to, cc}."),
-    "smtp": (_smtp, None, "Máy chủ thư: host, port, security (starttls, ssl, none), user, sender, password_file."),
+    "smtp": (_smtp, None, "Máy chủ thư: host, port, security (starttls, ssl, none), user, sender, password_file, "
+                          "timeout, retry_delays (giây chờ giữa các lần thử lại, mặc định [1, 4])."),
     "alarm_days": (_int, 3, "Lịch .ics: nhắc trước hạn bao nhiêu ngày."),
 }
 

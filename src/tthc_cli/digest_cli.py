@@ -139,7 +139,9 @@ def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list
                     continue
                 deliveries.append(Delivery(d.unit, to, cc, d.message))
                 by_unit[d.unit] = d
-            outcomes = send_all(deliveries, settings, progress=progress) if deliveries else []
+            delays = smtp.get("retry_delays") or []
+            outcomes = send_all(deliveries, settings, attempts=len(delays) + 1, backoff=tuple(delays) or (0,),
+                                progress=progress) if deliveries else []
             store.record_sent(day, [(o.unit, o.recipient, o.ok, o.error, o.attempts,
                                      by_unit[o.unit].message["Message-ID"]) for o in outcomes])
     failed = 0
