@@ -8,6 +8,7 @@
         smtp_server.drop_after_data(times=1)              # close the connection instead of answering DATA
         smtp_server.drop_after_data(times=1, reply=True)  # answer 250, then close the connection
         smtp_server.data_reply("554 5.7.1 spam", times=1) # refuse the next message at the end of DATA
+        smtp_server.without("8BITMIME", "SMTPUTF8")       # do not advertise these in EHLO
         smtp_server.require_auth("user", "secret")        # MAIL without AUTH gets 530
         smtp_server.enable_starttls(cert, key)            # offer STARTTLS (see make_cert)
         ... SmtpSettings(host=smtp_server.host, port=smtp_server.port, security="none", ...)
@@ -75,6 +76,7 @@ class SmtpServer:
         self._drops: list[bool] = []  # one entry per message still to drop: reply first?
         self._data_replies: list[str] = []  # replies to give instead of accepting the next messages
         self._credentials: tuple[str, str] | None = None
+        self._hidden: set[str] = set()  # EHLO keywords not advertised
         self._logins: list[str] = []
         self._tls: ssl.SSLContext | None = None
         self.connections = 0
@@ -83,10 +85,9 @@ class SmtpServer:
     # -- behaviours ------------------------------------------------------------------------------------------------
 
     def reject(self, *addresses: str, reply: str = "550 5.1.1 <{addr}>: Recipient address rejected: User unknown"):
-        """Refuse these recipients at RCPT, every time (a permanent 5xx by default)."""
+        """Refuse exactly these recipients at RCPT, every time (a permanent 5xx by default); reject() clears."""
         with self._lock:
-            for a in addresses:
-                self._rejected[a.lower()] = reply
+            self._rejected = {a.lower(): reply for a in addresses}
 
     def tempfail(self, address: str, times: int = 1,
                  reply: str = "451 4.7.1 <{addr}>: Recipient address rejected: try again later"):
@@ -108,6 +109,11 @@ class SmtpServer:
         """Answer the end of DATA of the next `times` messages with `reply` (e.g. "554 5.7.1 spam") and keep nothing."""
         with self._lock:
             self._data_replies = [reply] * int(times)
+
+    def without(self, *extensions: str):
+        """Do not advertise these EHLO extensions (e.g. "8BITMIME", "SMTPUTF8") on new EHLOs."""
+        with self._lock:
+            self._hidden = {e.upper() for e in extensions}
 
     def require_auth(self, user: str, password: str):
         """MAIL FROM gets 530 until the client has logged in with these credentials (no TLS needed)."""
@@ -178,12 +184,20 @@ class SmtpServer:
                   and (auth_data.login, auth_data.password) == (creds[0].encode(), creds[1].encode()))
             if ok:
                 self._logins.append(creds[0])
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd then answers 535 itself; its default (handled=True) means "the
+        # authenticator already replied", so a failed login would get no reply and the client would hang
+        return AuthResult(success=ok, handled=False)
 
 
 class _Handler:
     def __init__(self, owner: SmtpServer):
         self.owner = owner
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname  # the hook takes over this from aiosmtpd
+        with self.owner._lock:
+            hidden = self.owner._hidden
+        return [r for r in responses if r[4:].split(" ")[0].upper() not in hidden]
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         o = self.owner

@@ -65,7 +65,7 @@ def test_eml_dry_run(site):
     html = msg.get_body(("html",)).get_content()
     assert "QUÁ HẠN (9)" in text and "Công khai kết quả đánh giá việc giải quyết TTHC" in text
     assert "Ngoài ra: 11 nhiệm vụ không có hạn cụ thể (9 thường xuyên, 2 chờ điều kiện)." in text
-    assert html.index("Quá hạn (9)") < html.index("Đến hạn hôm nay (0)") < html.index("Sắp đến hạn (0)")
+    assert html.index("Quá hạn (9)") < html.index("Đến hạn hôm nay (0)") < html.index("Sắp tới (0)")
     assert "<td" in html and "Quý I,II, III, IV/2026" in html
     # on 01/01/2025 nothing is overdue or due within 14 days: no email unless --always
     quiet = site("digest", "--all", "--out", "yen", today="2025-01-01")

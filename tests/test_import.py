@@ -116,7 +116,7 @@ def test_a_document_with_no_task_table_says_what_it_found(tthc, tmp_path):
 
 def test_missing_source(tthc, tmp_path):
     r = tthc("import", tmp_path / "khong-co.docx")
-    assert r.code == 1 and "không tìm thấy tệp" in r.err
+    assert r.code == 2 and "không tìm thấy tệp" in r.err  # a bad path is a command-line error
 
 
 BUNDLED = {  # plan file: (seed, leaves)
@@ -150,3 +150,13 @@ def test_due_on_the_bundled_plans_covers_the_communes(tthc):
     assert r.code == 0
     assert len({row["plan"] for row in r.json()}) >= 4
     assert tthc("validate", PLANS).code == 0
+
+
+def test_utf16_and_empty_text_files(tthc, tmp_path):
+    src = tmp_path / "kh.txt"
+    src.write_bytes("STT\tNội dung công việc\tCơ quan chủ trì\tThời hạn\n".encode("utf-16"))
+    r = tthc("import", src)
+    assert r.code == 1 and "UTF-16" in r.err and "UTF-8" in r.err
+    src.write_bytes(b"")
+    r = tthc("import", src)
+    assert r.code == 1 and "rỗng" in r.err

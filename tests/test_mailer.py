@@ -76,6 +76,7 @@ def test_messages_arrive_over_one_connection_and_parse_back(smtp_server):
     assert first.rcpt_tos == ["ttpvhcc@xuantruong.gov.vn", "chutich@xuantruong.gov.vn"]
     assert second.rcpt_tos == ["vhxh@xuantruong.gov.vn"]
     assert b"=?utf-8?" in first.data and b"\r\n" in first.data  # encoded Vietnamese headers, CRLF on the wire
+    assert "BODY=8BITMIME" in first.mail_options  # the text parts are 8bit UTF-8
     parsed = email.message_from_bytes(first.data, policy=email.policy.default)
     assert parsed["Subject"] == SUBJECT
     assert parsed["From"].addresses[0].display_name == "Văn phòng HĐND và UBND xã"
@@ -103,8 +104,8 @@ def test_permanent_refusal_of_one_recipient_others_delivered(smtp_server):
 
 def test_all_recipients_refused_and_the_connection_is_still_used(smtp_server):
     smtp_server.reject("a@xuantruong.gov.vn", "b@xuantruong.gov.vn")
-    out = send([delivery("A", ["a@xuantruong.gov.vn"], ["b@xuantruong.gov.vn"]), delivery("B", ["c@xuantruong.gov.vn"])],
-               settings(smtp_server))
+    both_refused = delivery("A", ["a@xuantruong.gov.vn"], ["b@xuantruong.gov.vn"])
+    out = send([both_refused, delivery("B", ["c@xuantruong.gov.vn"])], settings(smtp_server))
     assert [(o.ok, o.permanent, o.attempts) for o in out] == [(False, True, 1), (False, True, 1), (True, False, 1)]
     assert smtp_server.connections == 1 and len(smtp_server.messages) == 1
 
@@ -269,6 +270,31 @@ def test_duplicates_and_non_ascii_addresses(smtp_server):
     (m,) = smtp_server.messages
     assert m.rcpt_tos == ["chutich@xuantruong.gov.vn", "nguyễn.văn.a@xuantruong.gov.vn"]
     assert "SMTPUTF8" in m.mail_options and m.message["Subject"] == SUBJECT
+
+
+def test_login_configured_but_not_offered(smtp_server):
+    smtp_server.without("AUTH")
+    out = send([delivery("A"), delivery("B")], settings(smtp_server, user="tthc", password=PASSWORD))
+    assert [(o.ok, o.permanent, o.attempts) for o in out] == [(False, True, 1), (False, True, 0)]
+    assert "máy chủ không hỗ trợ đăng nhập (AUTH)" in out[0].error
+
+
+def test_bad_host_name_is_a_configuration_error():
+    (o,) = send([delivery()], settings(port=25, host="smtp..xuantruong.gov.vn"))
+    assert (o.ok, o.permanent) == (False, True) and "tên máy chủ không hợp lệ" in o.error
+
+
+def test_server_without_8bitmime_or_smtputf8(smtp_server):
+    smtp_server.without("8BITMIME", "SMTPUTF8")
+    d = Delivery("A", ["chutich@xuantruong.gov.vn", "nguyễn.văn.a@xuantruong.gov.vn"], [], message())
+    out = send([d], settings(smtp_server))
+    assert [(o.ok, o.permanent, o.attempts) for o in out] == [(True, False, 1), (False, True, 1)]
+    assert out[1].error == "máy chủ thư không hỗ trợ địa chỉ thư có dấu (SMTPUTF8)"
+    (m,) = smtp_server.messages
+    assert m.data.isascii() and not any(o.startswith("BODY") for o in m.mail_options)
+    body = m.message.get_body(("plain",))
+    assert body["Content-Transfer-Encoding"] != "8bit" and "QUÁ HẠN (9)" in body.get_content()
+    assert d.message.get_body(("plain",))["Content-Transfer-Encoding"] == "8bit"  # the caller's message unchanged
 
 
 def test_settings_repr_masks_the_password():

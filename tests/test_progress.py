@@ -254,3 +254,35 @@ def test_a_done_event_task_does_not_break_the_counts(ws):
     assert r.code == 0, r.err
     rows = {r["task"]: r["status"] for r in ws("list", "--all", "--format", "json").json()}
     assert rows["IV.2"] == "Hoàn thành đúng hạn"
+
+
+def test_done_twice_a_future_date_and_undo_of_nothing_are_refused(ws):
+    ref = f"{SEED}:III.4"
+    first = ws("done", ref, "-k", "Quý II/2026", "-d", "2026-07-01", "-e", "Báo cáo số 45/BC-UBND")
+    assert first.code == 0
+    again = ws("done", ref, "-k", "quý ii/2026")
+    assert again.code == 2 and "đã được ghi hoàn thành ngày 01/07/2026" in again.err and "tthc undo" in again.err
+    hist = ws("history", ref, "--format", "json").json()
+    assert len(hist) == 1 and hist[0]["evidence"] == "Báo cáo số 45/BC-UBND"  # the evidence is not lost
+    future = ws("done", ref, "-k", "Tháng 1/2026", "-d", "2026-12-31")
+    assert future.code == 2 and "sau hôm nay" in future.err
+    nothing = ws("undo", ref, "-k", "Tháng 2/2026")
+    assert nothing.code == 2 and "chưa được ghi hoàn thành" in nothing.err
+    assert len(ws("history", "--format", "json").json()) == 1
+
+
+def test_check_counts_group_tasks_under_each_unit(ws):
+    r = ws("check", "--unit", "CTTDT", today="2026-07-10")
+    # CTTDT leads nothing by name; through "Các cơ quan, đơn vị" it has I.6 (Quý III, IV/2025)
+    assert r.code == 3 and r.out.startswith("CTTDT: QUÁ HẠN — 2 quá hạn")
+    lines = ws("check", today="2026-07-10").out.splitlines()
+    assert not any(line.startswith(("ALL:", "PCM:")) for line in lines)
+
+
+def test_a_named_day_in_a_yearly_series_is_not_rolled_forward(tthc, tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "p.yaml").write_text("plan: {id: p, period: 2026}\ntasks:\n  - id: '1'\n    title: Kế hoạch năm\n"
+                                  "    lead: VHXH\n    deadline: Trước ngày 05/01 hằng năm\n", encoding="utf-8")
+    rows = tthc("list", "--plans", plans, "--roll-forward", "--today", "2026-01-01", "--format", "json").json()
+    assert [(r["due"], r["day_off"]) for r in rows] == [("2026-01-04", "Chủ nhật")]  # before the 5th stays before

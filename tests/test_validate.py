@@ -221,3 +221,31 @@ def test_an_impossible_date_value_is_a_message_not_a_traceback(tthc, plan_dir):
     assert r.code == 1
     assert "tasks[0].tasks[1].due: lỗi: due phải là ngày dạng YYYY-MM-DD, không phải '2026-02-30'" in r.out
     _no_traceback(r)
+
+
+def test_messages_for_command_line_mistakes_are_vietnamese(tthc, tmp_path):
+    cases = [
+        (("due", "--today", "2026-13-01"), 'ngày "2026-13-01" không tồn tại'),
+        (("due", "--format", "xml"), 'giá trị "xml" không hợp lệ cho --format'),
+        (("due", "--unit"), "tùy chọn --unit cần một giá trị"),
+        (("show",), "thiếu TASK"),
+        (("report", "--period", "Quý", "II/2026"), 'ví dụ --period "Quý II/2026"'),
+        (("trigger", "xuan-truong-cchc-2026:IV.2", "--date", "2026-07-01", "--due-in", "abc"), "--due-in: không hiểu"),
+    ]
+    for args, needle in cases:
+        r = tthc(*args)
+        assert r.code == 2, (args, r.err)
+        assert needle in r.err, (args, r.err)
+        assert "Traceback" not in r.err
+
+
+def test_output_paths_that_cannot_be_written(tthc, tmp_path):
+    r = tthc("ics", "--unit", "TTPVHCC", "-o", tmp_path, "--today", "2026-06-01")
+    assert r.code == 1 and "là thư mục" in r.err and "Traceback" not in r.err
+    afile = tmp_path / "x.txt"
+    afile.write_text("x")
+    r = tthc("digest", "--all", "--out", afile, "--today", "2026-06-01")
+    assert r.code == 1 and "không ghi được" in r.err and "Traceback" not in r.err
+    r = tthc("report", "--period", "Quý II/2026", "--format", "xlsx", "-o", tmp_path)
+    assert r.code == 2 and "là thư mục" in r.err
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -46,10 +46,12 @@ class Role(str, Enum):
 def parse_day(value: str, what: str = "--today") -> date:
     """A day from ISO (2026-06-01), Vietnamese order (01/06/2026) or words."""
     v = value.strip()
-    try:
-        return date.fromisoformat(v)
-    except ValueError:
-        pass
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", v):
+        try:
+            y, m, d = (int(x) for x in v.split("-"))
+            return date(y, m, d)
+        except ValueError:
+            raise UsageError(f'{what}: ngày "{value}" không tồn tại') from None
     m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", v)
     if m:
         try:
@@ -81,11 +83,11 @@ class Window:
         return today + timedelta(days=self.n)
 
 
-def parse_within(value: str, today: date) -> Window:
+def parse_within(value: str, today: date, what: str = "--within") -> Window:
     """A window from "14d", "14", "2w", "1m" (calendar months) or "10wd" (working days)."""
     m = re.fullmatch(r"\s*(\d{1,4})\s*(d|ngày|w|tuần|m|tháng|wd|nlv)?\s*", value)
     if not m:
-        raise UsageError(f'--within: không hiểu "{value}" (ví dụ: 14d, 2w, 1m, 10wd)')
+        raise UsageError(f'{what}: không hiểu "{value}" (ví dụ: 14d, 2w, 1m, 10wd)')
     n, unit = int(m.group(1)), m.group(2)
     if unit in ("wd", "nlv"):
         return Window(n, True, value)
@@ -341,6 +343,9 @@ def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
 
     day = resolve_today(today)
     when = parse_day(date_, "--date") if date_ else day
+    if when > day:
+        raise UsageError(f"--date: ngày hoàn thành {when.strftime('%d/%m/%Y')} sau hôm nay "
+                         f"({day.strftime('%d/%m/%Y')}); chỉ ghi việc đã xong")
     session = _session(plans, db)
     t, item = _target(session, task, milestone, occurrence, day, want_open=True)
     with session.store() as store:
@@ -392,7 +397,7 @@ def trigger(task: TaskArg,
     if due_ is not None:
         deadline = parse_day(due_, "--due")
     else:
-        deadline = parse_within(due_in, when).horizon(when, session)
+        deadline = parse_within(due_in, when, "--due-in").horizon(when, session)
     if deadline < when:
         raise UsageError("--due: hạn trước ngày sự kiện")
     with session.store() as store:
@@ -485,10 +490,13 @@ def report(period: Annotated[str, typer.Option(
             raise UsageError("--format xlsx cần -o TỆP.xlsx")
         from tthc_cli.report_xlsx import write_xlsx
 
+        if Path(output).is_dir():
+            raise UsageError(f'-o: "{output}" là thư mục; hãy ghi tên tệp, ví dụ {output.rstrip("/")}/bao-cao.xlsx')
         try:
             write_xlsx(rep, Path(output))
         except OSError as exc:
-            raise TthcError(f'không ghi được "{output}": {exc.strerror or exc} (tệp đang mở trong Excel?)') from None
+            raise TthcError(f'không ghi được "{output}": {exc.strerror or exc} (thư mục có không? tệp đang mở '
+                            f'trong Excel?)') from None
         typer.echo(f"Đã ghi báo cáo {label} vào {output}.", err=True)
         return
     text = report_render.render(rep, format.value)
@@ -647,15 +655,12 @@ def import_(source: Annotated[str, typer.Argument(help="Tệp kế hoạch: .doc
     from tthc_cli.importer.build import import_document, read_source, write_atomically
     from tthc_cli.importer.document import ImportError_
 
-    try:
-        if output and Path(output).exists() and not force:
-            raise ImportError_(f'"{output}" đã có; thêm --force để ghi đè')
-        doc = read_source(Path(source))
-        result = import_document(doc, plan_id=id, period=period, source_name=source)
-        if output:
-            write_atomically(Path(output), result.yaml, force)
-    except ImportError_ as exc:
-        raise TthcError(str(exc)) from None
+    if output and Path(output).exists() and not force:
+        raise ImportError_(f'"{output}" đã có; thêm --force để ghi đè')
+    doc = read_source(Path(source))
+    result = import_document(doc, plan_id=id, period=period, source_name=source)
+    if output:
+        write_atomically(Path(output), result.yaml, force)
     if not output:
         sys.stdout.write(result.yaml)
     err = typer.echo
@@ -699,7 +704,11 @@ def digest(unit: UnitOpt = None,
     sender = smtp.get("sender") or "tthc <tthc@localhost>"
     digests = digest_cli.build_all(session, unit, all_units, day, horizon, sender, always)
     if out:
-        for line in digest_cli.write_eml(digests, Path(out), day):
+        try:
+            lines = digest_cli.write_eml(digests, Path(out), day)
+        except OSError as exc:
+            raise TthcError(f'không ghi được vào thư mục "{out}": {exc.strerror or exc}') from None
+        for line in lines:
             typer.echo(line)
         return
     progress = None
@@ -746,10 +755,9 @@ def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None,
     if output:
         from pathlib import Path
 
-        path = Path(output)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        from tthc_cli.importer.build import write_atomically
+
+        write_atomically(Path(output), data, force=True)
         typer.echo(f"Đã ghi {sum(1 for i in items if i.due)} hạn vào {output}.", err=True)
     else:
         sys.stdout.buffer.write(data)
@@ -864,15 +872,24 @@ def _click_message_vi(exc) -> str:
         hint = f" Có phải: {', '.join(exc.possibilities)}?" if exc.possibilities else ""
         return f"không có tùy chọn {exc.option_name}.{hint}"
     if isinstance(exc, click.exceptions.MissingParameter):
-        return f"thiếu {exc.param.opts[0] if exc.param and exc.param.opts else 'tham số'}"
+        p = exc.param
+        name = (p.opts[0] if getattr(p, "param_type_name", "") == "option" else p.name.upper()) if p else "tham số"
+        return f"thiếu {name}"
     if isinstance(exc, click.exceptions.BadParameter):
         name = exc.param.opts[0] if exc.param and getattr(exc.param, "opts", None) else "tham số"
+        m = re.match(r"'(.*)' is not one of (.*)\.?$", exc.message or "")
+        if m:
+            return f'giá trị "{m.group(1)}" không hợp lệ cho {name} (chọn: {m.group(2).rstrip(".")})'
         return f"giá trị không hợp lệ cho {name}: {exc.message}"
     if isinstance(exc, click.exceptions.BadOptionUsage):
+        if "requires an argument" in (exc.message or ""):
+            return f"tùy chọn {exc.option_name} cần một giá trị"
         return f"tùy chọn {exc.option_name} dùng sai: {exc.message}"
     msg = exc.format_message()
     if msg.startswith("No such command"):
         return "không có lệnh " + msg.split("No such command", 1)[1].strip(" .") + "."
     if msg.startswith("Got unexpected extra argument"):
-        return "thừa tham số " + msg.split("argument", 1)[1].strip()
+        extra = msg.split("argument", 1)[1].strip().lstrip("s").strip()
+        return (f"thừa tham số {extra}; giá trị có dấu cách phải đặt trong dấu nháy, "
+                f'ví dụ --period "Quý II/2026"')
     return msg

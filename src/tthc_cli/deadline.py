@@ -62,12 +62,14 @@ class Period(Value):
 class Occurrence(Value):
     """One date a task falls due, with the name officials give it ("Quý II/2026")."""
 
-    __slots__ = ("due", "label", "freq")
+    __slots__ = ("due", "label", "freq", "named_day")
 
-    def __init__(self, due: date, label: str | None = None, freq: str | None = None):
+    def __init__(self, due: date, label: str | None = None, freq: str | None = None, named_day: bool = False):
         self.due = due
         self.label = label
         self.freq = freq
+        # a day the plan names ("trước ngày 05/01 hằng năm"), not the end of a period: never rolled forward
+        self.named_day = named_day or label is None
 
 
 class Milestone(Value):
@@ -300,7 +302,7 @@ def _series(freq: str, period: Period | None, day: tuple[int, int] | None = None
             for m in range(1, 13):
                 d = min(offset, calendar.monthrange(y, m)[1]) if offset else None
                 cands.append((date(y, m, d) if d else month_end(y, m), f"Tháng {m}/{y}"))
-        out.extend(Occurrence(d, label, freq) for d, label in cands if d in period)
+        out.extend(Occurrence(d, label, freq, named_day=bool(day or offset)) for d, label in cands if d in period)
     return out
 
 

@@ -21,7 +21,7 @@ from tthc_cli.queries import OVERDUE, TODAY, Item, count_undated, sort_key
 from tthc_cli.render import days_text, deadline_cell, due_text, title_cell, undated_line
 from tthc_cli.value import Value
 
-SECTIONS = (("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("upcoming", "Sắp đến hạn"))
+SECTIONS = (("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("upcoming", "Sắp tới"))
 
 
 class Digest(Value):

@@ -42,6 +42,7 @@ MASK = "******"
 
 AUTH_FAILED = "đăng nhập máy chủ thư thất bại: kiểm tra user và mật khẩu (TTHC_SMTP_PASSWORD)"
 DROPPED = "mất kết nối giữa chừng"
+NO_SMTPUTF8 = "máy chủ thư không hỗ trợ địa chỉ thư có dấu (SMTPUTF8)"
 
 
 class SmtpSettings(Value):
@@ -156,7 +157,7 @@ class _Run:
         final: dict[str, Outcome] = {}
         pending: list[_Recipient] = []
         for r in recipients:
-            if "@" not in r.addr or any(c in r.addr for c in "\r\n <>,"):
+            if not _plausible(r.addr):
                 final[r.given] = self._outcome(d, r, False, True, f"địa chỉ người nhận không hợp lệ: {r.given!r}", 0)
             else:
                 pending.append(r)
@@ -196,7 +197,7 @@ class _Run:
         return Outcome(d.unit, r.given, ok, False if ok else permanent, None if ok else error, attempts)
 
     def _sender_problem(self) -> str | None:
-        if "@" not in self.connection.envelope_from:
+        if not _plausible(self.connection.envelope_from):
             return f"địa chỉ gửi không hợp lệ: {self.settings.sender!r} (smtp.sender)"
         return None
 
@@ -205,35 +206,35 @@ class _Run:
         addrs = list(dict.fromkeys(r.addr for r in pending))
         try:
             smtp = self.connection.get()
-            refused = self._transaction(smtp, d, addrs, payloads)
+            return self._transaction(smtp, d, addrs, payloads), None
         except _Failure as f:
             if f.fatal:
                 self.stopped = f
             return {a: (False, f.permanent, f.text) for a in addrs}, f
-        results = {}
-        for a in addrs:
-            if a in refused:
-                code, text = refused[a]
-                results[a] = (False, _permanent(code), _refused_text(code, text))
-            else:
-                results[a] = (True, False, None)
-        return results, None
 
     def _transaction(self, smtp: smtplib.SMTP, d: Delivery, addrs: list[str], payloads: dict) -> dict:
-        """Send to `addrs`; the refused ones as {addr: (code, reply)}; a failure for all as _Failure."""
+        """Send to `addrs`: {addr: (ok, permanent, error)}; a failure for all of them as _Failure."""
         sender = self.connection.envelope_from
+        results = {}
+        if not smtp.has_extn("smtputf8"):
+            if not sender.isascii():
+                raise _Failure(f"{NO_SMTPUTF8} (địa chỉ gửi {sender})", True, fatal=True)
+            for a in addrs:
+                if not a.isascii():
+                    results[a] = (False, True, NO_SMTPUTF8)
+            addrs = [a for a in addrs if a not in results]
+            if not addrs:
+                return results
         international = not all(a.isascii() for a in [sender, *addrs])
-        if international and not smtp.has_extn("smtputf8"):
-            raise _Failure("máy chủ thư không hỗ trợ địa chỉ thư có dấu (SMTPUTF8)", True)
-        eight_bit = smtp.has_extn("8bitmime")
-        data = _payload(d.message, payloads, utf8=international, seven_bit=not (eight_bit or international))
+        data = _payload(d.message, payloads, utf8=international,
+                        seven_bit=not (international or smtp.has_extn("8bitmime")))
         options = []
         if international:
             options = ["SMTPUTF8", "BODY=8BITMIME"]
         elif not data.isascii():
             options = ["BODY=8BITMIME"]
         try:
-            return smtp.sendmail(sender, addrs, data, mail_options=options)
+            refused = smtp.sendmail(sender, addrs, data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as e:
             # nobody got the message; recipients not in the dict were never asked (a 421 ended the session)
             refused = dict(e.recipients)
@@ -241,7 +242,6 @@ class _Run:
             for a in addrs:
                 if a not in refused:
                     refused[a] = closing or (451, b"")
-            return refused
         except smtplib.SMTPSenderRefused as e:
             text = _reply(e.smtp_code, e.smtp_error)
             if e.smtp_code == 530:
@@ -254,7 +254,7 @@ class _Run:
             raise _Failure(f"máy chủ từ chối nội dung thư ({_reply(e.smtp_code, e.smtp_error)})",
                            _permanent(e.smtp_code)) from None
         except smtplib.SMTPNotSupportedError:
-            raise _Failure("máy chủ thư không hỗ trợ địa chỉ thư có dấu (SMTPUTF8)", True) from None
+            raise _Failure(NO_SMTPUTF8, True) from None
         except smtplib.SMTPServerDisconnected as e:
             self.connection.discard()
             raise _Failure(_dropped(e, self.settings), False) from None
@@ -265,6 +265,13 @@ class _Run:
         except (smtplib.SMTPException, OSError) as e:
             self.connection.discard()
             raise _Failure(_dropped(e, self.settings), False) from None
+        for a in addrs:
+            if a in refused:
+                code, reply = refused[a]
+                results[a] = (False, _permanent(code), _refused_text(code, reply))
+            else:
+                results[a] = (True, False, None)
+        return results
 
 
 class _Connection:
@@ -342,6 +349,9 @@ class _Connection:
             return _Failure(f"{where} (lỗi TLS: {e}; kiểm tra smtp.security và port)", False, connect=True)
         if isinstance(e, (OSError, smtplib.SMTPException)):
             return _Failure(f"{where} ({_os_reason(e, self.settings)})", False, connect=True)
+        if isinstance(e, UnicodeError) and step == "connect":  # a host name IDNA cannot encode
+            return _Failure(f"{where} (tên máy chủ không hợp lệ: {e}; kiểm tra smtp.host)", True, fatal=True,
+                            connect=True)
         raise e  # a programming error
 
     def discard(self) -> None:
@@ -387,6 +397,11 @@ def _close_quietly(smtp: smtplib.SMTP) -> None:
         smtp.close()
     except OSError:
         pass
+
+
+def _plausible(addr: str) -> bool:
+    """An address that can go into MAIL FROM / RCPT TO (the config checks it properly)."""
+    return "@" in addr and not any(c in addr for c in "\r\n\t <>,")
 
 
 def _recipients(given: list[str]) -> list[_Recipient]:
@@ -470,6 +485,10 @@ def _refused_text(code, text) -> str:
     return f"máy chủ tạm thời từ chối người nhận ({_reply(code, text)})"
 
 
+def _seconds(timeout) -> str:
+    return f"{timeout:g} giây" if isinstance(timeout, (int, float)) else "quá lâu"
+
+
 def _timed_out(e: BaseException) -> bool:
     """A timeout, also when smtplib reports it as "Connection unexpectedly closed: timed out"."""
     return isinstance(e, TimeoutError) or isinstance(e.__cause__ or e.__context__, TimeoutError)
@@ -482,13 +501,13 @@ def _os_reason(e: BaseException, settings: SmtpSettings) -> str:
     if isinstance(e, socket.gaierror):
         return f"không tìm thấy tên máy chủ: {detail}"
     if _timed_out(e):  # socket.timeout is TimeoutError
-        return f"hết thời gian chờ {settings.timeout:g} giây"
+        return f"hết thời gian chờ {_seconds(settings.timeout)}"
     return detail
 
 
 def _dropped(e: BaseException, settings: SmtpSettings) -> str:
     if _timed_out(e):
-        return f"{DROPPED} (máy chủ không trả lời sau {settings.timeout:g} giây)"
+        return f"{DROPPED} (máy chủ không trả lời sau {_seconds(settings.timeout)})"
     detail = str(e)
     if isinstance(e, smtplib.SMTPServerDisconnected) or not detail:
         return DROPPED

@@ -61,7 +61,14 @@ def pick_item(task: Task, milestone: str | None, occurrence: str | None, today: 
         if len(narrowed) == 1:
             items = narrowed
     if len(items) == 1:
-        return items[0]
+        item = items[0]
+        if want_open is True and not item.is_open:
+            raise UsageError(f"{describe(task, item)} đã được ghi hoàn thành ngày {fmt(item.done)}"
+                             f"{f' (minh chứng: {item.evidence})' if item.evidence else ''}; muốn sửa thì "
+                             f"`tthc undo` trước rồi ghi lại")
+        if want_open is False and item.is_open:
+            raise UsageError(f"{describe(task, item)} chưa được ghi hoàn thành: không có gì để bỏ")
+        return item
     if not items:
         raise UsageError(f"{task.ref}: không có kỳ hạn nào để ghi nhận")
     lines = "\n".join(f"  {_item_hint(i)}" for i in items[:24])
@@ -168,16 +175,18 @@ def print_history(rows: list[dict]) -> None:
 
 
 def check_lines(ws, items: list[Item], unit, today: date) -> tuple[list[str], int]:
-    """One summary line per lead unit, and the number of overdue items."""
+    """One summary line per unit (its group tasks included, as `due` counts them) and the overdue total."""
+    from tthc_cli.queries import Selection
+
     reg = ws.registry
-    per: dict[str, dict] = {}
-    for it in items:
-        for ref in it.task.lead or ():
-            if unit is not None and not (ref.unit is not None and (
-                    ref.unit.code == unit.code or unit.code in reg.members(ref.unit))):
-                continue
-            code = ref.unit.code if ref.unit else ref.text
-            c = per.setdefault(code, {"overdue": 0, "today": 0, "soon": 0, "done": 0, "open": 0})
+    units = [unit] if unit is not None else reg.commune_units()
+    lines, overdue = [], 0
+    rows = []
+    for u in units:
+        sel = Selection(frozenset(reg.members(u) | {u.code}), "lead")
+        mine = [it for it in items if sel.matches(it.task, reg)]
+        c = {"overdue": 0, "today": 0, "soon": 0, "done": 0}
+        for it in mine:
             if it.status == OVERDUE:
                 c["overdue"] += 1
             elif it.status == TODAY:
@@ -186,11 +195,9 @@ def check_lines(ws, items: list[Item], unit, today: date) -> tuple[list[str], in
                 c["soon"] += 1
             if it.done is not None:
                 c["done"] += 1
-            elif it.due is not None:
-                c["open"] += 1
-    lines, overdue = [], 0
-    for code in sorted(per, key=lambda c: (per[c]["overdue"] == 0, c)):
-        c = per[code]
+        if mine or unit is not None:
+            rows.append((u.code, c))
+    for code, c in sorted(rows, key=lambda r: (r[1]["overdue"] == 0, r[0])):
         overdue += c["overdue"]
         mark = "QUÁ HẠN" if c["overdue"] else ("CẦN LÀM" if c["today"] or c["soon"] else "ỔN")
         lines.append(f"{code}: {mark} — {c['overdue']} quá hạn, {c['today']} đến hạn hôm nay, "

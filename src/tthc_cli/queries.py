@@ -109,7 +109,7 @@ def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Ite
         for o in occs:
             label = o.label if (multiple or o.freq) else None
             due = o.due
-            if days is not None and o.label and days.is_day_off(due):
+            if days is not None and not o.named_day and days.is_day_off(due):
                 due = days.roll_forward(due)  # a period (not a named day) ending on a day off
             ev = _as_of(progress.done_event(plan, task.id, milestone, label), today)
             done = ev.day if ev is not None else None

@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from tthc_cli.deadline import fmt
-from tthc_cli.queries import OVERDUE, TODAY, Item
+from tthc_cli.queries import OVERDUE, SOON, TODAY, Item
 
 GROUPS = (("overdue", "QUÁ HẠN"), ("today", "ĐẾN HẠN HÔM NAY"), ("upcoming", "SẮP TỚI"), ("later", "CHƯA ĐẾN HẠN"),
           ("undated", "KHÔNG CÓ HẠN CỤ THỂ"), ("done", "ĐÃ HOÀN THÀNH"))
@@ -31,9 +31,9 @@ def group_of(item: Item, today: date, horizon: date | None) -> str:
         return "overdue"
     if item.status == TODAY:
         return "today"
-    if horizon is None or item.due <= horizon:
-        return "upcoming"
-    return "later"
+    if horizon is None:  # no window (`list`): the status decides
+        return "upcoming" if item.status == SOON else "later"
+    return "upcoming" if item.due <= horizon else "later"
 
 
 def item_row(item: Item, today: date, horizon: date | None = None, days=None) -> dict:
@@ -280,7 +280,7 @@ def print_table(items: list[Item], today: date, horizon: date | None, footer: st
         out.append("")
         out.extend(table_lines(items, today, horizon, width, colour, days))
     else:
-        out.append("Không có việc nào trong khoảng này.")
+        out.append("Không có việc nào." if horizon is None else "Không có việc nào trong khoảng này.")
     if footer:
         out.append("")
         out.append(footer)

@@ -30,7 +30,7 @@ OTHER_FORMATS = {
 def read_source(path: Path) -> Document:
     """A Document from a .docx or a text export; ImportError_ with advice otherwise."""
     if not path.exists():
-        raise ImportError_(f'không tìm thấy tệp "{path}"')
+        raise ImportError_(f'không tìm thấy tệp "{path}"', exit_code=2)
     if path.is_dir():
         raise ImportError_(f'"{path}" là thư mục; hãy chỉ một tệp .docx hoặc .txt')
     suffix = path.suffix.lower()
@@ -49,6 +49,10 @@ def read_source(path: Path) -> Document:
     if path.stat().st_size > 20 * 1024 * 1024:
         raise ImportError_("tệp quá lớn (tối đa 20 MB)")
     raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ImportError_("tệp văn bản dạng UTF-16 (\"Unicode\" của Notepad/Word); hãy lưu lại với bảng mã UTF-8")
+    if not raw.strip():
+        raise ImportError_(f'tệp "{path.name}" rỗng')
     if b"\x00" in raw[:4096]:
         raise ImportError_(f'"{path.name}" không phải tệp văn bản; tthc nhập tệp .docx hoặc .txt/.md')
     try:
@@ -147,17 +151,28 @@ def import_document(doc: Document, *, plan_id: str | None = None, period: str | 
                         tables.tables, report, roots)
 
 
-def write_atomically(path: Path, text: str, force: bool) -> None:
-    """Write via a temporary file and a rename: never a partial plan file."""
+def write_atomically(path: Path, text: str | bytes, force: bool) -> None:
+    """Write via a temporary file and a rename: never a partial file. Errors are ImportError_ (Vietnamese)."""
+    if path.is_dir():
+        raise ImportError_(f'"{path}" là thư mục; hãy ghi tên tệp')
     if path.exists() and not force:
         raise ImportError_(f'"{path}" đã có; thêm --force để ghi đè')
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise ImportError_(f'không ghi được "{path}": {exc.strerror or exc}') from None
     except BaseException:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
         raise

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tthc_cli.errors import TthcError
+
 
 @dataclass
 class Paragraph:
@@ -53,5 +55,9 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
-class ImportError_(Exception):
-    """A source that cannot be imported; the message says what to do."""
+class ImportError_(TthcError):
+    """A source that cannot be imported, or a file that cannot be written; the message says what to do."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
