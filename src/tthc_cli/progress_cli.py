@@ -14,7 +14,11 @@ from tthc_cli.text import fold_diacritics
 
 
 def _fold(s: str | None) -> str:
-    return " ".join(fold_diacritics((s or "").lower()).split())
+    """Lower case, no accents, single spaces, quarters in roman numerals ("Quý 2/2026" = "quy ii/2026")."""
+    import re
+
+    out = " ".join(fold_diacritics((s or "").lower()).split())
+    return re.sub(r"\bquy\s*([1-4])\b", lambda m: "quy " + ("i", "ii", "iii", "iv")[int(m.group(1)) - 1], out)
 
 
 def describe(task: Task, item: Item) -> str:
@@ -39,7 +43,10 @@ def pick_item(task: Task, milestone: str | None, occurrence: str | None, today: 
         raise TaskNotFoundError(f"{task.ref} là nhóm nhiệm vụ; hãy chọn một nhiệm vụ con: {kids}")
     items = items_of(task, today, 7, progress)
     if milestone:
-        items = [i for i in items if _fold(i.milestone) == _fold(milestone)]
+        want = _fold(milestone)
+        exact = [i for i in items if _fold(i.milestone) == want]
+        labels_here = {i.milestone for i in items if i.milestone and _fold(i.milestone).startswith(want)}
+        items = exact or ([i for i in items if i.milestone in labels_here] if len(labels_here) == 1 else [])
         if not items:
             labels = sorted({i.milestone for i in items_of(task, today, 7, progress) if i.milestone})
             raise UsageError(f'{task.ref} không có mốc "{milestone}"' +

@@ -18,8 +18,9 @@ from tthc_cli.queries import OVERDUE, SOON, TODAY, Item
 GROUPS = (("overdue", "QUÁ HẠN"), ("today", "ĐẾN HẠN HÔM NAY"), ("upcoming", "SẮP TỚI"), ("later", "CHƯA ĐẾN HẠN"),
           ("undated", "KHÔNG CÓ HẠN CỤ THỂ"), ("done", "ĐÃ HOÀN THÀNH"))
 WEEKEND_MARK = {5: "T7", 6: "CN"}
-CSV_FIELDS = ("group", "status", "plan", "task", "path", "title", "product", "milestone", "occurrence",
-              "deadline", "due", "days", "day_off", "done", "evidence", "lead", "support")
+CSV_FIELDS = ("group", "status", "plan", "task", "ref", "path", "title", "parent_title", "product", "milestone",
+              "occurrence", "deadline", "due", "days", "day_off", "done", "evidence", "lead", "lead_codes", "support",
+              "file")
 
 
 def group_of(item: Item, today: date, horizon: date | None) -> str:
@@ -84,8 +85,8 @@ def to_csv(rows: list[dict]) -> str:
     w.writeheader()
     for r in rows:
         flat = dict(r)
-        for k in ("lead", "support"):
-            flat[k] = "; ".join(r[k])
+        for k in ("lead", "support", "lead_codes"):
+            flat[k] = "; ".join(x or "" for x in r[k])
         w.writerow(flat)
     return buf.getvalue()
 

@@ -106,7 +106,7 @@ def report_period(text: str) -> tuple[str, date, date]:
         if m.group(2) == "đầu":
             return f"{n} tháng đầu năm {y}", date(y, 1, 1), date(y, n, calendar.monthrange(y, n)[1])
         return f"6 tháng cuối năm {y}", date(y, 7, 1), date(y, 12, 31)
-    m = re.fullmatch(r"(?:cả\s+)?năm\s+(\d{4})", s)
+    m = re.fullmatch(r"(?:(?:cả\s+)?năm\s+)?(\d{4})", s)
     if m:
         y = int(m.group(1))
         return f"Năm {y}", date(y, 1, 1), date(y, 12, 31)

@@ -36,7 +36,8 @@ def render(rep: Report, kind: str) -> str:
 
 
 def _subtitle(rep: Report) -> str:
-    return f"Kỳ báo cáo: {rep.period_label} ({fmt(rep.start)} – {fmt(rep.end)}); số liệu tính đến ngày {fmt(rep.today)}"
+    span = "" if fmt(rep.start) in rep.period_label else f" ({fmt(rep.start)} – {fmt(rep.end)})"
+    return f"Kỳ báo cáo: {rep.period_label}{span}; số liệu tính đến ngày {fmt(rep.today)}"
 
 
 def table(rep: Report, bar_width: int = 20) -> str:
