@@ -31,3 +31,12 @@ def test_every_due_option_is_documented(tthc):
     readme = _readme()
     for o in options:
         assert f"`{o}" in readme, o
+
+
+def test_each_command_runs_alone_and_help_lists_all(tthc):
+    """main() builds only the command being run; help and unknown commands still see every command."""
+    assert "digest" in tthc("--help").out and "report" in tthc("--help").out
+    assert tthc("config", "--help").code == 0 and "check" in tthc("config", "--help").out
+    assert tthc("--version").code == 0
+    r = tthc("khong-co")
+    assert r.code == 2 and "không có lệnh" in r.err
