@@ -7,7 +7,6 @@ every run. A cache that cannot be read or written is ignored, never an error.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from pathlib import Path
@@ -18,7 +17,12 @@ from tthc_cli.model import ERROR, Problem
 
 MAX_BYTES = 20 * 1024 * 1024
 PLAN_SUFFIXES = (".yaml", ".yml")
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
+
+try:  # CPython's own SHA-1: hashlib would initialise OpenSSL (~3 ms) just to name cache files
+    from _sha1 import sha1 as _sha1
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import sha1 as _sha1
 
 
 class RawPlan:
@@ -77,9 +81,9 @@ def read_plan(path: Path, cache: Path | None) -> RawPlan:
         return _fail(name, f"tệp quá lớn ({st.st_size / 1048576:.1f} MB; tối đa 20 MB): có phải tệp kế hoạch không?")
     cache_file = stamp = None
     if cache is not None:
-        digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()
-        cache_file = cache / f"{digest}.pickle"
-        stamp = (_CACHE_FORMAT, __version__, st.st_mtime_ns, st.st_size)
+        resolved = str(path.resolve())
+        cache_file = cache / f"{_sha1(resolved.encode()).hexdigest()}.pickle"
+        stamp = (_CACHE_FORMAT, __version__, resolved, st.st_mtime_ns, st.st_size)
         hit = _read_cache(cache_file, stamp)
         if hit is not None:
             return RawPlan(name, hit)

@@ -6,9 +6,6 @@ table is drawn, so `--format json` and `csv` start faster.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from datetime import date
 
@@ -66,11 +63,16 @@ def item_row(item: Item, today: date, horizon: date | None = None, days=None) ->
 
 
 def to_json(rows: list[dict]) -> str:
+    import json
+
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
 def dicts_to_csv(rows: list[dict]) -> str:
     """Rows with the same keys as CSV, in their key order."""
+    import csv
+    import io
+
     buf = io.StringIO()
     if rows:
         w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
@@ -80,6 +82,9 @@ def dicts_to_csv(rows: list[dict]) -> str:
 
 
 def to_csv(rows: list[dict]) -> str:
+    import csv
+    import io
+
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
