@@ -49,14 +49,12 @@ def _paths(v, key):
 
 
 def _day(v, key) -> date:
-    if isinstance(v, date):
-        return v
-    if isinstance(v, str):
-        try:
-            return date.fromisoformat(v.strip())
-        except ValueError:
-            pass
-    raise ConfigError(f"{key}: ngày {v!r} không hợp lệ (dạng YYYY-MM-DD)")
+    from tthc_cli.deadline import iso_date
+
+    try:
+        return iso_date(v)
+    except ValueError as exc:
+        raise ConfigError(f"{key}: {exc}") from None
 
 
 def _days_off(v, key) -> dict[date, str]:

@@ -559,8 +559,8 @@ def parse_period(value) -> Period:
         raise ValueError(f"năm {value} không hợp lệ")
     if isinstance(value, dict):
         start, end = value.get("start"), value.get("end")
-        start = _as_date(start)
-        end = _as_date(end)
+        start = iso_date(start)
+        end = iso_date(end)
         if end < start:
             raise ValueError("ngày kết thúc trước ngày bắt đầu")
         return Period(start, end)
@@ -586,7 +586,8 @@ def parse_period(value) -> Period:
 _PERIOD_WORDS = re.compile(r"^(?:6 tháng (?P<half>đầu|cuối) )?năm (?P<y>\d{4})$")
 
 
-def _as_date(value) -> date:
+def iso_date(value) -> date:
+    """A date from a date or a "YYYY-MM-DD" string; ValueError (Vietnamese) otherwise."""
     if isinstance(value, date):
         return value
     if isinstance(value, str):

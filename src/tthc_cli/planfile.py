@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from tthc_cli.deadline import parse_period
+from tthc_cli.deadline import iso_date, parse_period
 from tthc_cli.model import ERROR, WARNING, Plan, Problem, Task
 from tthc_cli.text import closest
 
@@ -154,21 +154,12 @@ def _names(c: _Collector, mapping: dict, key: str, path: str) -> tuple[str, ...]
 
 
 def _dates(c: _Collector, value, path: str) -> tuple[date, ...]:
-    values = value if isinstance(value, list) else [value]
     out = []
-    for v in values:
-        if isinstance(v, datetime):
-            v = v.date()
-        if isinstance(v, date):
-            out.append(v)
-            continue
-        if isinstance(v, str):
-            try:
-                out.append(date.fromisoformat(v.strip()))
-                continue
-            except ValueError:
-                pass
-        c.error(path, f"due phải là ngày dạng YYYY-MM-DD, không phải {v!r}")
+    for v in value if isinstance(value, list) else [value]:
+        try:
+            out.append(iso_date(v.date() if isinstance(v, datetime) else v))
+        except ValueError:
+            c.error(path, f"due phải là ngày dạng YYYY-MM-DD, không phải {v!r}")
     return tuple(sorted(out))
 
 

@@ -183,11 +183,7 @@ def _document(head: list[Paragraph], notes: list[str]) -> str | None:
         if date:
             text += f" ngày {date}"
         notes.append(f"Văn bản: {text} ({p.where})")
-        if not m.group("num"):
-            notes.append("Số văn bản để trống trong tài liệu")
-        if not complete:
-            notes.append("Ngày ban hành để trống trong tài liệu" if not date
-                         else "Ngày ban hành chưa ghi ngày trong tháng")
+        _blank_notes(notes, bool(m.group("num")), date, complete)
         return text
     joined = " ".join(_plain(p.text) for p in head)
     m = _RE_ATTACHED.search(joined)
@@ -201,14 +197,19 @@ def _document(head: list[Paragraph], notes: list[str]) -> str | None:
             text += f" ngày {date}"
         where = next((p.where for p in head if "kèm theo" in _plain(p.text).lower()), "")
         notes.append(f"Văn bản: {text} (nêu ở dòng \"kèm theo\", {where})")
-        if not m.group("num"):
-            notes.append("Số văn bản để trống trong tài liệu")
-        if not complete:
-            notes.append("Ngày ban hành để trống trong tài liệu" if not date
-                         else "Ngày ban hành chưa ghi ngày trong tháng")
+        _blank_notes(notes, bool(m.group("num")), date, complete)
         return text
     notes.append("Không tìm thấy số và ngày của văn bản")
     return None
+
+
+def _blank_notes(notes: list[str], has_number: bool, date, complete: bool) -> None:
+    """Say which parts of the document's number and date the document leaves blank."""
+    if not has_number:
+        notes.append("Số văn bản để trống trong tài liệu")
+    if not complete:
+        notes.append("Ngày ban hành để trống trong tài liệu" if not date
+                     else "Ngày ban hành chưa ghi ngày trong tháng")
 
 
 # --- title ------------------------------------------------------------------------
