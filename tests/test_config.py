@@ -52,3 +52,18 @@ def test_config_option_and_environment(tthc, tmp_path):
     assert tthc("due", "--today", "2026-06-01", cwd=tmp_path, env={"TTHC_CONFIG": str(good)}).code == 0
     missing = tthc("--config", tmp_path / "khong-co.yaml", "due", cwd=tmp_path)
     assert missing.code == 1 and "không tìm thấy tệp cấu hình" in missing.err
+
+
+def test_the_progress_store_sits_beside_the_plans_folder(tthc, tmp_path):
+    (tmp_path / "plans").mkdir()
+    shutil.copy(PLANS / f"{SEED}.yaml", tmp_path / "plans")
+    for plans in ("plans", f"plans/{SEED}.yaml"):  # a folder or a file inside it: the same place
+        r = tthc("done", f"{SEED}:I.1", "-d", "2026-01-10", "--plans", plans, cwd=tmp_path,
+                 env={"TTHC_TODAY": "2026-02-01"})
+        assert r.code in (0, 2), r.err  # the second time: already recorded
+    assert (tmp_path / ".tthc" / "progress.db").exists()
+    assert not (tmp_path / "plans" / ".tthc").exists()
+    db = tmp_path / "elsewhere.db"
+    assert tthc("done", f"{SEED}:I.2", "-k", "Quý I/2026", "-d", "2026-01-10", "--db", db, "--plans", "plans",
+                cwd=tmp_path, env={"TTHC_TODAY": "2026-02-01"}).code == 0
+    assert db.exists()

@@ -75,8 +75,8 @@ def resolve_today(value: Optional[str]) -> date:
 class Window:
     """A "due soon" window: calendar days, or working days ("10wd")."""
 
-    def __init__(self, n: int, working: bool, text: str):
-        self.n, self.working, self.text = n, working, text
+    def __init__(self, n: int, working: bool):
+        self.n, self.working = n, working
 
     def horizon(self, today: date, session) -> date:
         if self.working:
@@ -91,12 +91,12 @@ def parse_within(value: str, today: date, what: str = "--within") -> Window:
         raise UsageError(f'{what}: không hiểu "{value}" (ví dụ: 14d, 2w, 1m, 10wd)')
     n, unit = int(m.group(1)), m.group(2)
     if unit in ("wd", "nlv"):
-        return Window(n, True, value)
+        return Window(n, True)
     if unit in ("m", "tháng"):
         from dateutil.relativedelta import relativedelta  # 31/01 + 1 month = 28/02, as people count
 
-        return Window(((today + relativedelta(months=n)) - today).days, False, value)
-    return Window(n * 7 if unit in ("w", "tuần") else n, False, value)
+        return Window(((today + relativedelta(months=n)) - today).days, False)
+    return Window(n * 7 if unit in ("w", "tuần") else n, False)
 
 
 PlansOpt = Annotated[Optional[list[str]], typer.Option(
@@ -380,14 +380,12 @@ def trigger(task: TaskArg,
             due_in: Annotated[Optional[str], typer.Option(
                 "--due-in", help="Hạn tính từ ngày đó: 15d, 2w, 10wd (ngày làm việc).", show_default=False)] = None,
             due_: Annotated[Optional[str], typer.Option("--due", help="Hoặc ngày hạn cụ thể.", show_default=False)] = None,
-            milestone: MilestoneOpt = None, note: NoteOpt = None, today: TodayOpt = None, plans: PlansOpt = None,
-            db: DbOpt = None):
+            milestone: MilestoneOpt = None, note: NoteOpt = None, plans: PlansOpt = None, db: DbOpt = None):
     """Ghi nhận sự kiện mà nhiệm vụ "Khi có hướng dẫn …" chờ đã xảy ra; nhiệm vụ có hạn từ đó."""
     from tthc_cli.progress import TRIGGER, Event
     from tthc_cli.progress_cli import event_milestone
     from tthc_cli.show import find_task
 
-    resolve_today(today)
     when = parse_day(date_, "--date")
     if (due_in is None) == (due_ is None):
         raise UsageError("cần đúng một trong hai: --due-in (ví dụ 15d, 10wd) hoặc --due NGÀY")

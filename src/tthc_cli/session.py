@@ -61,7 +61,7 @@ class Session:
             base = self.config.source.parent if self.config.source else Path(".")
             return base / self.config.db
         first = Path(self.plan_paths()[0])
-        folder = first.parent if first.is_dir() else first.parent
+        folder = first.parent if first.is_dir() else first.parent.parent  # beside the folder holding the plans
         return folder / ".tthc" / "progress.db"
 
     # -- plans ------------------------------------------------------------------------
