@@ -13,7 +13,7 @@ from tthc_cli.units import Registry
 
 
 UNITS_FILE = Path(__file__).parent / "data" / "units.yaml"
-DEADLINE_FILE = Path(__file__).parent / "deadline.py"
+GRAMMAR_FILES = (Path(__file__).parent / "deadline.py", Path(__file__).parent / "text.py")
 
 
 @lru_cache(maxsize=1)
@@ -73,8 +73,9 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
             continue
         seen[plan.id] = plan
         plans.append(plan)
-    st = DEADLINE_FILE.stat()  # resolutions are kept until the grammar changes
-    memo = Memo(cache, "resolutions", (st.st_mtime_ns, st.st_size))
+    # resolutions are kept until the grammar (or the text clean-up it relies on) changes
+    stamp = tuple((st.st_mtime_ns, st.st_size) for st in (f.stat() for f in GRAMMAR_FILES))
+    memo = Memo(cache, "resolutions", stamp)
     problems.extend(link(plans, registry, memo))
     memo.save()
     lookup = registry  # what --unit and `tthc units` know: the bundled table plus every plan's own units
