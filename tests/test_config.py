@@ -67,3 +67,28 @@ def test_the_progress_store_sits_beside_the_plans_folder(tthc, tmp_path):
     assert tthc("done", f"{SEED}:I.2", "-k", "Quý I/2026", "-d", "2026-01-10", "--db", db, "--plans", "plans",
                 cwd=tmp_path, env={"TTHC_TODAY": "2026-02-01"}).code == 0
     assert db.exists()
+
+
+def test_bad_within_and_unreadable_password_file(tthc, tmp_path):
+    _setup(tmp_path, "plans: plans\nwithin: hai tuần\n")
+    r = tthc("due", cwd=tmp_path)
+    assert r.code == 1 and 'within: không hiểu "hai tuần"' in r.err
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret").chmod(0o700)  # private, but a folder: it cannot be read as a password
+    write(tmp_path / "tthc.yaml", "plans: plans\nsmtp: {host: h, sender: a@b.vn, user: u, password_file: secret}\n")
+    r = tthc("config", "check", cwd=tmp_path)
+    assert r.code == 1 and "không đọc được" in r.out and "Traceback" not in r.out + r.err
+
+
+def test_written_files_follow_the_umask(tthc, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "p.yaml"
+        r = tthc("import", PLANS.parent / "tests" / "fixtures" / "seeds" / "002_733c5d3c7c7b8732.txt", "-o", out)
+        assert r.code == 0, r.err
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644  # readable by colleagues, as any new file

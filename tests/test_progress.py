@@ -286,3 +286,27 @@ def test_a_named_day_in_a_yearly_series_is_not_rolled_forward(tthc, tmp_path):
                                   "    lead: VHXH\n    deadline: Trước ngày 05/01 hằng năm\n", encoding="utf-8")
     rows = tthc("list", "--plans", plans, "--roll-forward", "--today", "2026-01-01", "--format", "json").json()
     assert [(r["due"], r["day_off"]) for r in rows] == [("2026-01-04", "Chủ nhật")]  # before the 5th stays before
+
+
+def test_done_sees_the_same_rolled_dates_as_due(ws):
+    """With roll_forward, "Tháng 5/2026" ends on Monday 01/06 (31/05 is a Sunday) for every command."""
+    (ws.plans.parent / "tthc.yaml").write_text("roll_forward: true\n", encoding="utf-8")
+    rows = ws("due", "--unit", "TTPVHCC", "--format", "json", today="2026-06-01").json()
+    may = [r for r in rows if r["occurrence"] == "Tháng 5/2026"][0]
+    assert (may["due"], may["status"]) == ("2026-06-01", "Đến hạn hôm nay")
+    r = ws("done", f"{SEED}:III.4", "--occurrence", "2026-06-01", "--date", "2026-06-01", today="2026-06-01")
+    assert r.code == 0, r.err
+    assert "Hoàn thành đúng hạn" in r.out
+    rows = ws("list", "--unit", "TTPVHCC", "--format", "json", today="2026-06-01").json()
+    assert [r["status"] for r in rows if r["occurrence"] == "Tháng 5/2026"] == ["Hoàn thành đúng hạn"]
+
+
+def test_check_counts_tasks_of_outside_and_unknown_leads(tthc, tmp_path):
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "p.yaml").write_text(
+        "plan: {id: p, period: 2026}\ntasks:\n"
+        "  - {id: '1', title: Việc của Sở, lead: Sở Nội vụ, deadline: Quý I/2026}\n"
+        "  - {id: '2', title: Việc của phòng lạ, lead: Phòng Tư pháp, deadline: Quý I/2026}\n", encoding="utf-8")
+    r = tthc("check", "--plans", tmp_path / "plans", "--today", "2026-05-01")
+    assert r.code == 3
+    assert "Sở Nội vụ: QUÁ HẠN — 1 quá hạn" in r.out and "Phòng Tư pháp: QUÁ HẠN — 1 quá hạn" in r.out

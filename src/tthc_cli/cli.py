@@ -190,9 +190,8 @@ def _items(session, unit, role, day, roll_forward=None):
 
     ws = _workspace(session)
     sel, u = _selection(ws, unit, role)
-    roll = session.config.roll_forward if roll_forward is None else roll_forward
     items = collect(ws.plans, ws.registry, sel, day, session.config.warn_days, session.progress,
-                    session.calendar if roll else None)
+                    session.roll(roll_forward))
     return items, u
 
 
@@ -299,8 +298,7 @@ def show(task: Annotated[str, typer.Argument(help="Mã nhiệm vụ, kế-hoạc
     session = _session(plans, db, no_cache)
     ws = _workspace(session)
     t = find_task(ws.plans, task)
-    ctx = (session.progress, session.calendar, session.config.warn_days,
-           session.calendar if session.config.roll_forward else None)
+    ctx = (session.progress, session.calendar, session.config.warn_days, session.roll())
     if format is Format.table:
         show_text(t, day, *ctx)
     else:
@@ -326,7 +324,8 @@ def _target(session, task_query: str, milestone, occurrence, day, *, want_open=N
 
     ws = _workspace(session)
     t = find_task(ws.plans, task_query)
-    return t, pick_item(t, milestone, occurrence, day, session.progress, want_open)
+    return t, pick_item(t, milestone, occurrence, day, session.progress, want_open,
+                        warn_days=session.config.warn_days, days=session.roll())
 
 
 @app.command()

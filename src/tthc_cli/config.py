@@ -41,6 +41,12 @@ def _bool(v, key):
     raise ConfigError(f"{key} phải là true hoặc false")
 
 
+def _within(v, key):
+    if isinstance(v, str) and re.fullmatch(r"\s*\d{1,4}\s*(d|ngày|w|tuần|m|tháng|wd|nlv)?\s*", v):
+        return v
+    raise ConfigError(f'{key}: không hiểu "{v}" (ví dụ: 14d, 2w, 1m, 10wd)')
+
+
 def _paths(v, key):
     items = [v] if isinstance(v, str) else v
     if isinstance(items, list) and all(isinstance(x, str) for x in items):
@@ -168,7 +174,7 @@ ENTRIES = {
     "db": (_str, None, "Tệp cơ sở dữ liệu tiến độ (mặc định .tthc/progress.db cạnh thư mục kế hoạch)."),
     "user": (_str, None, "Tên người ghi nhận tiến độ (mặc định TTHC_USER hoặc tài khoản máy)."),
     "warn_days": (_int, 7, "Số ngày trước hạn thì coi là \"Sắp đến hạn\"."),
-    "within": (_str, "14d", "Cửa sổ mặc định của `tthc due` (14d, 2w, 10wd)."),
+    "within": (_within, "14d", "Cửa sổ mặc định của `tthc due` (14d, 2w, 1m, 10wd)."),
     "roll_forward": (_bool, False, "Áp dụng quy tắc: thời hạn là một khoảng kết thúc vào ngày nghỉ thì lùi sang ngày làm việc kế tiếp."),
     "days_off": (_days_off, {}, "Ngày nghỉ thêm (chưa có trong thư viện ngày lễ): danh sách ngày hoặc {date, name}."),
     "working_days": (_day_list, set(), "Ngày làm bù (thứ Bảy/Chủ nhật đi làm)."),
@@ -272,7 +278,11 @@ def smtp_password(config: Config) -> str | None:
     if os.name == "posix" and st.st_mode & 0o077:
         raise ConfigError(f'smtp.password_file: "{path}" phải có quyền 0600 (chmod 600 {path}); '
                           f"hiện là {oct(st.st_mode & 0o777)}")
-    return path.read_text(encoding="utf-8").strip() or None
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeError) as exc:
+        raise ConfigError(f'smtp.password_file: không đọc được "{path}" '
+                          f'({getattr(exc, "strerror", None) or "không phải văn bản UTF-8"})') from None
 
 
 def load(explicit: str | None = None, cache=None) -> Config:

@@ -51,9 +51,8 @@ def unit_items(session, unit, day):
 
     ws = session.workspace
     codes = frozenset(ws.registry.members(unit) | {unit.code})
-    roll = session.calendar if session.config.roll_forward else None
     return collect(ws.plans, ws.registry, Selection(codes, "lead"), day, session.config.warn_days,
-                   session.progress, roll)
+                   session.progress, session.roll())
 
 
 def targets(session, unit_arg: str | None, all_units: bool):
@@ -140,10 +139,13 @@ def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list
                 deliveries.append(Delivery(d.unit, to, cc, d.message))
                 by_unit[d.unit] = d
             delays = smtp.get("retry_delays") or []
+
+            def record(done):  # logged per delivery, as it happens
+                store.record_sent(day, [(o.unit, o.recipient, o.ok, o.error, o.attempts,
+                                         by_unit[o.unit].message["Message-ID"]) for o in done])
+
             outcomes = send_all(deliveries, settings, attempts=len(delays) + 1, backoff=tuple(delays) or (0,),
-                                progress=progress) if deliveries else []
-            store.record_sent(day, [(o.unit, o.recipient, o.ok, o.error, o.attempts,
-                                     by_unit[o.unit].message["Message-ID"]) for o in outcomes])
+                                progress=progress, record=record) if deliveries else []
     failed = 0
     for unit, d in by_unit.items():
         mine = [o for o in outcomes if o.unit == unit]

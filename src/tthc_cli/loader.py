@@ -99,24 +99,32 @@ def read_plan(path: Path, cache: Path | None) -> RawPlan:
 
 class Memo(dict):
     """A dict kept in the cache folder between runs (for example deadline
-    resolutions), thrown away whenever `stamp` changes."""
+    resolutions), thrown away whenever `stamp` changes. What a run did not
+    use is dropped when it is saved, so entries for edited plans do not pile up."""
 
     def __init__(self, cache: Path | None, name: str, stamp):
         super().__init__()
         self._file = cache / f"{name}.pickle" if cache is not None else None
         self._stamp = (_CACHE_FORMAT, __version__, stamp)
+        self._used: set = set()
         self.dirty = False
         if self._file is not None:
             self.update(_read_cache(self._file, self._stamp) or {})
 
+    def get(self, key, default=None):
+        self._used.add(key)
+        return super().get(key, default)
+
     def put(self, key, value) -> None:
         self[key] = value
+        self._used.add(key)
         self.dirty = True
 
     def save(self) -> None:
-        if self.dirty and self._file is not None:
-            _write_cache(self._file, (self._stamp, dict(self)))
-            self.dirty = False
+        if self._file is None or not (self.dirty or len(self._used) < len(self)):
+            return
+        _write_cache(self._file, (self._stamp, {k: self[k] for k in self._used if k in self}))
+        self.dirty = False
 
 
 def _read_cache(cache_file: Path, stamp):

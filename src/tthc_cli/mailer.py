@@ -96,10 +96,12 @@ class Outcome(Value):
 
 
 def send_all(deliveries, settings: SmtpSettings, *, attempts: int = 3, backoff=(1.0, 4.0), sleep=time.sleep,
-             progress=None) -> list[Outcome]:
+             progress=None, record=None) -> list[Outcome]:
     """Send every delivery; one Outcome per recipient (to, then cc) per delivery, in order.
 
-    `progress(done, total)` is called after each delivery.
+    `progress(done, total)` is called after each delivery, and `record(outcomes)`
+    with that delivery's outcomes as soon as they are known (so a run stopped
+    midway has logged what it delivered).
     """
     deliveries = list(deliveries)
     total = len(deliveries)
@@ -107,7 +109,10 @@ def send_all(deliveries, settings: SmtpSettings, *, attempts: int = 3, backoff=(
     outcomes: list[Outcome] = []
     try:
         for done, delivery in enumerate(deliveries, 1):
-            outcomes.extend(run.deliver(delivery))
+            new = run.deliver(delivery)
+            outcomes.extend(new)
+            if record is not None:
+                record(new)
             if progress is not None:
                 progress(done, total)
     finally:

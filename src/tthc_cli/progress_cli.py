@@ -31,7 +31,7 @@ def describe(task: Task, item: Item) -> str:
 
 
 def pick_item(task: Task, milestone: str | None, occurrence: str | None, today: date, progress,
-              want_open: bool | None) -> Item:
+              want_open: bool | None, *, warn_days: int = 7, days=None) -> Item:
     """The one item of `task` that --milestone/--occurrence name; several → list them and refuse.
 
     With neither option, a task with one item means that item. `want_open`
@@ -41,7 +41,7 @@ def pick_item(task: Task, milestone: str | None, occurrence: str | None, today: 
     if not task.is_leaf:
         kids = ", ".join(c.id for c in task.children)
         raise TaskNotFoundError(f"{task.ref} là nhóm nhiệm vụ; hãy chọn một nhiệm vụ con: {kids}")
-    items = items_of(task, today, 7, progress)
+    items = items_of(task, today, warn_days, progress, days)  # the same items `due` and `list` show
     if milestone:
         want = _fold(milestone)
         exact = [i for i in items if _fold(i.milestone) == want]
@@ -182,33 +182,37 @@ def print_history(rows: list[dict]) -> None:
 
 
 def check_lines(ws, items: list[Item], unit, today: date) -> tuple[list[str], int]:
-    """One summary line per unit (its group tasks included, as `due` counts them) and the overdue total."""
+    """One summary line per unit (its group tasks included, as `due` counts them) and the overdue count.
+
+    Without a unit, tasks that no commune unit leads (an outside body, a name
+    missing from the registry) get a line under their lead as written, and the
+    overdue count covers every item, so a script never misses one.
+    """
     from tthc_cli.queries import Selection
 
     reg = ws.registry
     units = [unit] if unit is not None else reg.commune_units()
-    lines, overdue = [], 0
+    selections = [(u.code, Selection(frozenset(reg.members(u) | {u.code}), "lead")) for u in units]
+    per: dict[str, list[Item]] = {}
+    for it in items:
+        owners = [code for code, sel in selections if sel.matches(it.task, reg)]
+        if not owners and unit is None:
+            owners = [", ".join(r.text for r in it.task.lead) or "(chưa có cơ quan chủ trì)"]
+        for code in owners:
+            per.setdefault(code, []).append(it)
+    if unit is not None:
+        per.setdefault(unit.code, [])
     rows = []
-    for u in units:
-        sel = Selection(frozenset(reg.members(u) | {u.code}), "lead")
-        mine = [it for it in items if sel.matches(it.task, reg)]
-        c = {"overdue": 0, "today": 0, "soon": 0, "done": 0}
-        for it in mine:
-            if it.status == OVERDUE:
-                c["overdue"] += 1
-            elif it.status == TODAY:
-                c["today"] += 1
-            elif it.status == SOON:
-                c["soon"] += 1
-            if it.done is not None:
-                c["done"] += 1
-        if mine or unit is not None:
-            rows.append((u.code, c))
+    for code, mine in per.items():
+        c = {"overdue": sum(i.status == OVERDUE for i in mine), "today": sum(i.status == TODAY for i in mine),
+             "soon": sum(i.status == SOON for i in mine), "done": sum(i.done is not None for i in mine)}
+        rows.append((code, c))
+    lines = []
     for code, c in sorted(rows, key=lambda r: (r[1]["overdue"] == 0, r[0])):
-        overdue += c["overdue"]
         mark = "QUÁ HẠN" if c["overdue"] else ("CẦN LÀM" if c["today"] or c["soon"] else "ỔN")
         lines.append(f"{code}: {mark} — {c['overdue']} quá hạn, {c['today']} đến hạn hôm nay, "
                      f"{c['soon']} sắp đến hạn, {c['done']} đã hoàn thành ({fmt(today)})")
     if not lines:
         lines.append(f"Không có việc có hạn nào ({fmt(today)}).")
+    overdue = sum(i.status == OVERDUE for i in (per.get(unit.code, []) if unit is not None else items))
     return lines, overdue

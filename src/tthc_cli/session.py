@@ -105,6 +105,11 @@ class Session:
 
         return default_who()
 
+    def roll(self, roll_forward: bool | None = None):
+        """The calendar when periods ending on a day off move to the next working day (option, else config)."""
+        on = self.config.roll_forward if roll_forward is None else roll_forward
+        return self.calendar if on else None
+
     # -- working days -------------------------------------------------------------------------
     @property
     def calendar(self):

@@ -151,6 +151,16 @@ def import_document(doc: Document, *, plan_id: str | None = None, period: str | 
                         tables.tables, report, roots)
 
 
+def _mode_for(path: Path) -> int:
+    """The existing file's mode, else what the user's umask gives a new file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(path: Path, text: str | bytes, force: bool) -> None:
     """Write via a temporary file and a rename: never a partial file. Errors are ImportError_ (Vietnamese)."""
     if path.is_dir():
@@ -167,6 +177,7 @@ def write_atomically(path: Path, text: str | bytes, force: bool) -> None:
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; a plan or report is for colleagues too
         os.replace(tmp, path)
     except OSError as exc:
         if tmp and os.path.exists(tmp):
