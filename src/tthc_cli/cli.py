@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from tthc_cli import __version__
-from tthc_cli.errors import TaskNotFoundError, TthcError, UnknownUnitError, UsageError
+from tthc_cli.errors import TthcError, UsageError
 
 _APP_SETTINGS = dict(
     name="tthc",
@@ -173,15 +173,10 @@ def _report_problems(problems) -> None:
 def _selection(ws, unit: Optional[str], role: Role):
     from tthc_cli.queries import Selection
 
-    if not unit:
+    if unit is None:
         return Selection(None, role.value), None
-    u = ws.registry.match(unit)
-    if u is None:
-        hints = ws.registry.suggest(unit)
-        more = (" Có phải: " + ", ".join(f'"{h}"' for h in hints) + "?") if hints else ""
-        raise UnknownUnitError(f'không có đơn vị "{unit}" trong danh mục.{more} Xem `tthc units`.')
-    codes = ws.registry.members(u) | {u.code}
-    return Selection(frozenset(codes), role.value), u
+    u = ws.registry.require(unit)
+    return Selection(ws.registry.codes_for(u), role.value), u
 
 
 def _items(session, unit, role, day, roll_forward=None):
@@ -476,12 +471,10 @@ def report(period: Annotated[str, typer.Option(
     session = _session(plans, db, no_cache)
     items, _ = _items(session, None, Role.lead, day, roll_forward)
     keep = None
-    if unit:
+    if unit is not None:
         reg = session.workspace.registry
-        _, u = _selection(session.workspace, unit, Role.lead)
-        codes = reg.members(u) | {u.code}
-        keep = lambda ref: ref.unit is not None and (  # noqa: E731
-            ref.unit.code in codes or not reg.members(ref.unit).isdisjoint(codes))
+        codes = _selection(session.workspace, unit, Role.lead)[0].unit_codes
+        keep = lambda ref: ref.unit is not None and not reg.codes_for(ref.unit).isdisjoint(codes)  # noqa: E731
     rep = build_report(items, label, start, end, day, keep)
     if format is ReportFormat.xlsx:
         if not output:

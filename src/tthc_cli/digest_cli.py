@@ -50,8 +50,7 @@ def unit_items(session, unit, day):
     from tthc_cli.queries import Selection, collect
 
     ws = session.workspace
-    codes = frozenset(ws.registry.members(unit) | {unit.code})
-    return collect(ws.plans, ws.registry, Selection(codes, "lead"), day, session.config.warn_days,
+    return collect(ws.plans, ws.registry, Selection(ws.registry.codes_for(unit), "lead"), day, session.config.warn_days,
                    session.progress, session.roll())
 
 
@@ -63,11 +62,7 @@ def targets(session, unit_arg: str | None, all_units: bool):
         if ws.registry.units.get(code) is None and ws.registry.match(code) is None:
             raise ConfigError(f'recipients: không có đơn vị "{code}" trong danh mục')
     if unit_arg:
-        u = ws.registry.match(unit_arg)
-        if u is None:
-            from tthc_cli.errors import UnknownUnitError
-
-            raise UnknownUnitError(f'không có đơn vị "{unit_arg}" trong danh mục')
+        u = ws.registry.require(unit_arg)
         return [(u, recipients.get(u.code, {}))]
     if recipients:
         return [(ws.registry.match(code), spec) for code, spec in recipients.items()]

@@ -125,16 +125,11 @@ def history_rows(session, ws, task_query: str | None, unit: str | None) -> list[
     if task_query:
         t = find_task(ws.plans, task_query)
         keep = {(t.plan.id, t.id)}
-    elif unit:
-        u = ws.registry.match(unit)
-        if u is None:
-            from tthc_cli.errors import UnknownUnitError
+    elif unit is not None:
+        from tthc_cli.queries import Selection
 
-            raise UnknownUnitError(f'không có đơn vị "{unit}" trong danh mục')
-        codes = ws.registry.members(u) | {u.code}
-        keep = {k for k, t in tasks.items() if any(
-            r.unit is not None and (r.unit.code in codes or not ws.registry.members(r.unit).isdisjoint(codes))
-            for r in t.lead + t.support)}
+        sel = Selection(ws.registry.codes_for(ws.registry.require(unit)), "any")  # as `due --role any` sees it
+        keep = {k for k, t in tasks.items() if sel.matches(t, ws.registry)}
     rows = []
     for (plan, tid), events in progress.by_task.items():
         if keep is not None and (plan, tid) not in keep:
@@ -192,7 +187,7 @@ def check_lines(ws, items: list[Item], unit, today: date) -> tuple[list[str], in
 
     reg = ws.registry
     units = [unit] if unit is not None else reg.commune_units()
-    selections = [(u.code, Selection(frozenset(reg.members(u) | {u.code}), "lead")) for u in units]
+    selections = [(u.code, Selection(reg.codes_for(u), "lead")) for u in units]
     per: dict[str, list[Item]] = {}
     for it in items:
         owners = [code for code, sel in selections if sel.matches(it.task, reg)]

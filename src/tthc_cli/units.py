@@ -185,6 +185,21 @@ class Registry:
         self._member_cache[unit.code] = codes
         return codes
 
+    def codes_for(self, unit: Unit) -> frozenset[str]:
+        """The codes a selection of `unit` covers: itself and, for a group, its members."""
+        return frozenset(self.members(unit) | {unit.code})
+
+    def require(self, name: str) -> Unit:
+        """The unit a user named, or UnknownUnitError with the closest spellings."""
+        unit = self.match(name) if name and name.strip() else None
+        if unit is None:
+            from tthc_cli.errors import UnknownUnitError
+
+            hints = self.suggest(name or "")
+            more = (" Có phải: " + ", ".join(f'"{h}"' for h in hints) + "?") if hints else ""
+            raise UnknownUnitError(f'không có đơn vị "{name}" trong danh mục.{more} Xem `tthc units`.')
+        return unit
+
     def suggest(self, name: str) -> list[str]:
         """Spellings close to an unknown name, for messages."""
         spellings = {}
