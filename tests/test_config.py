@@ -47,7 +47,7 @@ def test_unknown_key_and_bad_values(tthc, tmp_path):
 
 def test_config_option_and_environment(tthc, tmp_path):
     _setup(tmp_path, "warn_day: 5\n")  # a broken local file, not used below
-    good = write(tmp_path / "other.yaml", f"plans: plans\nwarn_days: 3\n")
+    good = write(tmp_path / "other.yaml", "plans: plans\nwarn_days: 3\n")
     assert tthc("--config", good, "due", "--today", "2026-06-01", cwd=tmp_path).code == 0
     assert tthc("due", "--today", "2026-06-01", cwd=tmp_path, env={"TTHC_CONFIG": str(good)}).code == 0
     missing = tthc("--config", tmp_path / "khong-co.yaml", "due", cwd=tmp_path)

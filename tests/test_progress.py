@@ -4,7 +4,6 @@ SQLite file: done/undo/trigger/history, statuses, check, working days, reports."
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import sqlite3
 import subprocess

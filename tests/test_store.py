@@ -17,7 +17,7 @@ import pytest
 
 from tthc_cli.errors import TthcError
 from tthc_cli.progress import DONE, NOTE, TRIGGER, UNDONE, Event
-from tthc_cli.store import MIGRATIONS, MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
+from tthc_cli.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
 
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
 

@@ -234,7 +234,7 @@ def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = Non
         plans: PlansOpt = None, status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
         roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
     """Việc quá hạn, đến hạn hôm nay và sắp đến hạn (mặc định trong 14 ngày)."""
-    from tthc_cli.queries import STATUSES
+    from tthc_cli.queries import STATUSES, due_window
 
     day = resolve_today(today)
     session = _session(plans, db, no_cache)
@@ -242,7 +242,7 @@ def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = Non
     wanted = _statuses(status, STATUSES)
     items, u = _items(session, unit, role, day, roll_forward)
     horizon = window.horizon(day, session)
-    shown = [i for i in items if i.due is not None and i.is_open and i.due <= horizon]
+    shown = due_window(items, horizon)
     if all:
         shown += [i for i in items if i.due is None and i.is_open]
     if wanted:

@@ -127,6 +127,8 @@ def _recipients(v, key) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+SECURITIES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SMTP_KEYS = {"host": str, "port": int, "security": str, "user": str, "sender": str, "password_file": str,
              "timeout": int, "retry_delays": list}
 
@@ -151,12 +153,12 @@ def _smtp(v, key) -> dict:
                 isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 600 for x in val)):
             raise ConfigError(f"{key}.retry_delays: tối đa 10 lần, mỗi lần 0–600 giây")
         out[k] = val
-    if out["security"] not in ("starttls", "ssl", "none"):
+    if out["security"] not in SECURITIES:
         raise ConfigError(f'{key}.security phải là starttls, ssl hoặc none (không phải "{out["security"]}")')
     if out["sender"]:
         check_address(out["sender"], f"{key}.sender")
     if out["port"] is None:
-        out["port"] = {"starttls": 587, "ssl": 465, "none": 25}[out["security"]]
+        out["port"] = DEFAULT_PORTS[out["security"]]
     if not 0 < out["port"] < 65536:
         raise ConfigError(f"{key}.port không hợp lệ")
     return out

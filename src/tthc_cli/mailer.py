@@ -34,10 +34,9 @@ from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import parseaddr
 
+from tthc_cli.config import DEFAULT_PORTS, SECURITIES
 from tthc_cli.value import Value
 
-SECURITIES = ("starttls", "ssl", "none")
-DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 MASK = "******"
 
 AUTH_FAILED = "đăng nhập máy chủ thư thất bại: kiểm tra user và mật khẩu (TTHC_SMTP_PASSWORD)"
@@ -339,7 +338,7 @@ class _Connection:
             if step == "starttls":
                 text = f"{where}: máy chủ không hỗ trợ STARTTLS; kiểm tra smtp.security (starttls, ssl, none) và port"
             else:
-                text = (f"đăng nhập máy chủ thư thất bại: máy chủ không hỗ trợ đăng nhập (AUTH) theo cách này; "
+                text = ("đăng nhập máy chủ thư thất bại: máy chủ không hỗ trợ đăng nhập (AUTH) theo cách này; "
                         f"kiểm tra smtp.security và smtp.user")
             return _Failure(text, True, fatal=True, connect=True)
         if isinstance(e, ssl.SSLCertVerificationError):

@@ -75,8 +75,5 @@ class Progress:
     def trigger(self, plan: str, task: str, milestone: str | None) -> Event | None:
         return self.triggers.get((plan, task, milestone or "")) or self.triggers.get((plan, task, ""))
 
-    def tasks_with_events(self) -> set[tuple[str, str]]:
-        return set(self.by_task)
-
 
 EMPTY = Progress()

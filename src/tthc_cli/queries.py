@@ -5,7 +5,7 @@ Pure: `today` is always a parameter.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from tthc_cli.deadline import Occurrence
 from tthc_cli.model import Plan, Task
@@ -179,10 +179,9 @@ def collect(plans: list[Plan], registry: Registry, selection: Selection, today: 
     return out
 
 
-def due_window(items: list[Item], today: date, within_days: int) -> list[Item]:
-    """Overdue items, items due today, and items due within the window."""
-    horizon = today + timedelta(days=within_days)
-    return [i for i in items if i.due is not None and i.due <= horizon]
+def due_window(items: list[Item], horizon: date) -> list[Item]:
+    """Open items that are overdue, due today, or due by `horizon`."""
+    return [i for i in items if i.due is not None and i.is_open and i.due <= horizon]
 
 
 def sort_key(item: Item):

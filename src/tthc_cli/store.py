@@ -247,17 +247,6 @@ class Store:
             "SELECT unit, recipient FROM sent WHERE day = ? AND ok = 1", (day.isoformat(),)).fetchall())
         return {(u, r) for u, r in rows}
 
-    def sent_rows(self, day: date | None = None) -> list[dict]:
-        """The delivery log, newest first."""
-        sql = "SELECT day, unit, recipient, ok, error, attempts, message_id, sent_at FROM sent"
-        args = ()
-        if day is not None:
-            sql += " WHERE day = ?"
-            args = (day.isoformat(),)
-        rows = self._read(lambda conn: conn.execute(sql + " ORDER BY id DESC", args).fetchall())
-        keys = ("day", "unit", "recipient", "ok", "error", "attempts", "message_id", "sent_at")
-        return [dict(zip(keys, r)) for r in rows]
-
     def integrity_ok(self) -> bool:
         rows = self._read(lambda conn: conn.execute("PRAGMA integrity_check").fetchall())
         return [r[0] for r in rows] == ["ok"]
