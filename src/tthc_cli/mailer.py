@@ -339,7 +339,7 @@ class _Connection:
                 text = f"{where}: máy chủ không hỗ trợ STARTTLS; kiểm tra smtp.security (starttls, ssl, none) và port"
             else:
                 text = ("đăng nhập máy chủ thư thất bại: máy chủ không hỗ trợ đăng nhập (AUTH) theo cách này; "
-                        f"kiểm tra smtp.security và smtp.user")
+                        "kiểm tra smtp.security và smtp.user")
             return _Failure(text, True, fatal=True, connect=True)
         if isinstance(e, ssl.SSLCertVerificationError):
             return _Failure(f"{where}: chứng chỉ TLS của máy chủ không hợp lệ ({e.verify_message or e})", True,
