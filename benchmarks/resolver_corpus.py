@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Score the deadline grammar on the phrase corpus: right / unresolved / wrong per family.
+
+    python benchmarks/resolver_corpus.py            # the tuning part and the held-out part, apart
+    python benchmarks/resolver_corpus.py --show     # also list the tuning rows that are not right
+    python benchmarks/resolver_corpus.py --time     # also time cold resolution of every phrase
+
+"wrong" is a date (or a kind) that differs from the expected one: a silent wrong date.
+"unresolved" is a phrase that should resolve but came out "Chưa xác định".
+The held-out rows (a fifth, chosen by a hash of the phrase) are never listed by --show:
+they are the honest figure. Exit status 1 if any row is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from corpus import RIGHT, UNRESOLVED, WRONG, rows  # noqa: E402
+
+from tthc_cli.deadline import parse_period, resolve  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--show", action="store_true", help="list the tuning rows that are not right")
+    ap.add_argument("--show-held-out", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--time", action="store_true", help="time cold resolution of the corpus")
+    args = ap.parse_args()
+    from corpus import judge
+
+    table: dict[str, dict[str, Counter]] = {"tuning": defaultdict(Counter), "held-out": defaultdict(Counter)}
+    bad = 0
+    for row in rows():
+        got = resolve(row.phrase, parse_period(row.period)).to_json()
+        verdict, why = judge(row, got)
+        part = "held-out" if row.held_out else "tuning"
+        table[part][row.family][verdict] += 1
+        table[part]["ALL"][verdict] += 1
+        bad += verdict == WRONG
+        if verdict != RIGHT and ((args.show and not row.held_out) or (args.show_held_out and row.held_out)):
+            print(f"{verdict:10} {row.family:16} {row.phrase!r} [{row.period}] {why}")
+    for part, fams in table.items():
+        total = sum(fams["ALL"].values())
+        print(f"\n{part}: {total} phrases")
+        print(f"{'family':18} {'n':>4} {'right':>6} {'unres.':>6} {'wrong':>6}")
+        for fam in sorted(fams, key=lambda f: (f == "ALL", f)):
+            c = fams[fam]
+            n = sum(c.values())
+            print(f"{fam:18} {n:4} {c[RIGHT]:6} {c[UNRESOLVED]:6} {c[WRONG]:6}")
+        c = fams["ALL"]
+        if total:
+            print(f"right {100 * c[RIGHT] / total:.1f} %, unresolved {100 * c[UNRESOLVED] / total:.1f} %, "
+                  f"wrong {100 * c[WRONG] / total:.1f} %")
+    if args.time:
+        phrases = [r.phrase for r in rows()]
+        resolve.cache_clear()
+        t0 = time.perf_counter()
+        for p in phrases:
+            resolve(p, parse_period(2026))
+        print(f"\ncold resolution: {len(phrases)} phrases in {1000 * (time.perf_counter() - t0):.0f} ms")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
