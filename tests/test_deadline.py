@@ -5,6 +5,7 @@ any text at all."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -213,24 +214,82 @@ def test_cli_bad_period(tthc):
 
 @settings(max_examples=400, deadline=None)
 @given(st.text())
-def test_never_raises_on_any_text(text):
+def test_any_text_gives_a_sane_result(text):
+    """Whatever the text: a known kind, JSON that serialises, dates in sane bounds, sorted, labelled series."""
     res = resolve(text, Y26)
-    assert res.kind in ("due", "range", "ongoing", "recurring", "event", "milestones", "unknown")
-    json.dumps(res.to_json())
+    out = res.to_json()
+    json.dumps(out)
+    assert out["kind"] in ("due", "range", "ongoing", "recurring", "event", "milestones", "unknown")
+    _sane(res)
 
 
-_pieces = st.sampled_from(["Điều", "khoản", "ngày", "tháng", "năm", "Quý", "số", "105", "7", "8", "9", ",", "/",
-                           "2026", "NĐ-CP", "làm việc", "kể từ", "trong vòng", "-", "và"])
+def _sane(res):
+    out = res.to_json()
+    assert out["due"] == sorted(out["due"])
+    for d in res.due:
+        assert 1900 <= d.year <= 2201
+    if res.kind == "recurring":
+        assert res.recurrence and all(o.label and o.freq in res.recurrence for o in res.occurrences)
+    if res.kind == "unknown":
+        assert not res.due and res.start is None
+    if res.kind == "range":
+        assert res.start is not None and res.end is not None and res.start <= res.end
+    for m in res.milestones:
+        _sane(m.resolution)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_pieces, min_size=1, max_size=6))
-def test_no_date_from_counts_or_article_numbers(words):
-    """A phrase that counts days or cites articles never yields a date."""
-    text = " ".join(words)
-    if not ("Điều" in words or "làm việc" in words or "trong vòng" in words or "kể từ" in words):
-        return
-    assert resolve(text, Y26).due == ()
+# numbers that are never dates, in the ways documents write them
+_not_dates = st.sampled_from([
+    "Điều 7", "Điều 7, 8, 9", "khoản 2 Điều 15", "Nghị định 30/2020/NĐ-CP", "Kế hoạch số 101/KH-UBND",
+    "Quyết định số 1234/QĐ-UBND ngày 05/3/2026", "Nghị quyết 57-NQ/TW", "105 ngày", "15 ngày làm việc",
+    "trong vòng 30 ngày", "100%", "8h00", "14 giờ 30", "lớp 10", "lần thứ XIII", "học kỳ II", "khóa XV",
+    "Luật Đất đai năm 2024", "Bộ luật Dân sự 2015", "điểm a khoản 1 Điều 5", "02 cấp", "đợt 2"])
+_filler = st.sampled_from(["thực hiện", "theo", "của", "UBND xã", "báo cáo kết quả", "các cơ quan", ",", "và",
+                           "(", ")", "quy định tại", "đối với", "hồ sơ", "Sở Nội vụ"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_not_dates, _filler), min_size=1, max_size=7))
+def test_no_date_from_a_number_that_is_not_a_date(words):
+    """Article and decree numbers, counts of days, clock times, class and term numbers never become a date."""
+    res = resolve(" ".join(words), Y26)
+    assert res.due == () and res.start is None, (res.kind, res.due)
+    _sane(res)
+
+
+_days = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
+_written = st.sampled_from(["{d}/{m}/{y}", "{d:02d}/{m:02d}/{y}", "{d}-{m}-{y}", "{d}.{m}.{y}",
+                            "ngày {d} tháng {m} năm {y}", "ngày {d:02d}/{m}/{y}", "ngày {d}/{m}/{y}",
+                            "{d} tháng {m} năm {y}", "ngày {d}-{m}-{y}"])
+_modifiers = st.sampled_from([("", 0), ("Chậm nhất ", 0), ("chậm nhất là ", 0), ("Trước ", -1),
+                              ("hoàn thành trước ", -1), ("Hạn chót: ", 0), ("dự kiến ", 0), ("trong ", 0),
+                              ("gửi báo cáo về Sở Nội vụ trước ", -1), ("Tổ chức vào ", 0), ("đến ", 0)])
+_tails = st.sampled_from(["", ".", " (theo Điều 7 Nghị định 30/2020/NĐ-CP)", " (8h00)", ";"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(_days, _written, _modifiers, _tails)
+def test_a_day_written_any_way_is_that_day(day, written, modifier, tail):
+    """Every written form of a day, with a modifier in front and a citation or clock time after, gives that day
+    (the day before it with "trước")."""
+    prefix, shift = modifier
+    text = prefix + written.format(d=day.day, m=day.month, y=day.year) + tail
+    res = resolve(text, Period.year(day.year))
+    assert res.kind == "due", (text, res.warnings)
+    assert res.due == (day + timedelta(days=shift),), text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.integers(1, 4), min_size=1, max_size=4), st.integers(2020, 2030),
+       st.sampled_from(["roman", "arabic"]), st.sampled_from([", ", " và ", ","]), st.sampled_from(["/", " năm "]))
+def test_quarter_lists_share_their_year(quarters, year, numerals, sep, year_sep):
+    names = [("I", "II", "III", "IV")[q - 1] if numerals == "roman" else str(q) for q in sorted(quarters)]
+    text = "Quý " + sep.join(names) + year_sep + str(year)
+    res = resolve(text, Period.year(year))
+    ends = [date(year, 3 * q, 31 if q in (1, 4) else 30) for q in sorted(quarters)]
+    assert res.kind == "due" and list(res.due) == ends, text
+    assert [o.label for o in res.occurrences] == [f"Quý {('I', 'II', 'III', 'IV')[q - 1]}/{year}"
+                                                   for q in sorted(quarters)]
 
 
 def test_cli_phrases_starting_with_a_bullet(tthc):

@@ -375,29 +375,40 @@ def trigger(task: TaskArg,
                 "--due-in", help="Hạn tính từ ngày đó: 15d, 2w, 10wd (ngày làm việc).", show_default=False)] = None,
             due_: Annotated[Optional[str], typer.Option("--due", help="Hoặc ngày hạn cụ thể.", show_default=False)] = None,
             milestone: MilestoneOpt = None, note: NoteOpt = None, plans: PlansOpt = None, db: DbOpt = None):
-    """Ghi nhận sự kiện mà nhiệm vụ "Khi có hướng dẫn …" chờ đã xảy ra; nhiệm vụ có hạn từ đó."""
+    """Ghi nhận sự kiện mà nhiệm vụ "Khi có hướng dẫn …" chờ đã xảy ra; nhiệm vụ có hạn từ đó.
+
+    Khi thời hạn đã nói khoảng cách ("trong thời hạn 10 ngày làm việc kể từ …"), hạn được tính
+    từ đó (ngày làm việc bỏ qua ngày nghỉ, ngày lễ); --due-in hoặc --due ghi đè."""
     from tthc_cli.progress import TRIGGER, Event
-    from tthc_cli.progress_cli import event_milestone
+    from tthc_cli.progress_cli import event_lag, event_milestone
     from tthc_cli.show import find_task
 
     when = parse_day(date_, "--date")
-    if (due_in is None) == (due_ is None):
-        raise UsageError("cần đúng một trong hai: --due-in (ví dụ 15d, 10wd) hoặc --due NGÀY")
+    if due_in is not None and due_ is not None:
+        raise UsageError("chỉ dùng một trong hai: --due-in (ví dụ 15d, 10wd) hoặc --due NGÀY")
     session = _session(plans, db)
     ws = _workspace(session)
     t = find_task(ws.plans, task)
     label = event_milestone(t, milestone)
+    lag = None
     if due_ is not None:
         deadline = parse_day(due_, "--due")
-    else:
+    elif due_in is not None:
         deadline = parse_within(due_in, when, "--due-in").horizon(when, session)
-    if deadline < when:
+    else:
+        lag = event_lag(t, label)
+        if lag is None:
+            raise UsageError(f'thời hạn "{t.deadline}" không nói hạn tính từ sự kiện bao lâu; '
+                             "hãy cho --due-in (ví dụ 15d, 10wd) hoặc --due NGÀY")
+        deadline = lag.apply(when, session.calendar_covering(when, when.replace(year=when.year + 1)))
+    if deadline < when and (lag is None or lag.direction == "after"):
         raise UsageError("--due: hạn trước ngày sự kiện")
     with session.store() as store:
         ev = store.add(Event(TRIGGER, t.plan.id, t.id, milestone=label, day=when, due=deadline, note=note,
                              who=session.who()))
+    how = f" ({lag.describe()})" if lag is not None else ""
     typer.echo(f"Đã ghi: sự kiện của {t.ref}{f' ({label})' if label else ''} xảy ra ngày "
-               f"{when.strftime('%d/%m/%Y')}; hạn {deadline.strftime('%d/%m/%Y')} (bản ghi #{ev.id}).")
+               f"{when.strftime('%d/%m/%Y')}; hạn {deadline.strftime('%d/%m/%Y')}{how} (bản ghi #{ev.id}).")
 
 
 @app.command()
@@ -564,7 +575,9 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
                 "--period", help="Thời gian kế hoạch: 2026 hoặc 2025-07-01..2025-12-31 (mặc định năm của --today).",
                 show_default=False)] = None,
             today: TodayOpt = None,
-            format: Annotated[str, typer.Option("--format", "-f", help="text hoặc json (mỗi dòng một đối tượng).")] = "text"):
+            format: Annotated[str, typer.Option("--format", "-f", help="text hoặc json (mỗi dòng một đối tượng).")] = "text",
+            explain: Annotated[bool, typer.Option(
+                "--explain", "-e", help="Giải thích cách đọc: phần nào thành mốc nào, phần nào bỏ qua và vì sao.")] = False):
     """Giải nghĩa cụm thời hạn như kế hoạch viết ("Quý II/2026", "Chậm nhất ngày 15/8/2026" …)."""
     import json
 
@@ -583,7 +596,10 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
             continue
         res = resolve_text(text, per)
         if format == "json":
-            sys.stdout.write(json.dumps(res.to_json(), ensure_ascii=False) + "\n")
+            obj = res.to_json()
+            if explain:
+                obj["explain"] = list(res.explain)
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
             continue
         dates = ", ".join(fmt(d) for d in res.due) or "—"
         typer.echo(f"{res.text}\n  loại: {KIND_VI[res.kind]}; hạn: {dates}")
@@ -592,10 +608,17 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
         for m in res.milestones:
             md = ", ".join(fmt(d) for d in m.resolution.due) or "—"
             typer.echo(f"  • {m.label or '(không nhãn)'}: {KIND_VI[m.resolution.kind]}; hạn: {md}")
-        if res.note:
+        for m in (res, *(m.resolution for m in res.milestones)):
+            if m.lag is not None:
+                typer.echo(f"  hạn tính từ sự kiện: {m.lag.describe()}")
+        if res.note and res.kind != "event":
             typer.echo(f"  ghi chú: {res.note}")
         for w in res.warnings:
             typer.echo(f"  cảnh báo: {w}")
+        if explain:
+            typer.echo("  cách đọc:")
+            for line in res.explain or ("(không có gì để giải thích)",):
+                typer.echo(f"    {line}")
 
 
 @app.command()

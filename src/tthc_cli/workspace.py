@@ -13,7 +13,12 @@ from tthc_cli.units import Registry
 
 
 UNITS_FILE = Path(__file__).parent / "data" / "units.yaml"
-GRAMMAR_FILES = (Path(__file__).parent / "deadline.py", Path(__file__).parent / "text.py")
+_GRAMMAR_DIR = Path(__file__).parent / "deadline"
+
+
+def grammar_files() -> list[Path]:
+    """The files whose change invalidates cached deadline resolutions: the grammar package and the text clean-up."""
+    return sorted(_GRAMMAR_DIR.glob("*.py")) + [Path(__file__).parent / "text.py"]
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +79,7 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
         seen[plan.id] = plan
         plans.append(plan)
     # resolutions are kept until the grammar (or the text clean-up it relies on) changes
-    stamp = tuple((st.st_mtime_ns, st.st_size) for st in (f.stat() for f in GRAMMAR_FILES))
+    stamp = tuple((f.name, st.st_mtime_ns, st.st_size) for f, st in ((f, f.stat()) for f in grammar_files()))
     memo = Memo(cache, "resolutions", stamp)
     problems.extend(link(plans, registry, memo))
     memo.save()

@@ -1,0 +1,594 @@
+"""Atoms of the deadline grammar: every way a phrase names one span of time.
+
+An atom is read at a position of the lexeme list and yields one `Atom` (or a
+list of them, for "tháng 3, 6 và 9/2026" and "Quý I, II/2026", which share the
+word and the trailing year). An atom knows its span only once it has a year:
+the phrase reader fills in a year shared along a list, or the plan's.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tthc_cli.deadline.lexer import DM, DMY, MY, NUM, PUNCT, WORD, YSPAN, Lexeme
+from tthc_cli.deadline.model import ROMAN, ROMAN_OUT, fmt, month_end, quarter_label
+
+ROMAN_WORDS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "bốn": 2, "năm": 3, "sáu": 4, "bảy": 5}
+WEEKDAY_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+NUMBER_WORDS = frozenset(
+    "một hai ba bốn tư năm lăm sáu bảy tám chín mười mươi mốt linh lẻ không trăm nghìn ngàn".split())
+CAN = ("giáp", "ất", "bính", "đinh", "mậu", "kỷ", "canh", "tân", "nhâm", "quý")
+CHI = ("tý", "sửu", "dần", "mão", "thìn", "tỵ", "ngọ", "mùi", "thân", "dậu", "tuất", "hợi")
+_CHI_ALT = {"tí": "tý", "mẹo": "mão", "tị": "tỵ"}
+# holidays by name: (key, words) — fixed solar days, and the lunar ones the `holidays` package computes
+SOLAR_HOLIDAYS = {"tết dương lịch": (1, 1), "quốc khánh": (9, 2), "giải phóng miền nam": (4, 30),
+                  "thống nhất đất nước": (4, 30), "quốc tế lao động": (5, 1)}
+LUNAR_HOLIDAYS = {"tết nguyên đán": "Lunar New Year", "tết âm lịch": "Lunar New Year", "tết cổ truyền": "Lunar New Year",
+                  "giỗ tổ hùng vương": "Hung Kings' Commemoration Day"}
+HOLIDAY_VI = {"Lunar New Year": "Tết Nguyên đán", "Hung Kings' Commemoration Day": "Giỗ Tổ Hùng Vương"}
+
+
+class Unresolvable(Exception):
+    """An atom that names no real span (month 13, quarter V, a year it cannot know)."""
+
+
+class Atom:
+    """One span as written: a unit ("day", "month", "quarter", …), its numbers and
+    its year (None until known; `rel` +1 for "năm sau"); `pos` is "đầu", "giữa" or
+    "cuối" for a part of the span; `i`/`j` the lexemes it took."""
+
+    __slots__ = ("unit", "a", "b", "year", "rel", "pos", "i", "j", "text")
+
+    def __init__(self, unit: str, a=None, b=None, year: int | None = None, i: int = 0, j: int = 0, rel: int = 0):
+        self.unit = unit
+        self.a = a
+        self.b = b
+        self.year = year
+        self.rel = rel
+        self.pos = None
+        self.i = i
+        self.j = j
+        self.text = ""
+
+    def __repr__(self) -> str:
+        return f"Atom({self.unit}, {self.a}, {self.b}, y={self.year}, rel={self.rel}, pos={self.pos})"
+
+    @property
+    def has_year(self) -> bool:
+        return self.year is not None or self.rel != 0 or self.unit in ("yearspan", "schoolyear")
+
+    def span(self) -> tuple[date, date, str | None, list[str]]:
+        """(first day, last day, label, warnings); Unresolvable if it names no real span."""
+        y = self.year
+        if y is None and self.unit not in ("yearspan", "schoolyear"):
+            raise Unresolvable("cần năm của kế hoạch")
+        u, a, b = self.unit, self.a, self.b
+        if u == "day":
+            d, w = real_day(y, b, a)
+            start = end = d
+            label = None
+        elif u == "month":
+            if not 1 <= a <= 12:
+                raise Unresolvable(f"tháng {a} không có")
+            start, end, label = date(y, a, 1), month_end(y, a), f"Tháng {a}/{y}"
+        elif u == "quarter":
+            start, end, label = date(y, 3 * a - 2, 1), month_end(y, 3 * a), quarter_label(y, a)
+        elif u == "half":
+            start, end = (date(y, 1, 1), date(y, 6, 30)) if a == 1 else (date(y, 7, 1), date(y, 12, 31))
+            label = f"6 tháng {'đầu' if a == 1 else 'cuối'} năm {y}"
+        elif u == "cumul":
+            start, end, label = date(y, 1, 1), month_end(y, a), f"{a} tháng đầu năm {y}"
+        elif u == "year":
+            start, end, label = date(y, 1, 1), date(y, 12, 31), f"Năm {y}"
+        elif u == "schoolyear":
+            start, end, label = date(a, 9, 5), date(a + 1, 5, 31), f"Năm học {a}-{a + 1}"
+        elif u == "yearspan":
+            start, end, label = date(a, 1, 1), date(b, 12, 31), f"Giai đoạn {a}-{b}"
+        elif u == "holiday":
+            start = end = holiday(a, y)
+            label = None
+        else:
+            raise Unresolvable(f"không tính được ({u})")
+        warnings = w if u == "day" else []
+        if self.pos:
+            start, end, label = self._part(start, end, label)
+        return start, end, label, warnings
+
+    def _part(self, start: date, end: date, label):
+        """đầu / giữa / cuối of the span (Bộ luật Dân sự, Điều 146)."""
+        if self.pos == "cuối":
+            return end, end, label
+        if self.pos == "đầu":
+            return start, start, None
+        if self.unit == "month":
+            mid = start.replace(day=15)
+        elif self.unit == "year":
+            mid = date(start.year, 6, 30)
+        else:
+            raise Unresolvable(f"“giữa” {self.unit} không có ngày xác định")
+        return mid, mid, None
+
+    def before(self) -> tuple[date, str | None]:
+        """"Trước <span>": the day before it starts, and the label of the span that ends then."""
+        start, _, _, _ = self.span()
+        day = start - timedelta(days=1)
+        if self.pos or self.unit in ("day", "holiday", "schoolyear", "yearspan"):
+            return day, None
+        prev = self.prev()
+        return day, prev.span()[2] if prev else None
+
+    def prev(self) -> "Atom | None":
+        """The span of the same kind just before this one."""
+        u, a, y = self.unit, self.a, self.year
+        if u == "month":
+            return Atom("month", 12, year=y - 1) if a == 1 else Atom("month", a - 1, year=y)
+        if u == "quarter":
+            return Atom("quarter", 4, year=y - 1) if a == 1 else Atom("quarter", a - 1, year=y)
+        if u == "half":
+            return Atom("half", 2, year=y - 1) if a == 1 else Atom("half", 1, year=y)
+        if u == "year":
+            return Atom("year", year=y - 1)
+        return None
+
+
+def real_day(y: int, m: int, d: int) -> tuple[date, list[str]]:
+    """A calendar date; an impossible day of month is clamped with a warning."""
+    import calendar
+
+    if not (1 <= m <= 12 and 1 <= d <= 31 and 1900 <= y <= 2200):
+        raise Unresolvable(f"ngày {d}/{m}/{y} không hợp lệ")
+    last = calendar.monthrange(y, m)[1]
+    if d > last:
+        return date(y, m, last), [f"ngày {d:02d}/{m:02d}/{y} không tồn tại; dùng ngày {fmt(date(y, m, last))}"]
+    return date(y, m, d), []
+
+
+def holiday(key, year: int) -> date:
+    """The first day of a public holiday in `year` (lunar ones from the `holidays` package)."""
+    if isinstance(key, tuple):
+        return date(year, key[0], key[1])
+    import holidays
+
+    days = holidays.country_holidays("VN", years=year, language="en_US")
+    for day, name in sorted(days.items()):
+        if name == key:
+            return day
+    raise Unresolvable(f"không tìm được {HOLIDAY_VI.get(key, key)} năm {year}")
+
+
+def can_chi_year(can: str, chi: str, near: int) -> int | None:
+    """The year named by a sexagenary name ("Bính Ngọ") nearest to `near`."""
+    chi = _CHI_ALT.get(chi, chi)
+    if can not in CAN or chi not in CHI:
+        return None
+    ci, zi = CAN.index(can), CHI.index(chi)
+    for delta in sorted(range(-40, 41), key=abs):
+        y = near + delta
+        if (y - 4) % 10 == ci and (y - 4) % 12 == zi:
+            return y
+    return None
+
+
+# --- reading atoms ------------------------------------------------------------------
+
+
+def word(toks: list[Lexeme], i: int) -> str | None:
+    return toks[i].text if i < len(toks) and toks[i].kind == WORD else None
+
+
+def words_at(toks: list[Lexeme], i: int, phrase: str) -> int | None:
+    """The index after `phrase` (space-separated words) if it stands at `i`."""
+    for w in phrase.split():
+        if i >= len(toks):
+            return None
+        t = toks[i]
+        if t.kind == WORD:
+            if t.text != w:
+                return None
+        elif not (t.kind == NUM and w.isdigit() and t.num == int(w)):
+            return None
+        i += 1
+    return i
+
+
+def any_words(toks, i, phrases) -> tuple[str, int] | None:
+    """The first of `phrases` (longest first) standing at `i`, and the index after it."""
+    for p in sorted(phrases, key=lambda p: -len(p.split())):
+        j = words_at(toks, i, p)
+        if j is not None:
+            return p, j
+    return None
+
+
+def punct(toks, i, chars: str) -> bool:
+    return i < len(toks) and toks[i].kind == PUNCT and toks[i].text in chars
+
+
+def _year_suffix(toks, i) -> tuple[int | None, int, int]:
+    """A year written after a span: "/2026", "năm 2026", " 2026", "năm sau", "của năm liền kề năm báo cáo"
+    → (year, rel, next index)."""
+    if word(toks, i) == "của" and word(toks, i + 1) == "năm":
+        got = _year_suffix(toks, i + 1)
+        if got[2] > i + 1:
+            return got
+    if punct(toks, i, "/-") and i + 1 < len(toks) and toks[i + 1].kind == NUM and _is_year(toks[i + 1].num):
+        return toks[i + 1].num, 0, i + 2
+    if word(toks, i) == "năm":
+        if i + 1 < len(toks) and toks[i + 1].kind == NUM and _is_year(toks[i + 1].num):
+            return toks[i + 1].num, 0, i + 2
+        rel = _relative_year(toks, i + 1)
+        if rel is not None:
+            k = rel[1]
+            tail = any_words(toks, k, ("năm báo cáo", "của năm báo cáo", "năm thực hiện"))
+            return None, rel[0], tail[1] if tail else k
+    if i < len(toks) and toks[i].kind == NUM and _is_year(toks[i].num):
+        return toks[i].num, 0, i + 1
+    return None, 0, i
+
+
+_REL_YEAR = {"sau": 1, "tiếp theo": 1, "liền kề": 1, "kế tiếp": 1, "tới": 1, "sau liền kề": 1, "báo cáo": 0,
+             "nay": 0, "hiện hành": 0, "thực hiện": 0, "trước": -1, "liền trước": -1}
+
+
+def _relative_year(toks, i) -> tuple[int, int] | None:
+    """ "sau", "liền kề", "báo cáo" … after the word "năm": (years from the plan's year, next index)."""
+    hit = any_words(toks, i, _REL_YEAR)
+    if hit is None:
+        return None
+    # "năm trước" is also "the year before <span>" in "trước năm …"; only take it at the end or before punctuation
+    if hit[0] in ("trước", "liền trước") and word(toks, hit[1]) is not None:
+        return None
+    return _REL_YEAR[hit[0]], hit[1]
+
+
+def _is_year(n: int | None) -> bool:
+    return n is not None and 1900 <= n <= 2200
+
+
+def read_atom(toks: list[Lexeme], i: int) -> tuple[list[Atom], int] | None:
+    """The atom (or list of atoms sharing a word and a year) standing at `i`."""
+    for reader in (_day, _month, _quarter, _cumulative, _year_words, _part_of, _holiday, _bare):
+        got = reader(toks, i)
+        if got is not None:
+            atoms, j = got
+            for a in atoms:
+                a.i, a.j = (a.i or i), (a.j or j)
+            return atoms, j
+    return None
+
+
+def _number_words_in_parens(toks, i) -> int:
+    """ "(mười lăm)" after a number, as some documents write it: skipped."""
+    if punct(toks, i, "("):
+        j = i + 1
+        while word(toks, j) in NUMBER_WORDS:
+            j += 1
+        if j > i + 1 and punct(toks, j, ")"):
+            return j + 1
+    return i
+
+
+def _day(toks, i):
+    j = i
+    last = any_words(toks, j, ("ngày cuối cùng", "ngày làm việc cuối cùng"))
+    if last is not None and last[0] == "ngày cuối cùng":
+        return [Atom("dom", 31)], last[1]  # the month's last day, clamped per month
+    lead = any_words(toks, j, ("ngày thứ", "ngày", "ngày mùng", "ngày mồng", "mùng", "mồng"))
+    if lead is not None and lead[0] == "ngày thứ" and not (lead[1] < len(toks) and toks[lead[1]].kind == NUM):
+        return None  # "ngày thứ Hai": a weekday
+    if lead:
+        j = lead[1]
+    if j >= len(toks):
+        return None
+    t = toks[j]
+    if t.kind == DMY:
+        d, m, y = t.nums
+        return [Atom("day", d, m, y)], j + 1
+    if t.kind == DM:
+        d, m = t.nums
+        if not (1 <= d <= 31 and 1 <= m <= 12):
+            return None
+        if "/" not in t.text and _count_follows(toks, j + 1):
+            return None  # "1-2 ngày", "1.5 tháng": a count, not a day
+        y, rel, k = _year_suffix(toks, j + 1) if word(toks, j + 1) in ("năm", "của") else (None, 0, j + 1)
+        a = Atom("day", d, m, y)
+        _share_year([a], y, rel)
+        return [a], k
+    if t.kind == NUM and lead is not None and 1 <= t.num <= 31:
+        k = _number_words_in_parens(toks, j + 1)
+        if word(toks, k) == "tháng" and k + 1 < len(toks) and toks[k + 1].kind in (NUM, MY):
+            mt = toks[k + 1]
+            if mt.kind == MY:
+                m, y = mt.nums
+                return [Atom("day", t.num, m, y)], k + 2
+            k2 = _number_words_in_parens(toks, k + 2)
+            y, rel, k3 = _year_suffix(toks, k2)
+            a = Atom("day", t.num, mt.num, y)
+            _share_year([a], y, rel)
+            return [a], k3
+        month = _first_month(toks, k + 1 if word(toks, k) == "của" else k)
+        if month is not None:
+            a = Atom("day", t.num, 1, rel=month[0])
+            return [a], month[1]
+        # "ngày 20" alone: a day of some month, for "ngày 20 hằng tháng", "ngày 25 tháng cuối quý"
+        return [Atom("dom", t.num)], k
+    if t.kind == NUM and lead is None and j + 2 < len(toks) and word(toks, j + 1) == "tháng" \
+            and toks[j + 2].kind in (NUM, MY) and 1 <= t.num <= 31 and not _is_year(t.num):
+        # "15 tháng 8 năm 2026" without the word "ngày"
+        mt = toks[j + 2]
+        if mt.kind == MY:
+            m, y = mt.nums
+            return [Atom("day", t.num, m, y)], j + 3
+        if word(toks, j + 3) == "năm" and j + 4 < len(toks) and toks[j + 4].kind == NUM and _is_year(toks[j + 4].num):
+            return [Atom("day", t.num, mt.num, toks[j + 4].num)], j + 5
+    return None
+
+
+_UNIT_WORDS = frozenset(("ngày", "tuần", "tháng", "giờ", "phút", "lần", "người", "lớp", "cấp", "đợt", "triệu", "tỷ"))
+
+
+def _count_follows(toks, k) -> bool:
+    """Whether a unit of counting follows ("1-2 ngày", "1.5 năm"): then the number before is a count."""
+    if word(toks, k) in _UNIT_WORDS or punct(toks, k, "%"):
+        return True
+    return word(toks, k) == "năm" and _year_suffix(toks, k)[2] == k
+
+
+def _first_month(toks, k) -> tuple[int, int] | None:
+    """ "tháng đầu tiên (của) năm sau": January of the year after (rel 1), and the index after it."""
+    hit = any_words(toks, k, ("tháng đầu tiên của năm", "tháng đầu tiên năm", "tháng đầu của năm", "tháng đầu năm"))
+    if hit is None:
+        return None
+    rel = _relative_year(toks, hit[1])
+    if rel is None or rel[0] != 1:
+        return None
+    return 1, rel[1]
+
+
+def _list_items(toks, j, item):
+    """Elliptic list items after the first: ", 6 và 9/2026" → [(value, year-or-None)], next index."""
+    out = []
+    while True:
+        k = j
+        if punct(toks, k, ",&;") or word(toks, k) == "và":
+            k += 1
+            if word(toks, k) == "và":
+                k += 1
+        else:
+            break
+        got = item(toks, k)
+        if got is None:
+            break
+        out.append(got[0])
+        j = got[1]
+    return out, j
+
+
+def _month(toks, i):
+    if word(toks, i) != "tháng":
+        return None
+    j = i + 1
+    if j >= len(toks):
+        return None
+    t = toks[j]
+
+    def item(toks, k):
+        if k < len(toks) and toks[k].kind == MY and 1 <= toks[k].nums[0] <= 12:
+            return (toks[k].nums[0], toks[k].nums[1]), k + 1
+        if k < len(toks) and toks[k].kind == NUM and 1 <= toks[k].num <= 12 and word(toks, k + 1) not in (
+                "ngày", "tháng", "tuần"):
+            return (toks[k].num, None), k + 1
+        return None
+
+    first = item(toks, j)
+    if first is None:
+        if t.kind == NUM and t.num > 12 and not _is_year(t.num) and word(toks, j + 1) != "ngày":
+            y, rel, k = _year_suffix(toks, j + 1)
+            return [Atom("month", t.num, year=y)], k  # "tháng 13/2026": an atom that will not resolve
+        return None
+    rest, k = _list_items(toks, first[1], item)
+    values = [first[0], *rest]
+    y, rel, k = _year_suffix(toks, k) if values[-1][1] is None else (None, 0, k)
+    atoms = [Atom("month", m, year=yy) for m, yy in values]
+    _share_year(atoms, y, rel)
+    return atoms, k
+
+
+def _share_year(atoms: list[Atom], year, rel) -> None:
+    """A year written once at the end of a list belongs to every item without one."""
+    trailing = year
+    for a in reversed(atoms):
+        if a.year is not None:
+            trailing = a.year
+        elif trailing is not None:
+            a.year = trailing
+        elif rel:
+            a.rel = rel
+
+
+def _quarter(toks, i):
+    if word(toks, i) != "quý":
+        return None
+
+    def item(toks, k):
+        w = word(toks, k)
+        if w in ROMAN_WORDS:
+            return (ROMAN_WORDS[w], None), k + 1
+        if k < len(toks) and toks[k].kind == NUM and toks[k].num in (1, 2, 3, 4) and word(toks, k + 1) not in (
+                "ngày", "tháng"):
+            return (toks[k].num, None), k + 1
+        if k < len(toks) and toks[k].kind == MY and toks[k].nums[0] in (1, 2, 3, 4):
+            return (toks[k].nums[0], toks[k].nums[1]), k + 1
+        return None
+
+    first = item(toks, i + 1)
+    if first is None:
+        w = word(toks, i + 1)
+        if w in ("v", "vi", "vii") or (i + 1 < len(toks) and toks[i + 1].kind == NUM and not _is_year(toks[i + 1].num)):
+            y, rel, k = _year_suffix(toks, i + 2)
+            return [Atom("quarter", 0, year=y)], k  # "Quý V/2026": will not resolve
+        return None
+    rest, k = _list_items(toks, first[1], item)
+    values = [first[0], *rest]
+    y, rel, k = _year_suffix(toks, k) if values[-1][1] is None else (None, 0, k)
+    atoms = [Atom("quarter", q, year=yy) for q, yy in values]
+    for a in atoms:
+        if not 1 <= a.a <= 4:
+            a.a = 0
+    _share_year(atoms, y, rel)
+    return atoms, k
+
+
+def _cumulative(toks, i):
+    """ "6 tháng đầu năm", "9 tháng đầu năm 2026", "6 tháng cuối năm", "sáu tháng đầu năm"."""
+    t = toks[i] if i < len(toks) else None
+    n = t.num if t is not None and t.kind == NUM else {"sáu": 6, "ba": 3, "chín": 9}.get(word(toks, i) or "")
+    if n is None or not 1 <= n <= 11 or word(toks, i + 1) != "tháng":
+        return None
+    hit = any_words(toks, i + 2, ("đầu năm", "cuối năm", "đầu", "cuối"))
+    if hit is None:
+        return None
+    first = hit[0].startswith("đầu")
+    if not first and n != 6:
+        return None
+    y, rel, k = _year_suffix(toks, hit[1])
+    if hit[0] in ("đầu", "cuối") and y is None and not rel:
+        return None  # "6 tháng đầu" of what?
+    unit, a = ("half", 1 if first else 2) if n == 6 else ("cumul", n)
+    atom = Atom(unit, a, year=y)
+    _share_year([atom], y, rel)
+    return [atom], k
+
+
+def _year_words(toks, i):
+    """ "năm 2026", "cả năm", "năm học 2025-2026", "giai đoạn 2026-2030", "năm sau"."""
+    j = i
+    if word(toks, j) == "cả" and word(toks, j + 1) == "năm":
+        j += 1
+    hit = any_words(toks, j, ("năm học mới", "năm học", "giai đoạn", "năm"))
+    if hit is None:
+        return None
+    kind, k = hit
+    kind = "năm học" if kind == "năm học mới" else kind
+    if kind in ("năm học", "giai đoạn"):
+        span = _year_span(toks, k)
+        if span is None:
+            return None
+        (a, b), k2 = span
+        if kind == "năm học":
+            if b != a + 1:
+                return None
+            return [Atom("schoolyear", a)], k2
+        return [Atom("yearspan", a, b)], k2
+    if k < len(toks) and toks[k].kind == NUM and _is_year(toks[k].num):
+        return [Atom("year", year=toks[k].num)], k + 1
+    if k < len(toks) and toks[k].kind == YSPAN:
+        a, b = toks[k].nums
+        return ([Atom("yearspan", a, b)], k + 1) if b > a else None
+    rel = _relative_year(toks, k)
+    if rel is not None:
+        return [Atom("year", rel=rel[0])], rel[1]
+    if j > i:  # "cả năm": the plan's year
+        return [Atom("year")], k
+    return None
+
+
+def _year_span(toks, k):
+    if k < len(toks) and toks[k].kind == YSPAN:
+        a, b = toks[k].nums
+        return ((a, b), k + 1) if b > a else None
+    if k + 2 < len(toks) and toks[k].kind == NUM and _is_year(toks[k].num) and punct(toks, k + 1, "-–—") \
+            and toks[k + 2].kind == NUM and _is_year(toks[k + 2].num):
+        return (toks[k].num, toks[k + 2].num), k + 3
+    return None
+
+
+def _part_of(toks, i):
+    """ "đầu / giữa / cuối" of a month, quarter or year: "cuối tháng 6", "đầu năm 2026", "cuối năm"."""
+    pos = word(toks, i)
+    if pos not in ("đầu", "giữa", "cuối"):
+        return None
+    j = i + 1
+    if word(toks, j) == "tháng" and word(toks, j + 1) in ("cuối", "đầu"):
+        return None  # "cuối tháng cuối quý": for the recurrence reader
+    inner = _month(toks, j) or _quarter(toks, j) or _year_words(toks, j)
+    if inner is None:
+        if word(toks, j) == "năm":
+            atom = Atom("year")
+            atom.pos = pos
+            return [atom], j + 1
+        return None
+    atoms, k = inner
+    if len(atoms) != 1:
+        return None
+    atoms[0].pos = pos
+    return atoms, k
+
+
+def _holiday(toks, i):
+    j = i
+    if word(toks, j) in ("ngày", "lễ", "dịp"):
+        if word(toks, j) == "dịp":
+            return None  # "dịp Tết": a season, not a day
+        j += 1
+    solar = any_words(toks, j, SOLAR_HOLIDAYS)
+    if solar:
+        name, k = solar
+        md = SOLAR_HOLIDAYS[name]
+        # "Quốc khánh 2/9" and "(2/9)" repeat the day: consume it when it agrees
+        k2 = k + 1 if punct(toks, k, "(") else k
+        if k2 < len(toks) and toks[k2].kind == DM and toks[k2].nums == (md[1], md[0]):
+            k = k2 + 1 + (1 if k2 > k and punct(toks, k2 + 1, ")") else 0)
+        y, rel, k = _year_suffix(toks, k)
+        atom = Atom("holiday", md, year=y)
+        _share_year([atom], y, rel)
+        return [atom], k
+    if word(toks, j) == "tết" and words_at(toks, j, "tết dương lịch") is None:
+        lunar = any_words(toks, j, LUNAR_HOLIDAYS)
+        key, k = (LUNAR_HOLIDAYS[lunar[0]], lunar[1]) if lunar else ("Lunar New Year", j + 1)
+    else:
+        lunar = any_words(toks, j, LUNAR_HOLIDAYS)
+        if lunar is None:
+            return None
+        key, k = LUNAR_HOLIDAYS[lunar[0]], lunar[1]
+    atom = Atom("holiday", key)
+    can, chi = word(toks, k), word(toks, k + 1)
+    if can in CAN and (chi in CHI or chi in _CHI_ALT):
+        atom.b = (can, chi)  # resolved against the plan's year
+        k += 2
+    y, rel, k = _year_suffix(toks, k)
+    _share_year([atom], y, rel)
+    return [atom], k
+
+
+def _bare(toks, i):
+    """A numeric date, month/year, year span or year standing alone: "15/8/2026", "8/2026", "2026-2030", "2026"."""
+    if i >= len(toks):
+        return None
+    t = toks[i]
+    if t.kind == MY and 1 <= t.nums[0] <= 12:
+        return [Atom("month", t.nums[0], year=t.nums[1])], i + 1
+    if t.kind == YSPAN:
+        a, b = t.nums
+        return ([Atom("yearspan", a, b)], i + 1) if b > a else None
+    if t.kind == NUM and _is_year(t.num):
+        return [Atom("year", year=t.num)], i + 1
+    return None
+
+
+def weekday_at(toks, i) -> tuple[int, int] | None:
+    """ "thứ Hai" … "thứ Bảy", "thứ 2" … "thứ 7", "Chủ nhật": (weekday 0–6, next index)."""
+    if word(toks, i) == "ngày" and (word(toks, i + 1) == "thứ" or word(toks, i + 1) == "chủ"):
+        got = weekday_at(toks, i + 1)
+        return got
+    if word(toks, i) == "chủ" and word(toks, i + 1) == "nhật":
+        return 6, i + 2
+    if word(toks, i) != "thứ":
+        return None
+    w = word(toks, i + 1)
+    if w in WEEKDAYS:
+        return WEEKDAYS[w], i + 2
+    if i + 1 < len(toks) and toks[i + 1].kind == NUM and 2 <= toks[i + 1].num <= 7:
+        return toks[i + 1].num - 2, i + 2
+    return None

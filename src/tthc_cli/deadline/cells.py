@@ -1,0 +1,94 @@
+"""A deadline cell as written in a plan: one duty, or several (milestones).
+
+Parts are split at new lines, bullets ("- "), ". -" and ";". A part is "label:
+phrase" or a bare phrase; in a cell of several duties, the words in front of a
+part's time expression name it ("báo cáo kết quả trước ngày 10/12/2026"). A
+";"-part with nothing about time in it continues the part before ("ngay sau khi
+có chỉ đạo của Chính phủ; Thủ tướng Chính phủ").
+"""
+
+from __future__ import annotations
+
+import re
+
+from tthc_cli.deadline.lexer import normalise
+from tthc_cli.deadline.model import Milestone, Period, Resolution
+from tthc_cli.deadline.phrase import Duty, has_time, read_duty
+from tthc_cli.text import clean
+
+_SPLIT = re.compile(r"(?:^|(?<=[.;]))\s*[\-–•+]\s+")
+_LABEL = re.compile(r"^(?P<label>[^:]{2,160}?)\s*:\s+(?P<rest>.+)$")
+_ONGOING_HEAD = re.compile(r"^(?P<head>(?:thường xuyên|liên tục)(?:[ ,]+liên tục)?)\s*[,.]\s*(?P<rest>.+)$")
+def _parts(text: str) -> tuple[list[str], bool]:
+    """The duties of a cell, and whether it is written as a list (bullets or several lines)."""
+    parts: list[str] = []
+    listed = False
+    for n, line in enumerate(str(text).replace("\r", "\n").split("\n")):
+        line = clean(line)
+        if not line:
+            continue
+        bullets = _SPLIT.split(line)
+        listed = listed or len(bullets) > 1 or bool(re.match(r"^[\-–•+*·]", line))
+        for b, bullet in enumerate(bullets):
+            pieces = [normalise(x) for x in bullet.split(";")]
+            for k, p in enumerate(pieces):
+                if not p:
+                    continue
+                new_line = k == 0 and b == 0 and not re.match(r"^[\-–•+*·]", line)
+                if parts and (k > 0 or new_line) and not has_time(p):
+                    parts[-1] = f"{parts[-1]}{'; ' if k else ' '}{p}"  # a continuation, not a duty of its own
+                else:
+                    parts.append(p)
+    return parts, listed
+
+
+def _label_of(prefix: str) -> str | None:
+    label = prefix.strip(" ,.;:-–(")
+    return label or None
+
+
+def _segment(seg: str, period: Period | None, several: bool, listed: bool) -> list[Milestone]:
+    """One part of a cell as milestones (usually one; an ongoing duty with a dated report after a comma, two)."""
+    m = _LABEL.match(seg)
+    if m and (several or listed):
+        rest = m.group("rest").rstrip(" .;,")
+        duty = read_duty(rest, period)
+        if duty.kind != "unknown" or not has_time(m.group("label")):
+            return [Milestone(m.group("label").strip(), _res(duty))]
+    duty = read_duty(seg, period)
+    if duty.kind == "unknown":
+        head = _ONGOING_HEAD.match(seg.lower())
+        if head:
+            cut = len(seg) - len(head.group("rest"))
+            first, second = read_duty(seg[:cut].strip(" ,."), period), read_duty(seg[cut:], period)
+            if first.kind == "ongoing" and second.kind != "unknown":
+                return [Milestone(None, _res(first)), Milestone(_label_of(second.prefix), _res(second))]
+    label = _label_of(duty.prefix) if several and duty.kind != "unknown" else None
+    return [Milestone(label, _res(duty))]
+
+
+def _res(duty: Duty) -> Resolution:
+    return duty.resolution()
+
+
+def resolve_cell(text: str, period: Period | None) -> Resolution:
+    """Resolve a whole deadline cell."""
+    shown = clean(str(text))
+    parts, listed = _parts(text)
+    if not parts:
+        return Resolution(shown, "unknown")
+    milestones: list[Milestone] = []
+    for seg in parts:
+        milestones.extend(_segment(seg, period, len(parts) > 1, listed))
+    if len(milestones) == 1 and milestones[0].label is None:
+        return milestones[0].resolution.replace(text=shown)
+    occs, warnings, explain = [], [], []
+    for ms in milestones:
+        occs.extend(ms.resolution.occurrences)
+        warnings.extend(f"{ms.label}: {w}" if ms.label else w for w in ms.resolution.warnings)
+        explain.append(f"mốc “{ms.label or '(không nhãn)'}”: {ms.resolution.text}")
+        explain.extend(f"  {line}" for line in ms.resolution.explain)
+    if all(ms.resolution.kind == "unknown" for ms in milestones):
+        return Resolution(shown, "unknown", warnings=tuple(warnings), explain=tuple(explain))
+    return Resolution(shown, "milestones", tuple(occs), milestones=tuple(milestones), warnings=tuple(warnings),
+                      explain=tuple(explain))

@@ -1,0 +1,83 @@
+"""Deadline phrases as lexemes: numbers and numeric dates, citations, clock times, words, punctuation.
+
+The lexer decides only what a run of characters *is* (a written date, a decree
+number, a clock time); what it *means* is for the atoms and the phrase reader.
+Citations and clock times are recognised here, first, so that "30/2020/NĐ-CP"
+or "14h00" can never be read as a date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tthc_cli.text import clean
+
+# kinds of lexeme
+CITE, DMY, DM, MY, YSPAN, CLOCK, PCT, NUM, WORD, PUNCT = (
+    "cite", "dmy", "dm", "my", "yspan", "clock", "pct", "num", "word", "punct")
+
+_NB = r"(?<![\w/.])"  # not inside another number or word
+_NA = r"(?![\w/])"
+_PATTERNS = (
+    # decree, plan and letter numbers: 30/2020/NĐ-CP, 101/KH-UBND, 57-NQ/TW, 1234/QĐ-UBND
+    (CITE, r"\d+(?:/\d+)*/[^\W\d_][\w\-–]*|\d+-[^\W\d_]+(?:/[\w\-–]+)?"),
+    # clock times: 8h00, 14 giờ 30, 08:00, 8 giờ
+    (CLOCK, r"\d{1,2}\s*(?:giờ|h|g)\s*(?:\d{1,2}(?:\s*phút|')?)?(?![^\W\d_])|\d{1,2}:\d{2}(?!\d)"),
+    (YSPAN, r"(?:19|20|21)\d\d\s*[-–—]\s*(?:19|20|21)\d\d(?!\d)"),
+    (PCT, r"\d+(?:[.,]\d+)?\s*%"),
+    (DMY, r"\d{1,2}\s*(?P<s>[/.\-])\s*\d{1,2}\s*(?P=s)\s*\d{4}(?!\d)"),
+    (MY, r"\d{1,2}\s*[/.\-]\s*\d{4}(?!\d)"),
+    (DM, r"\d{1,2}\s*/\s*\d{1,2}(?![\d/])|\d{1,2}[.\-]\d{1,2}(?![\d/.\-]|\.\d)"),
+    (NUM, r"\d+"),
+    (WORD, r"[^\W\d_]+"),
+    (PUNCT, r"[^\w\s]"),
+)
+_SOURCE = "|".join(f"(?P<{k}>{_NB if k in (CITE, DMY, MY, DM, YSPAN) else ''}{p})" for k, p in _PATTERNS)
+_HANG = re.compile(r"\bhàng(\s+)(năm|quý|tháng|tuần|ngày)\b")
+_BULLET = re.compile(r"^[\-–—•+*·]+\s*")
+_compiled: list = []  # the lexer pattern, compiled on first use: a warm `tthc due` never reads a phrase
+
+
+class Lexeme:
+    """One lexeme: its kind, its text (lower case), where it stands, and its numbers."""
+
+    __slots__ = ("kind", "text", "start", "end", "nums")
+
+    def __init__(self, kind: str, text: str, start: int, end: int):
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.end = end
+        self.nums = tuple(int(n) for n in re.findall(r"\d+", text)) if kind not in (WORD, PUNCT) else ()
+
+    def __repr__(self) -> str:
+        return f"{self.kind}:{self.text}"
+
+    @property
+    def num(self) -> int | None:
+        return self.nums[0] if self.kind == NUM else None
+
+
+def normalise(text: str) -> str:
+    """NFC, no HTML, single spaces, no leading bullet or trailing full stop."""
+    s = clean(text)
+    s = _BULLET.sub("", s)
+    return s.rstrip(" .;,").strip()
+
+
+def lower(text: str) -> str:
+    """Lower case with "hàng năm" read as "hằng năm" (both spellings occur). Keeps the length."""
+    return _HANG.sub(r"hằng\1\2", text.lower()).replace("qúy", "quý")
+
+
+def lex(text: str) -> list[Lexeme]:
+    """The lexemes of `text`, which the caller has lower-cased with `lower`."""
+    if not _compiled:
+        _compiled.append(re.compile(_SOURCE))
+    out = []
+    for m in _compiled[0].finditer(text):
+        kind = m.lastgroup
+        if kind == "s":  # the back-referenced separator group of DMY
+            kind = DMY
+        out.append(Lexeme(kind, m.group(0), m.start(), m.end()))
+    return out
