@@ -92,6 +92,19 @@ def _item_hint(i: Item) -> str:
     return f"{' '.join(bits) or '(cả nhiệm vụ)'}  — hạn {when}, {i.status}"
 
 
+def event_lag(task: Task, label: str):
+    """The lag the deadline gives from the awaited event ("10 ngày làm việc kể từ …"), or None."""
+    res = task.resolution
+    if res is None:
+        return None
+    if res.kind == "event":
+        return res.lag
+    for m in res.milestones:
+        if (m.label or "") == label and m.resolution.kind == "event":
+            return m.resolution.lag
+    return None
+
+
 def event_milestone(task: Task, milestone: str | None) -> str:
     """The milestone a trigger is for: the task's one awaited event, or the one named."""
     res = task.resolution

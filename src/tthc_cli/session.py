@@ -7,6 +7,8 @@ report, workdays) stays pure.
 
 from __future__ import annotations
 
+from datetime import date
+
 import os
 from pathlib import Path
 
@@ -114,21 +116,33 @@ class Session:
     @property
     def calendar(self):
         if self._calendar is None:
-            from tthc_cli.loader import Memo
-            from tthc_cli.workdays import WorkCalendar, holidays_version
-
             years = set()
             for plan in self.workspace.plans:
                 if plan.period is not None:
                     years.update(range(plan.period.start.year - 1, plan.period.end.year + 2))
-            years = range(min(years), max(years) + 1) if years else range(2025, 2028)
-            memo = Memo(self.cache, "holidays", holidays_version())
-            try:
-                self._calendar = WorkCalendar.load(years, memo, extra_days_off=self.config.days_off,
-                                                   extra_working_days=self.config.working_days)
-            except ValueError as exc:
-                from tthc_cli.config import ConfigError
-
-                raise ConfigError(str(exc)) from None
-            memo.save()
+            self._calendar = self._load_calendar(range(min(years), max(years) + 1) if years else range(2025, 2028))
         return self._calendar
+
+    def calendar_covering(self, a, b):
+        """A calendar that knows the public holidays of every year from `a` to `b` (a lag may leave the plan's years)."""
+        cal = self.calendar
+        if all(cal.covers(date(y, 1, 1)) for y in range(min(a, b).year, max(a, b).year + 1)):
+            return cal
+        years = set(cal.years) | set(range(min(a, b).year, max(a, b).year + 2))
+        self._calendar = self._load_calendar(range(min(years), max(years) + 1))
+        return self._calendar
+
+    def _load_calendar(self, years):
+        from tthc_cli.loader import Memo
+        from tthc_cli.workdays import WorkCalendar, holidays_version
+
+        memo = Memo(self.cache, "holidays", holidays_version())
+        try:
+            cal = WorkCalendar.load(years, memo, extra_days_off=self.config.days_off,
+                                    extra_working_days=self.config.working_days)
+        except ValueError as exc:
+            from tthc_cli.config import ConfigError
+
+            raise ConfigError(str(exc)) from None
+        memo.save()
+        return cal

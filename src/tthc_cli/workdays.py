@@ -135,6 +135,17 @@ class WorkCalendar:
                 n -= 1
         return d
 
+    def back_working_days(self, d: date, n: int) -> date:
+        """The n-th working day before `d` (n >= 0), for a span counted back from an event."""
+        if n < 0:
+            raise ValueError("n phải >= 0")
+        one = timedelta(days=1)
+        while n:
+            d -= one
+            if not self.is_day_off(d):
+                n -= 1
+        return d
+
     def working_days_between(self, a: date, b: date) -> int:
         """Working days in (a, b]; negative (minus those in (b, a]) when b is before a."""
         return self._rank(b) - self._rank(a)
