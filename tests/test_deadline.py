@@ -302,3 +302,89 @@ def test_cli_phrases_starting_with_a_bullet(tthc):
                 "--period", "2026")
     assert "loại: nhiều mốc" in text.out and "• Kế hoạch kiểm tra: hạn cụ thể; hạn: 31/03/2026" in text.out
     assert tthc("resolve", "--bogus", "x").code == 2
+
+
+def test_explain_says_how_the_phrase_was_read(tthc):
+    r = tthc("resolve", "--period", "2026", "--explain",
+             "Gửi báo cáo về Sở Nội vụ trước ngày 15/12/2026 (theo Điều 7 Nghị định số 30/2020/NĐ-CP ngày 05/3/2020)",
+             "Quý II hoặc quý III/2026")
+    assert r.code == 0, r.err
+    first, second = r.out.split("Quý II hoặc")
+    assert "hạn: 14/12/2026" in first
+    assert "bỏ qua trích dẫn: “Điều 7”" in first
+    assert "bỏ qua trích dẫn: “Nghị định số 30/2020/NĐ-CP ngày 05/3/2020”" in first
+    assert "“trước ngày 15/12/2026”: ngày liền trước ngày đó → 14/12/2026" in first
+    assert "loại: chưa xác định" in second and "“hoặc” giữa hai thời hạn" in second
+    j = json.loads(tthc("resolve", "--period", "2026", "-f", "json", "-e", "Quý II/2026").out)
+    assert j["explain"] == ["“Quý II/2026”: ngày cuối của kỳ (Điều 146 Bộ luật Dân sự) → 30/06/2026"]
+    assert j["lag"] is None and "explain" not in json.loads(tthc("resolve", "-f", "json", "Quý II/2026").out)
+
+
+def test_a_leftover_is_named_in_the_warning():
+    res = resolve("Quý II/2026 và các năm tiếp theo", Y26)
+    assert res.kind == "unknown" and res.warnings == ("không hiểu phần: “năm”",)
+    res = resolve("trong các tháng mùa khô hằng năm", Y26)
+    assert res.kind == "unknown" and "“tháng”" in res.warnings[0] and "“mùa”" in res.warnings[0]
+
+
+NEW_FAMILIES = [
+    # text, kind, due, start
+    ("Trước quý II/2026", "due", ["2026-03-31"], None),
+    ("Trước tháng 6/2026", "due", ["2026-05-31"], None),
+    ("Thứ Sáu, ngày 14/8/2026", "due", ["2026-08-14"], None),
+    ("ngày 15 (mười lăm) tháng 8 năm 2026", "due", ["2026-08-15"], None),
+    ("8 giờ 00 ngày 15/8/2026", "due", ["2026-08-15"], None),
+    ("8/2026", "due", ["2026-08-31"], None),
+    ("2026", "due", ["2026-12-31"], None),
+    ("9 tháng đầu năm 2026", "due", ["2026-09-30"], None),
+    ("năm học 2025-2026", "range", ["2026-05-31"], "2025-09-05"),
+    ("giai đoạn 2026-2030", "range", ["2030-12-31"], "2026-01-01"),
+    ("cuối tháng 6/2026", "due", ["2026-06-30"], None),
+    ("giữa năm 2026", "due", ["2026-06-30"], None),
+    ("đầu quý III/2026", "due", ["2026-07-01"], None),
+    ("tháng 01 năm sau", "due", ["2027-01-31"], None),
+    ("Trước Tết Nguyên đán", "due", ["2026-02-16"], None),
+    ("trước Tết Nguyên đán Đinh Mùi", "due", ["2027-02-05"], None),
+    ("tháng 3, 6 và 9/2026", "due", ["2026-03-31", "2026-06-30", "2026-09-30"], None),
+    ("tháng 5 và quý II năm 2026", "due", ["2026-05-31", "2026-06-30"], None),
+    ("ngày 12-14/3/2026", "range", ["2026-03-14"], "2026-03-12"),
+    ("(05/10 - 15/10/2026)", "range", ["2026-10-15"], "2026-10-05"),
+    ("từ tháng 11/2026 đến quý I/2027", "range", ["2027-03-31"], "2026-11-01"),
+    ("từ ngày 10 đến ngày 15 hằng tháng", "recurring", [f"2026-{m:02d}-15" for m in range(1, 13)], None),
+    ("ngày 25 tháng cuối quý", "recurring", ["2026-03-25", "2026-06-25", "2026-09-25", "2026-12-25"], None),
+    ("trước ngày 05 của tháng đầu quý sau", "recurring", ["2026-04-04", "2026-07-04", "2026-10-04", "2027-01-04"],
+     None),
+    ("Thứ Sáu hằng tuần", "recurring", None, None),
+    ("từ tháng 4 đến tháng 10 hằng năm", "recurring", ["2026-10-31"], None),
+    ("dự kiến ngày 10/6/2026 (chậm nhất ngày 20/6/2026)", "due", ["2026-06-20"], None),
+    ("trong thời hạn 30 ngày kể từ ngày 01/7/2026", "due", ["2026-07-31"], None),
+    ("trong 15 ngày kể từ ngày kết thúc quý", "recurring", ["2026-04-15", "2026-07-15", "2026-10-15", "2027-01-15"],
+     None),
+    ("Thường xuyên; báo cáo kết quả trước ngày 10/12/2026", "milestones", ["2026-12-09"], None),
+    ("Luật Phổ biến, giáo dục pháp luật được áp dụng hằng năm", "unknown", [], None),
+    ("15 ngày", "unknown", [], None),
+]
+
+
+@pytest.mark.parametrize("text,kind,due,start", NEW_FAMILIES, ids=[c[0][:40] for c in NEW_FAMILIES])
+def test_new_families(text, kind, due, start):
+    out = resolve(text, Y26).to_json()
+    assert out["kind"] == kind, out["warnings"]
+    if due is not None:
+        assert out["due"] == due
+    assert out["start"] == start
+
+
+def test_weekly_series_and_labels():
+    res = resolve("Thứ Sáu hằng tuần", Y26)
+    assert res.recurrence == ("weekly",) and len(res.occurrences) == 52
+    assert all(o.due.weekday() == 4 for o in res.occurrences)
+    assert res.to_json()["recurrence"][0]["freq"] == "weekly"
+    before = resolve("Trước quý II/2026", Y26).occurrences[0]
+    assert (before.label, before.alias) == ("Quý I/2026", "Quý II/2026")
+
+
+def test_a_weekday_that_disagrees_is_a_warning():
+    res = resolve("Thứ Hai, ngày 14/8/2026", Y26)
+    assert res.due == (date(2026, 8, 14),)
+    assert res.warnings == ("Thứ Hai không khớp với ngày 14/08/2026 (Thứ Sáu)",)

@@ -79,8 +79,9 @@ class Window:
         self.n, self.working = n, working
 
     def horizon(self, today: date, session) -> date:
-        if self.working:
-            return session.calendar.add_working_days(today, self.n)
+        if self.working:  # a calendar that knows the holidays of every year the count may reach
+            return session.calendar_covering(today, today + timedelta(days=2 * self.n + 31)).add_working_days(
+                today, self.n)
         return today + timedelta(days=self.n)
 
 
@@ -893,7 +894,7 @@ def _resolve_args(args: list[str]) -> list[str]:
             break
         if a in valued:
             opts += [a, next(it, "")]
-        elif a.startswith("--") or a in ("-h",):
+        elif a.startswith("--") or a in ("-h", "-e"):
             opts.append(a)  # known or not: click reports an unknown long option
         else:
             texts.append(a)

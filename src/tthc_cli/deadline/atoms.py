@@ -488,6 +488,8 @@ def _year_words(toks, i):
         return ([Atom("yearspan", a, b)], k + 1) if b > a else None
     rel = _relative_year(toks, k)
     if rel is not None:
+        if word(toks, i - 1) in ("các", "những", "mọi") and i > 0:
+            return None  # "các năm tiếp theo": every year after, not one year
         return [Atom("year", rel=rel[0])], rel[1]
     if j > i:  # "cả năm": the plan's year
         return [Atom("year")], k
