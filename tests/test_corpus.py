@@ -42,3 +42,29 @@ def test_scores():
     tuning, held = counts[False], counts[True]
     assert tuning[RIGHT] / sum(tuning.values()) >= 0.95, tuning
     assert held[UNRESOLVED] / sum(held.values()) <= 0.10, held
+
+
+def test_the_scanner_index_skips_no_rule():
+    """The scanner tries only the rules that can start with a lexeme's word; trying every rule at every
+    lexeme must give the same readings (a rule whose first word the index lacks would silently die)."""
+    import random
+
+    from tthc_cli.deadline import phrase
+
+    texts = [(r.phrase, r.period) for r in ROWS]
+    words = " ".join(t for t, _ in texts).split()
+    rng = random.Random(7)
+    texts += [(" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))), "2026") for _ in range(3000)]
+
+    def readings():
+        resolve.cache_clear()
+        return [resolve(t, parse_period(p)).to_json() for t, p in texts]
+
+    indexed = readings()
+    phrase.EXHAUSTIVE = True
+    try:
+        exhaustive = readings()
+    finally:
+        phrase.EXHAUSTIVE = False
+        resolve.cache_clear()
+    assert [t for t, a, b in zip(texts, indexed, exhaustive) if a != b] == []

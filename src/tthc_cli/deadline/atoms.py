@@ -180,23 +180,42 @@ def word(toks: list[Lexeme], i: int) -> str | None:
 def words_at(toks: list[Lexeme], i: int, phrase: str) -> int | None:
     """The index after `phrase` (space-separated words) if it stands at `i`."""
     for w in phrase.split():
-        if i >= len(toks):
-            return None
-        t = toks[i]
-        if t.kind == WORD:
-            if t.text != w:
-                return None
-        elif not (t.kind == NUM and w.isdigit() and t.num == int(w)):
+        if i >= len(toks) or toks[i].key != w:
             return None
         i += 1
     return i
 
 
+_INDEX: dict[int, tuple] = {}  # id(phrases) -> (phrases, {first word: [(words, phrase), … longest first]})
+
+
 def any_words(toks, i, phrases) -> tuple[str, int] | None:
-    """The first of `phrases` (longest first) standing at `i`, and the index after it."""
-    for p in sorted(phrases, key=lambda p: -len(p.split())):
-        j = words_at(toks, i, p)
-        if j is not None:
+    """The longest of `phrases` standing at `i`, and the index after it.
+
+    `phrases` must be a constant collection (a module-level tuple, dict or set): it is indexed
+    by first word once and kept, so that this look-up costs one dict access per lexeme."""
+    if i >= len(toks):
+        return None
+    entry = _INDEX.get(id(phrases))
+    if entry is None or entry[0] is not phrases:
+        table: dict[str, list] = {}
+        for p in phrases:
+            words = tuple(p.split())
+            table.setdefault(words[0], []).append((words, p))
+        for cands in table.values():
+            cands.sort(key=lambda c: -len(c[0]))
+        entry = _INDEX[id(phrases)] = (phrases, table)
+    cands = entry[1].get(toks[i].key)
+    if not cands:
+        return None
+    n = len(toks)
+    for words, p in cands:
+        j = i + 1
+        for w in words[1:]:
+            if j >= n or toks[j].key != w:
+                break
+            j += 1
+        else:
             return p, j
     return None
 

@@ -41,7 +41,7 @@ _compiled: list = []  # the lexer pattern, compiled on first use: a warm `tthc d
 class Lexeme:
     """One lexeme: its kind, its text (lower case), where it stands, and its numbers."""
 
-    __slots__ = ("kind", "text", "start", "end", "nums")
+    __slots__ = ("kind", "text", "start", "end", "nums", "key")
 
     def __init__(self, kind: str, text: str, start: int, end: int):
         self.kind = kind
@@ -49,6 +49,8 @@ class Lexeme:
         self.start = start
         self.end = end
         self.nums = tuple(int(n) for n in re.findall(r"\d+", text)) if kind not in (WORD, PUNCT) else ()
+        # what keyword phrases match against: a word, or a number without its leading zeros ("05" is "5")
+        self.key = text if kind == WORD else str(self.nums[0]) if kind == NUM else None
 
     def __repr__(self) -> str:
         return f"{self.kind}:{self.text}"

@@ -69,6 +69,7 @@ REPORT_NOUNS = ("báo cáo", "sơ kết", "tổng kết", "giao ban", "họp", "
 FREQ_NOUNS = {"tuần": "weekly", "tháng": "monthly", "quý": "quarterly", "năm": "yearly", "6 tháng": "half-yearly",
               "sáu tháng": "half-yearly", "nửa năm": "half-yearly", "1 năm": "yearly", "một năm": "yearly",
               "3 tháng": "quarterly", "ba tháng": "quarterly", "12 tháng": "yearly"}
+_NAME_FREQS = tuple(f for f in FREQ_NOUNS if f not in ("1 năm", "một năm"))
 # things with numbers that are not dates: "lớp 10", "lần thứ XIII", "học kỳ I", "khóa XV", "đợt 2", "2 cấp"
 ORDINAL_WORDS = frozenset("một hai ba bốn tư năm sáu bảy tám chín mười nhất nhì".split())
 OBJECT_HEADS = ("lớp", "lần thứ", "lần", "kỳ họp thứ", "kỳ họp", "học kỳ", "kỳ", "khóa", "khoá", "đợt", "vòng",
@@ -200,80 +201,111 @@ class Reader:
             i += 1
 
     def _scan_one(self, i: int) -> Piece | None:
-        toks = self.toks
-        w = word(toks, i)
-        # citations: "Nghị định số 30/2020/NĐ-CP ngày 05/3/2020", "Điều 7, 8", "Luật Đất đai năm 2024"
+        """The piece that starts at lexeme `i`, or None (a plain word, punctuation, a number left over).
+
+        Tries the scanner's steps in order, but only those that can start with this lexeme: `_steps`
+        indexes them by first word (see `STEPS`)."""
+        for step in _steps(self.toks[i]):
+            got = step(self, i)
+            if got is not None:
+                return got
+        return None
+
+    # the steps of the scanner, in the order they are tried ----------------------------------
+
+    def _s_citation(self, i):
+        # "Nghị định số 30/2020/NĐ-CP ngày 05/3/2020", "Điều 7, 8", "Luật Đất đai năm 2024"
         cite = self._citation(i)
-        if cite is not None:
-            return Piece(IGN, "citation", i, cite)
+        return Piece(IGN, "citation", i, cite) if cite is not None else None
+
+    def _s_object(self, i):
         obj = self._object(i)
-        if obj is not None:
-            return Piece(IGN, "object", i, obj)
+        return Piece(IGN, "object", i, obj) if obj is not None else None
+
+    def _s_report(self, i):
         # a report named by its period ("báo cáo năm", "sơ kết 6 tháng đầu năm") is a name, not a date
-        rep = any_words(toks, i, REPORT_NOUNS)
+        rep = any_words(self.toks, i, REPORT_NOUNS)
         if rep is not None:
             name = self._report_name(rep[1])
             if name is not None:
                 return Piece(FILL, self.src(i, name), i, name)
-        if any_words(toks, i, ("từ nay", "từ bây giờ")) and any_words(toks, i + 2, KEYWORDS["to"]):
+        return None
+
+    def _s_now(self, i):
+        if any_words(self.toks, i, ("từ nay", "từ bây giờ")) and any_words(self.toks, i + 2, KEYWORDS["to"]):
             return Piece(IGN, "now", i, i + 2)  # "từ nay đến hết năm 2020": until then
-        name = any_words(toks, i, NAME_WORDS)
+        return None
+
+    def _s_name(self, i):
+        name = any_words(self.toks, i, NAME_WORDS)
         if name is not None and not (name[0].startswith("năm học") and self._starts_span(i)):
             return Piece(FILL, name[0], i, name[1])
-        freq_by = any_words(toks, i, ("theo tháng", "theo quý", "theo năm", "theo tuần"))
+        return None
+
+    def _s_freq_by(self, i):
+        freq_by = any_words(self.toks, i, _FREQ_BY)
         if freq_by is not None:
             return Piece(FREQ, [FREQ_NOUNS[freq_by[0].split()[1]]], i, freq_by[1])
-        if w == "ngày" and self.pieces and self.pieces[-1].kind == KW and self.pieces[-1].value in (
-                "limit", "in", "before", "to") and word(toks, i + 1) not in DATE_WORDS | {"làm", "cuối", "đầu"} \
+        return None
+
+    def _s_event_day(self, i):
+        toks = self.toks
+        if word(toks, i) == "ngày" and self.pieces and self.pieces[-1].kind == KW and self.pieces[-1].value in ("limit", "in", "before", "to") \
+                and word(toks, i + 1) not in DATE_WORDS | {"làm", "cuối", "đầu"} \
                 and word(toks, i + 1) is not None and read_atom(toks, i) is None:
             return Piece(EVENT, "ngày", i, i + 1)  # "chậm nhất là vào ngày công bố danh sách …": the day of an event
-        if w in DAY_PARTS and (self._starts_day(i + 1) or (i + 1 < len(toks) and toks[i + 1].kind == CLOCK)):
-            return Piece(IGN, "daypart", i, i + 1)  # "sáng ngày 28/8", "chiều 12/1"
-        if w is not None and any_words(toks, i, TRAILING_NOISE) and self.pieces and self.pieces[-1].kind == SPAN:
-            hit = any_words(toks, i, TRAILING_NOISE)
-            if all(t.kind == PUNCT for t in toks[hit[1]:]):
-                return Piece(IGN, "noise", i, hit[1])
-        ongoing = any_words(toks, i, ONGOING_WORDS)
-        if ongoing is not None:
-            return Piece(KW, "ongoing", i, ongoing[1])
-        ev = any_words(toks, i, EVENT_WORDS)
-        if ev is not None:
-            if ev[0].startswith("theo ") and (punct(toks, ev[1], ",") or word(toks, ev[1]) in ATTRIBUTION_AFTER
-                                              or any_words(toks, ev[1], _KW_PHRASES) is not None
-                                              or read_atom(toks, ev[1]) is not None):
-                return Piece(FILL, ev[0], i, ev[1])  # "Theo kế hoạch, …": says where the date comes from
-            return Piece(EVENT, ev[0], i, ev[1])
-        lag = self._lag(i)
-        if lag is not None:
-            return lag
-        freq = self._freq(i)
-        if freq is not None:
-            return freq
-        pin = self._pin(i)
-        if pin is not None:
-            return pin
-        wd = weekday_at(toks, i)
-        if wd is not None:
-            return Piece(WEEKDAY, wd[0], i, wd[1])
-        atom = read_atom(toks, i)
-        if atom is not None:
-            atoms, j = atom
-            if atoms[0].unit == "holiday" and not self._holiday_context():
-                return Piece(FILL, self.src(i, j), i, j)  # "đón Tết", "vui Tết": a theme, not a day
-            j = self._skip_number_words(j)
-            for a in atoms:
-                a.text = self.src(a.i, a.j) if len(atoms) > 1 else self.src(i, j)
-            return Piece(SPAN, atoms, i, j)
-        if w is not None:
-            kw = any_words(toks, i, _KW_PHRASES)
-            if kw is not None:
-                return Piece(KW, _KW_LOOKUP[kw[0]], i, kw[1])
-            if w == "và":
-                return Piece(SEP, "và", i, i + 1)
-        dom = self._elliptic_day(i)
-        if dom is not None:
-            return dom
         return None
+
+    def _s_daypart(self, i):
+        toks = self.toks
+        if word(toks, i) in DAY_PARTS and (self._starts_day(i + 1) or (i + 1 < len(toks) and toks[i + 1].kind == CLOCK)):
+            return Piece(IGN, "daypart", i, i + 1)  # "sáng ngày 28/8", "chiều 12/1"
+        return None
+
+    def _s_noise(self, i):
+        toks = self.toks
+        hit = any_words(toks, i, TRAILING_NOISE)
+        if hit is not None and self.pieces and self.pieces[-1].kind == SPAN \
+                and all(t.kind == PUNCT for t in toks[hit[1]:]):
+            return Piece(IGN, "noise", i, hit[1])
+        return None
+
+    def _s_ongoing(self, i):
+        ongoing = any_words(self.toks, i, ONGOING_WORDS)
+        return Piece(KW, "ongoing", i, ongoing[1]) if ongoing is not None else None
+
+    def _s_event(self, i):
+        toks = self.toks
+        ev = any_words(toks, i, EVENT_WORDS)
+        if ev is None:
+            return None
+        if ev[0].startswith("theo ") and (punct(toks, ev[1], ",") or word(toks, ev[1]) in ATTRIBUTION_AFTER
+                                          or any_words(toks, ev[1], _KW_PHRASES) is not None
+                                          or read_atom(toks, ev[1]) is not None):
+            return Piece(FILL, ev[0], i, ev[1])  # "Theo kế hoạch, …": says where the date comes from
+        return Piece(EVENT, ev[0], i, ev[1])
+
+    def _s_weekday(self, i):
+        wd = weekday_at(self.toks, i)
+        return Piece(WEEKDAY, wd[0], i, wd[1]) if wd is not None else None
+
+    def _s_atom(self, i):
+        atom = read_atom(self.toks, i)
+        if atom is None:
+            return None
+        atoms, j = atom
+        if atoms[0].unit == "holiday" and not self._holiday_context():
+            return Piece(FILL, self.src(i, j), i, j)  # "đón Tết", "vui Tết": a theme, not a day
+        j = self._skip_number_words(j)
+        for a in atoms:
+            a.text = self.src(a.i, a.j) if len(atoms) > 1 else self.src(i, j)
+        return Piece(SPAN, atoms, i, j)
+
+    def _s_keyword(self, i):
+        kw = any_words(self.toks, i, _KW_PHRASES)
+        if kw is not None:
+            return Piece(KW, _KW_LOOKUP[kw[0]], i, kw[1])
+        return Piece(SEP, "và", i, i + 1) if word(self.toks, i) == "và" else None
 
     def _elliptic_day(self, i: int) -> Piece | None:
         """A day number whose month is written later: "05 và 06/6", "12-14/3/2026", "02 đến 04/6"."""
@@ -317,7 +349,7 @@ class Reader:
                     and atoms[0].year is None and not atoms[0].rel and not atoms[0].pos:
                 return j
             return None
-        noun = any_words(toks, k, [f for f in FREQ_NOUNS if f not in ("1 năm", "một năm")])
+        noun = any_words(toks, k, _NAME_FREQS)
         if noun is not None and not self._number_follows(noun[1]) and word(toks, noun[1]) not in ("đầu", "cuối"):
             return noun[1]
         return None
@@ -458,7 +490,7 @@ class Reader:
         toks = self.toks
         return k < len(toks) and (toks[k].kind in (NUM, MY) or word(toks, k) in A.ROMAN_WORDS)
 
-    _PINS = (
+    _PINS = dict((
         ("tháng cuối của mỗi quý", ("quarterly", "last")), ("tháng cuối mỗi quý", ("quarterly", "last")),
         ("tháng cuối của quý", ("quarterly", "last")), ("tháng cuối quý", ("quarterly", "last")),
         ("tháng cuối các quý", ("quarterly", "last")), ("tháng cuối hằng quý", ("quarterly", "last")),
@@ -473,7 +505,7 @@ class Reader:
         ("tháng báo cáo", ("monthly", "same")), ("của tháng", ("monthly", "same")),
         ("tháng đầu tiên quý sau", ("quarterly", "next")), ("tháng đầu tiên của quý tiếp theo", ("quarterly", "next")),
         ("quý tiếp theo", ("quarterly", "next")), ("của quý sau", ("quarterly", "next")),
-    )
+    ))
     _PIN_TAILS = ("thuộc kỳ báo cáo", "của kỳ báo cáo", "kỳ báo cáo", "quý báo cáo", "sau quý báo cáo",
                   "liền kề quý báo cáo", "liền kề", "tháng báo cáo", "sau tháng báo cáo",
                   "tháng phát sinh nghĩa vụ thuế", "quý phát sinh nghĩa vụ thuế", "liền kề quý phát sinh nghĩa vụ thuế",
@@ -484,11 +516,11 @@ class Reader:
         "05 ngày đầu tháng"."""
         toks = self.toks
         k0 = i + 1 if word(toks, i) == "của" else i
-        for phrase, value in self._PINS:
-            j = words_at(toks, k0, phrase)
-            if j is not None and not self._number_follows(j):
-                tail = any_words(toks, j, self._PIN_TAILS)
-                return Piece(PIN, value, i, tail[1] if tail else j)
+        hit = any_words(toks, k0, self._PINS)
+        if hit is not None and not self._number_follows(hit[1]):
+            j = hit[1]
+            tail = any_words(toks, j, self._PIN_TAILS)
+            return Piece(PIN, self._PINS[hit[0]], i, tail[1] if tail else j)
         # "05 ngày đầu tháng", "5 ngày đầu mỗi tháng", "10 ngày đầu của tháng": the first N days of each month
         if i < len(toks) and toks[i].kind == NUM and word(toks, i + 1) == "ngày" and word(toks, i + 2) == "đầu":
             k = i + 3
@@ -1302,6 +1334,58 @@ def _probe(atom: Atom):
     except Unresolvable:
         return None
     return start, end
+
+
+_FREQ_BY = ("theo tháng", "theo quý", "theo năm", "theo tuần")
+# the words the atom readers start with (atoms.read_atom)
+_ATOM_WORDS = ("ngày", "mùng", "mồng", "tháng", "quý", "cả", "năm", "giai", "đầu", "giữa", "cuối", "lễ", "dịp", "tết",
+               "sáu", "ba", "chín", "giỗ", *A.SOLAR_HOLIDAYS, *A.LUNAR_HOLIDAYS)
+
+
+def _firsts(*tables) -> frozenset:
+    return frozenset(p.split()[0] for table in tables for p in table)
+
+
+# (step, the words it can start with, whether it can start with a number or a numeric date)
+STEPS = (
+    (Reader._s_citation, _firsts(ARTICLE_WORDS, DOC_WORDS), False),
+    (Reader._s_object, _firsts(OBJECT_HEADS), True),
+    (Reader._s_report, _firsts(REPORT_NOUNS), False),
+    (Reader._s_now, frozenset(("từ",)), False),
+    (Reader._s_name, _firsts(NAME_WORDS), False),
+    (Reader._s_freq_by, _firsts(_FREQ_BY), False),
+    (Reader._s_event_day, frozenset(("ngày",)), False),
+    (Reader._s_daypart, frozenset(DAY_PARTS), False),
+    (Reader._s_noise, _firsts(TRAILING_NOISE), False),
+    (Reader._s_ongoing, _firsts(ONGOING_WORDS), False),
+    (Reader._s_event, _firsts(EVENT_WORDS), False),
+    (Reader._lag, frozenset(("ngày",)), True),
+    (Reader._freq, frozenset(("định", "hằng", "mỗi")) | _firsts(FREQ_NOUNS), True),
+    (Reader._pin, _firsts(Reader._PINS) | {"của"}, True),
+    (Reader._s_weekday, frozenset(("thứ", "chủ", "ngày")), False),
+    (Reader._s_atom, _firsts(_ATOM_WORDS), True),
+    (Reader._s_keyword, _firsts(_KW_PHRASES) | {"và"}, False),
+    (Reader._elliptic_day, frozenset(), True),
+)
+EXHAUSTIVE = False  # tests set it to check that the index below never skips a step that would match
+_BY_WORD: dict[str, tuple] = {}
+_NUMERIC: list[tuple] = []
+
+
+def _steps(tok: Lexeme) -> tuple:
+    """The steps that can start at this lexeme, in order."""
+    if EXHAUSTIVE:
+        return tuple(step for step, _, _ in STEPS)
+    if not _NUMERIC:
+        _NUMERIC.append(tuple(step for step, _, numeric in STEPS if numeric))
+        for step, words, _ in STEPS:
+            for w in words:
+                _BY_WORD.setdefault(w, [])
+        for w in _BY_WORD:
+            _BY_WORD[w] = tuple(step for step, words, _ in STEPS if w in words)
+    if tok.kind == WORD:
+        return _BY_WORD.get(tok.key, ())
+    return _NUMERIC[0] if tok.kind in (NUM, DM, DMY, MY, YSPAN) else ()
 
 
 def has_time(text: str) -> bool:
