@@ -146,6 +146,8 @@ def real_day(y: int, m: int, d: int) -> tuple[date, list[str]]:
 
 def holiday(key, year: int) -> date:
     """The first day of a public holiday in `year` (lunar ones from the `holidays` package)."""
+    if isinstance(key, tuple) and isinstance(key[0], str):  # ("Lunar New Year", 6): mùng 6 Tết
+        return holiday(key[0], year) + timedelta(days=key[1] - 1)
     if isinstance(key, tuple):
         return date(year, key[0], key[1])
     import holidays
@@ -290,6 +292,10 @@ def _number_words_in_parens(toks, i) -> int:
 
 def _day(toks, i):
     j = i
+    if word(toks, j) == "ngày" and word(toks, j + 1) in ("đầu", "giữa", "cuối") and word(toks, j + 2) != "tiên":
+        part = _part_of(toks, j + 1)
+        if part is not None:
+            return part
     last = any_words(toks, j, ("ngày cuối cùng", "ngày làm việc cuối cùng"))
     if last is not None and last[0] == "ngày cuối cùng":
         return [Atom("dom", 31)], last[1]  # the month's last day, clamped per month
@@ -485,11 +491,13 @@ def _year_words(toks, i):
     j = i
     if word(toks, j) == "cả" and word(toks, j + 1) == "năm":
         j += 1
-    hit = any_words(toks, j, ("năm học mới", "năm học", "giai đoạn", "năm"))
+    hit = any_words(toks, j, ("năm học mới", "năm học", "giai đoạn", "năm ngân sách", "năm tài chính", "năm"))
     if hit is None:
         return None
     kind, k = hit
-    kind = "năm học" if kind == "năm học mới" else kind
+    kind = {"năm học mới": "năm học", "năm ngân sách": "năm", "năm tài chính": "năm"}.get(kind, kind)
+    if kind == "năm" and hit[0] != "năm" and not (k < len(toks) and toks[k].kind == NUM and _is_year(toks[k].num)):
+        return None  # "năm ngân sách" without its year: a name
     if kind in ("năm học", "giai đoạn"):
         span = _year_span(toks, k)
         if span is None:
@@ -565,6 +573,10 @@ def _holiday(toks, i):
         atom = Atom("holiday", md, year=y)
         _share_year([atom], y, rel)
         return [atom], k
+    lunar_day = None
+    if word(toks, j) in ("mùng", "mồng") and j + 2 < len(toks) and toks[j + 1].kind == NUM and word(toks, j + 2) == "tết" \
+            and 1 <= toks[j + 1].num <= 10:
+        lunar_day, j = toks[j + 1].num, j + 2
     if word(toks, j) == "tết" and words_at(toks, j, "tết dương lịch") is None:
         lunar = any_words(toks, j, LUNAR_HOLIDAYS)
         key, k = (LUNAR_HOLIDAYS[lunar[0]], lunar[1]) if lunar else ("Lunar New Year", j + 1)
@@ -573,7 +585,9 @@ def _holiday(toks, i):
         if lunar is None:
             return None
         key, k = LUNAR_HOLIDAYS[lunar[0]], lunar[1]
-    atom = Atom("holiday", key)
+    if lunar_day is not None and key != "Lunar New Year":
+        return None
+    atom = Atom("holiday", key if lunar_day is None else (key, lunar_day))
     can, chi = word(toks, k), word(toks, k + 1)
     if can in CAN and (chi in CHI or chi in _CHI_ALT):
         atom.b = (can, chi)  # resolved against the plan's year

@@ -60,7 +60,7 @@ ATTRIBUTION_AFTER = ("sẽ", "thì", "đã")
 DOC_WORDS = ("luật", "bộ luật", "nghị định", "thông tư", "thông tư liên tịch", "nghị quyết", "quyết định", "chỉ thị",
              "công văn", "văn bản", "kế hoạch", "thông báo", "hướng dẫn", "tờ trình", "báo cáo", "chương trình",
              "đề án", "kết luận", "công điện", "pháp lệnh", "hiến pháp")
-ARTICLE_WORDS = ("điều", "khoản", "điểm", "mục", "chương", "phụ lục", "số", "tiết", "phần")
+ARTICLE_WORDS = ("điều", "khoản", "điểm", "mục", "chương", "phụ lục", "tiết", "phần")
 LEGAL_SENTENCE = ("luật", "nghị định", "thông tư", "áp dụng", "quy định tại", "hiệu lực", "điều")
 # a report or meeting named by its period ("báo cáo năm", "sơ kết 6 tháng đầu năm") is a name, not a date
 REPORT_NOUNS = ("báo cáo", "sơ kết", "tổng kết", "giao ban", "họp", "hội nghị", "kế hoạch", "chương trình",
@@ -81,7 +81,8 @@ DATE_WORDS = frozenset(("ngày", "tháng", "quý", "năm", "tuần", "hằng", "
 # names with a date word in them that are not dates: "năm học" without its years, "năm kế hoạch"
 NAME_WORDS = ("năm học mới", "năm học", "năm kế hoạch", "năm ngân sách", "tối đa", "ngày lễ",
               "ngày hội", "ngày công", "lần đầu", "kỳ thi", "kỳ họp", "nhiệm kỳ", "học kỳ", "kỳ đại hội",
-              "tiền lương tháng", "lương tháng", "thuế quý", "thuế tháng", "thuế năm", "ngày làm việc")
+              "tiền lương tháng", "lương tháng", "thuế quý", "thuế tháng", "thuế năm", "ngày làm việc",
+              "kỳ báo cáo thống kê đó", "kỳ báo cáo thống kê", "kỳ báo cáo đó", "kỳ báo cáo")
 DAY_PARTS = ("sáng", "chiều", "tối", "trưa", "đêm")
 LAG_UNITS = {"ngày làm việc": "working_day", "ngày": "day", "tuần": "week", "tháng": "month", "ngày lịch": "day"}
 ANCHOR_LINKS = ("kể từ ngày", "kể từ khi", "kể từ", "tính từ ngày", "tính từ", "từ ngày", "từ khi", "sau khi",
@@ -238,7 +239,7 @@ class Reader:
 
     def _s_name(self, i):
         name = any_words(self.toks, i, NAME_WORDS)
-        if name is not None and not (name[0].startswith("năm học") and self._starts_span(i)):
+        if name is not None and not (name[0].startswith("năm") and self._starts_span(i)):
             return Piece(FILL, name[0], i, name[1])
         return None
 
@@ -250,7 +251,8 @@ class Reader:
 
     def _s_event_day(self, i):
         toks = self.toks
-        if word(toks, i) == "ngày" and self.pieces and self.pieces[-1].kind == KW and self.pieces[-1].value in ("limit", "in", "before", "to") \
+        if word(toks, i) == "ngày" and self.pieces and self.pieces[-1].kind == KW \
+                and self.pieces[-1].value in ("limit", "in", "before", "to", "from") \
                 and word(toks, i + 1) not in DATE_WORDS | {"làm", "cuối", "đầu"} \
                 and word(toks, i + 1) is not None and read_atom(toks, i) is None:
             return Piece(EVENT, "ngày", i, i + 1)  # "chậm nhất là vào ngày công bố danh sách …": the day of an event
@@ -279,6 +281,8 @@ class Reader:
         ev = any_words(toks, i, EVENT_WORDS)
         if ev is None:
             return None
+        if ev[0] in ("ngay sau", "sau ngày", "sau thời điểm", "trước thời điểm") and read_atom(toks, ev[1]) is not None:
+            return Piece(KW, "after" if ev[0] != "trước thời điểm" else "before", i, ev[1])
         if ev[0].startswith("theo ") and (punct(toks, ev[1], ",") or word(toks, ev[1]) in ATTRIBUTION_AFTER
                                           or any_words(toks, ev[1], _KW_PHRASES) is not None
                                           or read_atom(toks, ev[1]) is not None):
@@ -472,7 +476,8 @@ class Reader:
                     continue
             break
         if freqs:
-            return Piece(FREQ, freqs, i, j)
+            once = any_words(toks, j, ("một lần", "1 lần"))  # "mỗi năm một lần"
+            return Piece(FREQ, freqs, i, once[1] if once else j)
         # "6 tháng/lần", "6 tháng một lần", "mỗi năm 1 lần", "1 lần/năm"
         noun = any_words(toks, i, FREQ_NOUNS)
         if noun is not None:
@@ -554,6 +559,9 @@ class Reader:
         k = A._number_words_in_parens(toks, k)
         if word(toks, k) == "đầu":
             return None  # "05 ngày đầu tháng": a window, for _pin
+        if (punct(toks, k, "/") and word(toks, k + 1) == "lần") or words_at(toks, k, "một lần") \
+                or words_at(toks, k, "1 lần"):
+            return None  # "6 tháng/lần", "6 tháng một lần": a frequency, for _freq
         k2 = k + 1 if punct(toks, k, ",(") else k
         link = any_words(toks, k2, ANCHOR_LINKS)
         if link is None:
@@ -613,8 +621,10 @@ class Reader:
             return self._event(body, ev)
         if lag is not None:
             return self._with_lag(body, lag)
-        if kinds & {FREQ, PIN}:
+        if kinds & {FREQ, PIN} and not (kinds & {SPAN} and PIN not in kinds
+                                        and all(not p.value for p in body if p.kind == FREQ)):
             return self._recurring(body)
+        body = [p for p in body if p.kind != FREQ]
         return self._time(body)
 
     def _names_not_dates(self, pieces: list[Piece]) -> list[Piece]:
@@ -637,7 +647,8 @@ class Reader:
                 q.kind == KW and q.value in ("limit", "before", "in", "to") for q in pieces[k + 2:])
             if not (after_word or before_word):
                 continue
-            if any(q.kind == SPAN and q is not pieces[k] and not self._joined(pieces, k, j) for j, q in enumerate(pieces)):
+            if any(q.kind == SPAN and q is not pieces[k] and not self._joined(pieces, k, j)
+                   and any(a.unit in ("day", "dom") for a in q.value) for j, q in enumerate(pieces)):
                 out[k] = Piece(FILL, self.src(pieces[k].i, pieces[k].j), pieces[k].i, pieces[k].j)
                 self.say(f"“{self.src(pieces[k].i, pieces[k].j)}” là tên kỳ báo cáo, không phải hạn")
         return out
@@ -722,7 +733,7 @@ class Reader:
             # a date before the condition ("Quý II/2026, sau khi có hướng dẫn"): the date holds, the rest is a note
             if all(p.kind == SPAN for p in before):
                 sub = Reader(self.text[:self.toks[ev.i].start].strip(" ,;("), self.period).read()
-                if sub.kind in ("due", "range"):
+                if sub.kind in ("due", "range", "ongoing"):
                     sub.text = self.duty.text
                     sub.note = self.src(ev.i, len(self.toks)).strip(" ,;()")
                     sub.warnings.append(f"hạn kèm điều kiện: “{sub.note}”")
@@ -923,6 +934,12 @@ class Reader:
                 return self._leftover([p])
             else:
                 return self.fail(f"không hiểu “{self.src(p.i, p.j)}” trong thời hạn định kỳ")
+        for k, p in enumerate(body):
+            if p.kind == FREQ and k > 0 and body[k - 1].kind == FILL and "%" in body[k - 1].value:
+                return self.fail(f"“{self.src(body[k - 1].i, p.j)}” là tỉ lệ tăng, không phải thời hạn")
+        if any(words_at(self.toks, m, "lấy ngày") for m in range(len(self.toks))) and \
+                any(words_at(self.toks, m, "là ngày") for m in range(len(self.toks))):
+            return self.fail("câu đặt tên một ngày (“… là Ngày …”), không phải thời hạn")
         if self._legal_prefix() and not spans and pin is None:
             return self.fail("“hằng …” nằm trong câu nói về văn bản pháp luật, không phải thời hạn")
         if pin is not None and not freqs:
@@ -1109,8 +1126,6 @@ class Reader:
                 elif p.kind == KW:
                     pending.add("to")
             elif p.kind == KW:
-                if p.value == "after":
-                    return None
                 if p.value == "onward":
                     if cur is None:
                         return None
@@ -1121,6 +1136,8 @@ class Reader:
                 return None
         if pending and not groups:
             return None
+        if any("after" in g[0] for g in groups):
+            return None  # "sau <ngày>": after a day is no deadline
         return groups
 
     def _pick_group(self, groups):
