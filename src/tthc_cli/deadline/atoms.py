@@ -26,6 +26,10 @@ SOLAR_HOLIDAYS = {"tết dương lịch": (1, 1), "quốc khánh": (9, 2), "gi�
                   "thống nhất đất nước": (4, 30), "quốc tế lao động": (5, 1)}
 LUNAR_HOLIDAYS = {"tết nguyên đán": "Lunar New Year", "tết âm lịch": "Lunar New Year", "tết cổ truyền": "Lunar New Year",
                   "giỗ tổ hùng vương": "Hung Kings' Commemoration Day"}
+# the other "Tết": none is the lunar New Year, and none is a public holiday the calendar knows
+OTHER_TET = ("trung thu", "thiếu nhi", "đoan ngọ", "đoan ngũ", "độc lập", "trồng cây", "nguyên tiêu", "thanh minh",
+             "hàn thực", "ông công", "ông táo", "táo quân", "hạ nguyên", "thượng nguyên", "trùng cửu", "thất tịch",
+             "vu lan", "dương lịch", "tây", "quân dân", "cơm mới", "cả", "của")
 HOLIDAY_VI = {"Lunar New Year": "Tết Nguyên đán", "Hung Kings' Commemoration Day": "Giỗ Tổ Hùng Vương"}
 
 
@@ -269,7 +273,7 @@ def _is_year(n: int | None) -> bool:
 
 def read_atom(toks: list[Lexeme], i: int) -> tuple[list[Atom], int] | None:
     """The atom (or list of atoms sharing a word and a year) standing at `i`."""
-    for reader in (_day, _month, _quarter, _cumulative, _year_words, _part_of, _holiday, _bare):
+    for reader in (_day, _month, _quarter, _cumulative, _half, _year_words, _part_of, _holiday, _bare):
         got = reader(toks, i)
         if got is not None:
             atoms, j = got
@@ -473,7 +477,11 @@ def _cumulative(toks, i):
         return None
     hit = any_words(toks, i + 2, ("đầu năm", "cuối năm", "đầu", "cuối"))
     if hit is None:
-        return None
+        y, rel, k = _year_suffix(toks, i + 2)
+        if y is None or n not in (3, 6, 9):
+            return None
+        atom = Atom("half", 1, year=y) if n == 6 else Atom("cumul", n, year=y)
+        return [atom], k
     first = hit[0].startswith("đầu")
     if not first and n != 6:
         return None
@@ -491,11 +499,11 @@ def _year_words(toks, i):
     j = i
     if word(toks, j) == "cả" and word(toks, j + 1) == "năm":
         j += 1
-    hit = any_words(toks, j, ("năm học mới", "năm học", "giai đoạn", "năm ngân sách", "năm tài chính", "năm"))
+    hit = any_words(toks, j, ("năm học mới", "năm học", "nh", "giai đoạn", "năm ngân sách", "năm tài chính", "năm"))
     if hit is None:
         return None
     kind, k = hit
-    kind = {"năm học mới": "năm học", "năm ngân sách": "năm", "năm tài chính": "năm"}.get(kind, kind)
+    kind = {"năm học mới": "năm học", "nh": "năm học", "năm ngân sách": "năm", "năm tài chính": "năm"}.get(kind, kind)
     if kind == "năm" and hit[0] != "năm" and not (k < len(toks) and toks[k].kind == NUM and _is_year(toks[k].num)):
         return None  # "năm ngân sách" without its year: a name
     if kind in ("năm học", "giai đoạn"):
@@ -506,7 +514,14 @@ def _year_words(toks, i):
         if kind == "năm học":
             if b != a + 1:
                 return None
-            return [Atom("schoolyear", a)], k2
+            years = [Atom("schoolyear", a)]
+            while (punct(toks, k2, ",;&") or word(toks, k2) == "và") and _year_span(toks, k2 + 1):
+                (a, b), k3 = _year_span(toks, k2 + 1)  # "năm học 2025-2026 và 2026-2027"
+                if b != a + 1:
+                    break
+                years.append(Atom("schoolyear", a))
+                k2 = k3
+            return years, k2
         return [Atom("yearspan", a, b)], k2
     if k < len(toks) and toks[k].kind == NUM and _is_year(toks[k].num):
         return [Atom("year", year=toks[k].num)], k + 1
@@ -524,6 +539,9 @@ def _year_words(toks, i):
 
 
 def _year_span(toks, k):
+    if k + 2 < len(toks) and toks[k].kind == NUM and _is_year(toks[k].num) and punct(toks, k + 1, "/") \
+            and toks[k + 2].kind == NUM and toks[k + 2].num == toks[k].num + 1:
+        return (toks[k].num, toks[k + 2].num), k + 3  # "năm học 2026/2027"
     if k < len(toks) and toks[k].kind == YSPAN:
         a, b = toks[k].nums
         return ((a, b), k + 1) if b > a else None
@@ -549,10 +567,20 @@ def _part_of(toks, i):
             return [atom], j + 1
         return None
     atoms, k = inner
-    if len(atoms) != 1:
-        return None
-    atoms[0].pos = pos
+    for a in atoms:
+        a.pos = pos  # "đầu tháng 6 và 7/2026": the start of each
     return atoms, k
+
+
+def _half(toks, i):
+    """ "nửa đầu năm 2026", "nửa cuối năm": the half-years."""
+    hit = any_words(toks, i, ("nửa đầu năm", "nửa cuối năm", "nửa năm đầu", "nửa năm cuối"))
+    if hit is None:
+        return None
+    y, rel, k = _year_suffix(toks, hit[1])
+    atom = Atom("half", 1 if "đầu" in hit[0] else 2, year=y)
+    _share_year([atom], y, rel)
+    return [atom], k
 
 
 def _holiday(toks, i):
@@ -580,6 +608,8 @@ def _holiday(toks, i):
     if word(toks, j) == "tết" and words_at(toks, j, "tết dương lịch") is None:
         lunar = any_words(toks, j, LUNAR_HOLIDAYS)
         key, k = (LUNAR_HOLIDAYS[lunar[0]], lunar[1]) if lunar else ("Lunar New Year", j + 1)
+        if lunar is None and any_words(toks, k, OTHER_TET) is not None:
+            return None  # "Tết Trung thu", "Tết Thiếu nhi", "Tết trồng cây": not lunar New Year
     else:
         lunar = any_words(toks, j, LUNAR_HOLIDAYS)
         if lunar is None:

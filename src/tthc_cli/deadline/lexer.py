@@ -22,10 +22,12 @@ _PATTERNS = (
     # decree, plan and letter numbers: 30/2020/NĐ-CP, 101/KH-UBND, 57-NQ/TW, 1234/QĐ-UBND
     (CITE, r"\d+(?:/\d+)*/[^\W\d_][\w\-–]*|\d+-[^\W\d_]+(?:/[\w\-–]+)?"),
     # clock times: 8h00, 14 giờ 30, 08:00, 8 giờ
-    (CLOCK, r"\d{1,2}\s*(?:giờ|h|g)\s*(?:\d{1,2}(?:\s*phút|')?)?(?![^\W\d_])|\d{1,2}:\d{2}(?!\d)"),
+    # clock times: 8h00, 14 giờ 30, 08:00, 8 giờ (hours 0-24; "48 giờ" is a duration)
+    (CLOCK, r"(?:[01]?\d|2[0-4])\s*(?:giờ|h|g)\s*(?:\d{1,2}(?:\s*phút|')?)?(?![^\W\d_])"
+            r"|(?:[01]?\d|2[0-4]):\d{2}(?!\d)"),
     (YSPAN, r"(?:19|20|21)\d\d\s*[-–—]\s*(?:19|20|21)\d\d(?!\d)"),
     (PCT, r"\d+(?:[.,]\d+)?\s*%"),
-    (DMY, r"\d{1,2}\s*(?P<s>[/.\-])\s*\d{1,2}\s*(?P=s)\s*\d{4}(?!\d)"),
+    (DMY, r"\d{1,2}\s*(?P<s>[/.\-])\s*\d{1,2}\s*(?P=s)\s*\d{4}(?!\d)|\d{1,2}/\d{1,2}-\d{4}(?!\d)"),
     (MY, r"\d{1,2}\s*[/.\-]\s*\d{4}(?!\d)"),
     (DM, r"\d{1,2}\s*/\s*\d{1,2}(?![\d/])|\d{1,2}[.\-]\d{1,2}(?![\d/.\-]|\.\d)"),
     (NUM, r"\d+"),
@@ -67,9 +69,18 @@ def normalise(text: str) -> str:
     return s.rstrip(" .;,").strip()
 
 
+_QUARTER_SPELLINGS = re.compile(r"\b(?:qúy|quí|qúi|quy(?=\s*(?:i{1,3}|iv|[1-4])\b))")
+_Q_ROMAN = re.compile(r"\bq\.?(?=(?:i{1,3}|iv)\b)")
+
+
 def lower(text: str) -> str:
-    """Lower case with "hàng năm" read as "hằng năm" (both spellings occur). Keeps the length."""
-    return _HANG.sub(r"hằng\1\2", text.lower()).replace("qúy", "quý")
+    """Lower case, with the spellings of one word made one: "hàng năm" is "hằng năm", and "quí", "qúy",
+    "quy II" (no diacritics) are "quý". Keeps the length, except "QII" (becomes "quý ii")."""
+    s = _HANG.sub(r"hằng\1\2", text.lower())
+    if "q" in s:
+        s = _QUARTER_SPELLINGS.sub("quý", s)
+        s = _Q_ROMAN.sub("quý ", s)
+    return s
 
 
 def lex(text: str) -> list[Lexeme]:

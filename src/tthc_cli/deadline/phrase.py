@@ -73,17 +73,26 @@ _NAME_FREQS = tuple(f for f in FREQ_NOUNS if f not in ("1 năm", "một năm"))
 # things with numbers that are not dates: "lớp 10", "lần thứ XIII", "học kỳ I", "khóa XV", "đợt 2", "2 cấp"
 ORDINAL_WORDS = frozenset("một hai ba bốn tư năm sáu bảy tám chín mười nhất nhì".split())
 OBJECT_HEADS = ("lớp", "lần thứ", "lần", "kỳ họp thứ", "kỳ họp", "học kỳ", "kỳ", "khóa", "khoá", "đợt", "vòng",
-                "giai đoạn", "phiên", "tập", "cuộc", "nhiệm kỳ", "thứ tự")
+                "giai đoạn", "phiên", "tập", "cuộc", "nhiệm kỳ", "thứ tự", "hk")
+# numbered parts of a period: "học kỳ I", "đợt 2", "giai đoạn 1" (before a span, a part we cannot date)
+TIME_OBJECTS = ("học kỳ", "kỳ", "đợt", "giai đoạn", "vòng", "phiên", "hk")
+SEASONS = ("vụ đông xuân", "vụ hè thu", "vụ thu đông", "vụ mùa", "vụ đông", "vụ chiêm", "vụ xuân", "vụ hè",
+           "mùa khô", "mùa mưa", "mùa mưa bão", "mùa lũ", "mùa hè", "mùa đông", "mùa xuân", "mùa thu",
+           "ngày làm việc đầu tiên", "ngày làm việc cuối cùng", "ngày làm việc thứ", "trung tuần", "thượng tuần",
+           "hạ tuần", "tuần đầu", "tuần cuối", "tuần thứ", "tuần lễ")
 # date-bearing words: any left unread makes the duty unknown
 DATE_WORDS = frozenset(("ngày", "tháng", "quý", "năm", "tuần", "hằng", "mỗi", "kỳ", "mùa", "dịp", "tết", "mùng",
                         "mồng", "thứ", "hè", "giờ", "sáng", "chiều", "tối", "đêm", "trưa", "niên", "lần",
-                        "buổi", "hôm", "âm", "chạp", "giêng", "rằm"))
+                        "buổi", "hôm", "âm", "âl", "al", "chạp", "giêng", "rằm", "tuần"))
 # names with a date word in them that are not dates: "năm học" without its years, "năm kế hoạch"
 NAME_WORDS = ("năm học mới", "năm học", "năm kế hoạch", "năm ngân sách", "tối đa", "ngày lễ",
               "ngày hội", "ngày công", "lần đầu", "kỳ thi", "kỳ họp", "nhiệm kỳ", "học kỳ", "kỳ đại hội",
               "tiền lương tháng", "lương tháng", "thuế quý", "thuế tháng", "thuế năm", "ngày làm việc",
               "kỳ báo cáo thống kê đó", "kỳ báo cáo thống kê", "kỳ báo cáo đó", "kỳ báo cáo")
-DAY_PARTS = ("sáng", "chiều", "tối", "trưa", "đêm")
+DAY_PARTS = ("sáng", "chiều", "tối", "trưa", "đêm", "buổi sáng", "buổi chiều", "buổi tối", "buổi trưa")
+ROMAN_LEFT = frozenset(("i", "ii", "iii", "iv"))  # not "vi" (phạm vi), not "v"
+COUNT_UNITS = frozenset(("điểm", "người", "lần", "triệu", "tỷ", "đồng", "hộ", "xã", "đơn", "hồ", "bài", "lượt",
+                         "trường", "lớp", "cơ", "đơn vị", "học", "giờ"))
 LAG_UNITS = {"ngày làm việc": "working_day", "ngày": "day", "tuần": "week", "tháng": "month", "ngày lịch": "day"}
 ANCHOR_LINKS = ("kể từ ngày", "kể từ khi", "kể từ", "tính từ ngày", "tính từ", "từ ngày", "từ khi", "sau khi",
                 "sau ngày", "sau", "trước ngày", "trước khi", "trước", "từ", "tính đến ngày", "tính đến",
@@ -183,7 +192,7 @@ class Reader:
                 i = got.j
                 continue
             if t.kind == WORD:
-                out.append(Piece(LEFT if t.text in DATE_WORDS else FILL, t.text, i, i + 1))
+                out.append(Piece(LEFT if self._date_like(i) else FILL, t.text, i, i + 1))
             elif t.kind == PUNCT:
                 if t.text in ",&":
                     out.append(Piece(SEP, t.text, i, i + 1))
@@ -194,12 +203,29 @@ class Reader:
             elif t.kind == CITE:
                 out.append(Piece(IGN, "citation", i, i + 1))
             elif t.kind == CLOCK:
-                out.append(Piece(IGN, "clock", i, i + 1))
+                # "trong vòng 24 giờ kể từ …": a duration in hours, which no rule counts
+                duration = any_words(toks, i + 1, ANCHOR_LINKS) is not None and not self._starts_day(i + 1)
+                out.append(Piece(LEFT if duration else IGN, "clock", i, i + 1))
             elif t.kind == PCT:
                 out.append(Piece(FILL, t.text, i, i + 1))
+            elif word(toks, i + 1) in COUNT_UNITS or punct(toks, i + 1, "%"):
+                out.append(Piece(FILL, t.text, i, i + 1))  # "8.5 điểm", "100 người": a count
+            elif t.text == "24/7" and not (out and out[-1].kind == KW):
+                out.append(Piece(IGN, "24/7", i, i + 1))  # "trực 24/7": round the clock
             else:
                 out.append(Piece(LEFT, t.text, i, i + 1))
             i += 1
+
+    def _date_like(self, i: int) -> bool:
+        """Whether a word left unread could carry a date: a date word, a roman numeral ("Quý I-II": the II),
+        or "đầu / giữa / cuối / nửa" before a time word ("đầu mỗi tháng")."""
+        w = self.toks[i].text
+        if w in DATE_WORDS or w in ROMAN_LEFT:
+            return True
+        if w in ("đầu", "giữa", "cuối", "nửa"):
+            nxt = word(self.toks, i + 1)
+            return nxt in DATE_WORDS or nxt in ("đầu", "cuối", "các") or nxt in ROMAN_LEFT
+        return False
 
     def _scan_one(self, i: int) -> Piece | None:
         """The piece that starts at lexeme `i`, or None (a plain word, punctuation, a number left over).
@@ -220,8 +246,20 @@ class Reader:
         return Piece(IGN, "citation", i, cite) if cite is not None else None
 
     def _s_object(self, i):
+        toks = self.toks
+        season = any_words(toks, i, SEASONS)
+        if season is not None:
+            return Piece(LEFT, season[0], i, season[1])  # "vụ Đông Xuân 2026": a season, not a day
         obj = self._object(i)
-        return Piece(IGN, "object", i, obj) if obj is not None else None
+        if obj is None:
+            head = any_words(toks, i, TIME_OBJECTS)
+            if head is not None and (toks[head[1]].kind == MY if head[1] < len(toks) else False):
+                return Piece(LEFT, self.src(i, head[1] + 1), i, head[1] + 1)  # "đợt 2/2026", "Giai đoạn 2/2026"
+            return None
+        if any_words(toks, i, TIME_OBJECTS) is not None and (
+                self._starts_span(obj) or punct(toks, obj, "/") or word(toks, obj) in ("năm", "năm học")):
+            return Piece(LEFT, self.src(i, obj), i, obj)  # "học kỳ I năm học 2025-2026", "đợt 1 năm 2026"
+        return Piece(IGN, "object", i, obj)
 
     def _s_report(self, i):
         # a report named by its period ("báo cáo năm", "sơ kết 6 tháng đầu năm") is a name, not a date
@@ -238,8 +276,12 @@ class Reader:
         return None
 
     def _s_name(self, i):
-        name = any_words(self.toks, i, NAME_WORDS)
+        toks = self.toks
+        name = any_words(toks, i, NAME_WORDS)
         if name is not None and not (name[0].startswith("năm") and self._starts_span(i)):
+            j = name[1]
+            if name[0].startswith("năm") and j < len(toks) and toks[j].kind in (NUM, MY, YSPAN, DM, DMY):
+                return Piece(LEFT, self.src(i, j + 1), i, j + 1)  # "năm học 2026": a school year needs two years
             return Piece(FILL, name[0], i, name[1])
         return None
 
@@ -260,8 +302,13 @@ class Reader:
 
     def _s_daypart(self, i):
         toks = self.toks
-        if word(toks, i) in DAY_PARTS and (self._starts_day(i + 1) or (i + 1 < len(toks) and toks[i + 1].kind == CLOCK)):
-            return Piece(IGN, "daypart", i, i + 1)  # "sáng ngày 28/8", "chiều 12/1"
+        part = any_words(toks, i, DAY_PARTS)
+        if part is not None:
+            j = part[1]
+            if self._starts_day(j) or (j < len(toks) and toks[j].kind == CLOCK) or weekday_at(toks, j) is not None:
+                return Piece(IGN, "daypart", i, j)  # "sáng ngày 28/8", "chiều 12/1", "sáng thứ Hai"
+            if self.pieces and self.pieces[-1].kind == SPAN and all(t.kind == PUNCT for t in toks[j:]):
+                return Piece(IGN, "daypart", i, j)  # "ngày 15/8/2026 (buổi chiều)"
         return None
 
     def _s_noise(self, i):
@@ -294,10 +341,16 @@ class Reader:
         return Piece(WEEKDAY, wd[0], i, wd[1]) if wd is not None else None
 
     def _s_atom(self, i):
-        atom = read_atom(self.toks, i)
+        toks = self.toks
+        atom = read_atom(toks, i)
         if atom is None:
             return None
         atoms, j = atom
+        t = toks[i]
+        if t.kind == DM and "/" not in t.text and not self._day_context():
+            return None  # "mục 2.3", "Chỉ tiêu 1.1": a number, not 02/03 (a day needs "ngày" or "trước" …)
+        if atoms[0].unit in ("schoolyear",) and not self._school_year_context():
+            return Piece(LEFT, self.src(i, j), i, j)  # "Tuyển sinh lớp 10 năm học …", "Khai giảng năm học …"
         if atoms[0].unit == "holiday" and not self._holiday_context():
             return Piece(FILL, self.src(i, j), i, j)  # "đón Tết", "vui Tết": a theme, not a day
         j = self._skip_number_words(j)
@@ -326,6 +379,27 @@ class Reader:
             if t.kind not in (NUM, PUNCT) and word(toks, step) not in ("và", "đến", "tới", "ngày"):
                 return None
         return None
+
+    def _day_context(self) -> bool:
+        """Whether a number such as "15.8" or "15-8" stands where a day is expected."""
+        for p in reversed(self.pieces):
+            if p.kind == IGN and p.value in ("daypart", "clock", "("):
+                continue
+            return p.kind == KW or p.kind in (DASH, SEP) and any(q.kind == SPAN for q in self.pieces) \
+                or p.kind == WEEKDAY
+        return True  # the cell starts with it: "15.8.2026", "29.8"
+
+    # what happens at the start of a school year, or before it: its end is not their deadline
+    _SCHOOL_YEAR_START = ("khai giảng", "tựu trường", "tuyển sinh", "chuẩn bị", "bắt đầu", "nhập học", "trước",
+                          "sau", "đầu", "học kỳ", "kỳ", "lớp", "thi tuyển", "xét tuyển")
+
+    def _school_year_context(self) -> bool:
+        """A school year is the span of a duty done in it ("thực hiện trong năm học 2025-2026"), not of
+        what opens it or comes before it ("Khai giảng năm học …", "Tuyển sinh lớp 10 năm học …")."""
+        toks = self.toks
+        start = self.pieces[-1].j if self.pieces else 0
+        return not any(any_words(toks, k, self._SCHOOL_YEAR_START) for k in range(0, start)) and \
+            not any(p.kind == IGN and p.value == "object" for p in self.pieces)
 
     def _holiday_context(self) -> bool:
         """A holiday is a date when it starts the duty or follows a modifier ("trước Tết", "dịp Tết")."""
@@ -1366,13 +1440,13 @@ def _firsts(*tables) -> frozenset:
 # (step, the words it can start with, whether it can start with a number or a numeric date)
 STEPS = (
     (Reader._s_citation, _firsts(ARTICLE_WORDS, DOC_WORDS), False),
-    (Reader._s_object, _firsts(OBJECT_HEADS), True),
+    (Reader._s_object, _firsts(OBJECT_HEADS, SEASONS), True),
     (Reader._s_report, _firsts(REPORT_NOUNS), False),
     (Reader._s_now, frozenset(("từ",)), False),
     (Reader._s_name, _firsts(NAME_WORDS), False),
     (Reader._s_freq_by, _firsts(_FREQ_BY), False),
     (Reader._s_event_day, frozenset(("ngày",)), False),
-    (Reader._s_daypart, frozenset(DAY_PARTS), False),
+    (Reader._s_daypart, _firsts(DAY_PARTS), False),
     (Reader._s_noise, _firsts(TRAILING_NOISE), False),
     (Reader._s_ongoing, _firsts(ONGOING_WORDS), False),
     (Reader._s_event, _firsts(EVENT_WORDS), False),
