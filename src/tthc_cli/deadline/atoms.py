@@ -42,7 +42,7 @@ class Atom:
     its year (None until known; `rel` +1 for "năm sau"); `pos` is "đầu", "giữa" or
     "cuối" for a part of the span; `i`/`j` the lexemes it took."""
 
-    __slots__ = ("unit", "a", "b", "year", "rel", "pos", "i", "j", "text")
+    __slots__ = ("unit", "a", "b", "year", "rel", "pos", "i", "j", "text", "mods")
 
     def __init__(self, unit: str, a=None, b=None, year: int | None = None, i: int = 0, j: int = 0, rel: int = 0):
         self.unit = unit
@@ -51,6 +51,7 @@ class Atom:
         self.year = year
         self.rel = rel
         self.pos = None
+        self.mods: frozenset = frozenset()  # the modifiers written before it ("trước", "chậm nhất" …)
         self.i = i
         self.j = j
         self.text = ""
@@ -380,7 +381,7 @@ def _list_items(toks, j, item):
     out = []
     while True:
         k = j
-        if punct(toks, k, ",&;") or word(toks, k) == "và":
+        if punct(toks, k, ",&;/+") or word(toks, k) == "và":
             k += 1
             if word(toks, k) == "và":
                 k += 1

@@ -39,6 +39,7 @@ KEYWORDS = {
     "hedge": ("dự kiến", "phấn đấu", "khoảng", "dự kiến vào", "dự kiến trong", "ước", "tạm thời", "có thể",
               "theo dự kiến", "dự kiến sẽ"),
     "onward": ("trở đi", "trở về sau", "về sau"),
+    "cutoff": ("tính đến", "tính đến ngày", "chốt số liệu", "chốt số liệu đến", "số liệu tính đến", "tính tới"),
     "or": ("hoặc", "hay"),
     "after": ("sau",),
 }
@@ -420,12 +421,7 @@ class Reader:
             return None
         if word(toks, k) in ("hằng", "mỗi"):
             return None
-        got = read_atom(toks, k)
-        if got is not None:
-            atoms, j = got
-            if len(atoms) == 1 and atoms[0].unit in ("half", "cumul", "year", "quarter", "month") \
-                    and atoms[0].year is None and not atoms[0].rel and not atoms[0].pos:
-                return j
+        if read_atom(toks, k) is not None:
             return None
         noun = any_words(toks, k, _NAME_FREQS)
         if noun is not None and not self._number_follows(noun[1]) and word(toks, noun[1]) not in ("đầu", "cuối"):
@@ -633,6 +629,8 @@ class Reader:
         k = A._number_words_in_parens(toks, k)
         if word(toks, k) == "đầu":
             return None  # "05 ngày đầu tháng": a window, for _pin
+        if unit[0] == "tháng" and (word(toks, k) == "cuối" or A._year_suffix(toks, k)[2] > k):
+            return None  # "6 tháng cuối năm", "9 tháng năm 2026": the cumulative periods, for the atoms
         if (punct(toks, k, "/") and word(toks, k + 1) == "lần") or words_at(toks, k, "một lần") \
                 or words_at(toks, k, "1 lần"):
             return None  # "6 tháng/lần", "6 tháng một lần": a frequency, for _freq
@@ -662,6 +660,7 @@ class Reader:
         if not any(p.kind in BODY or p.kind == LEFT or (p.kind == KW and p.value == "ongoing") for p in pieces):
             return self.fail("không có thời hạn" if pieces else "")
         self._explain_ignored()
+        pieces = self._clock_modifiers(pieces)
         pieces = self._names_not_dates(pieces)
         # "… hoặc …": a choice between dates is unknown; a tail without one is a note
         for k, p in enumerate(pieces):
@@ -685,6 +684,14 @@ class Reader:
         d.prefix = self.src(pieces[0].i, pieces[first].i) if first < len(pieces) and first else ""
         if any(p.kind == LEFT for p in prefix):
             return self._leftover(prefix)
+        for k, p in enumerate(prefix):
+            if p.kind == KW and p.value in ("before", "after") and k + 1 < len(prefix) and prefix[k + 1].kind == FILL:
+                # the span after names the event ("Trước kỳ họp cuối năm 2026"): its own date is unknown
+                d.kind = "event"
+                d.note = self.duty.text
+                self.say(f"“{self.src(p.i, pieces[first].j)}”: {'trước' if p.value == 'before' else 'sau'} một sự "
+                         "kiện; ngày của sự kiện chưa biết, chờ ghi nhận")
+                return d
         body = pieces[first:]
         kinds = {p.kind for p in body}
         if any(p.kind == KW and p.value == "ongoing" for p in body):
@@ -700,6 +707,33 @@ class Reader:
             return self._recurring(body)
         body = [p for p in body if p.kind != FREQ]
         return self._time(body)
+
+    def _clock_modifiers(self, pieces: list[Piece]) -> list[Piece]:
+        """ "trước 17 giờ ngày 15/8", "từ 7h30 đến 11h30 ngày 15/8": the modifier binds the clock time, which
+        is dropped, so the day stays the day ("trước 0 giờ ngày X" is still the day before X)."""
+        def clocked(k, values):
+            return pieces[k].kind == KW and pieces[k].value in values and k + 1 < len(pieces) \
+                and pieces[k + 1].kind == IGN and pieces[k + 1].value == "clock"
+
+        # "từ 7h30 đến 11h30 ngày X" is a session on X; "từ 0 giờ ngày X" alone still starts on X
+        froms = [k for k in range(len(pieces)) if clocked(k, ("from",))]
+        tos = [k for k in range(len(pieces)) if clocked(k, ("to",))]
+        hours_range = bool(froms and tos and froms[0] < tos[0]
+                           and not any(p.kind == SPAN for p in pieces[froms[0]:tos[0]]))
+        out: list[Piece] = []
+        for k, p in enumerate(pieces):
+            nxt = pieces[k + 1] if k + 1 < len(pieces) else None
+            if clocked(k, ("before", "from", "to") if hours_range else ("before",)):
+                hour = self.toks[nxt.i].nums[0] if self.toks[nxt.i].nums else None
+                if p.value == "before" and hour == 0:
+                    out.append(p)
+                    continue
+                if p.value == "before":
+                    out.append(Piece(KW, "limit", p.i, p.j))
+                self.say(f"“{self.src(p.i, nxt.j)}”: giờ trong ngày, ngày vẫn là ngày ghi sau đó")
+                continue
+            out.append(p)
+        return out
 
     def _names_not_dates(self, pieces: list[Piece]) -> list[Piece]:
         """ "Báo cáo … 6 tháng đầu năm phải nộp trước ngày 25 tháng 5", "… của năm trước": a yearless period
@@ -779,6 +813,8 @@ class Reader:
         except Unresolvable as exc:
             return self.fail(str(exc))
         d.warnings.extend(w)
+        if not mods:
+            return self.fail("một mốc sau “thường xuyên” mà không nói là gì của việc thường xuyên")
         if mods <= {"in", "to"}:
             d.start = start if "to" not in mods else None
             d.end = end
@@ -979,7 +1015,7 @@ class Reader:
         pin = None
         before = False
         spans: list[Atom] = []
-        weekday = None
+        weekdays: list[int] = []
         rng = False
         items = [p for p in body if p.kind not in (FILL, IGN)]
         for k, p in enumerate(items):
@@ -992,7 +1028,7 @@ class Reader:
             elif p.kind == SPAN:
                 spans.extend(p.value)
             elif p.kind == WEEKDAY:
-                weekday = p.value
+                weekdays.append(p.value)
             elif p.kind == KW and p.value == "before":
                 before = True
             elif (p.kind == KW and p.value == "to" or p.kind == DASH) and spans and k + 1 < len(items) \
@@ -1022,11 +1058,12 @@ class Reader:
             freqs = ["monthly"] if pin[0] == "window" else [pin[0]]
         if not freqs:
             return self.fail("“định kỳ” không nói kỳ nào")
-        if weekday is not None:
+        if weekdays:
             if freqs != ["weekly"] or spans:
                 return self.fail("thứ trong tuần đi với kỳ không phải hằng tuần")
-            return self._series_done(freqs, series("weekly", self.period, weekday=weekday),
-                                     f"{A.WEEKDAY_VI[weekday]} hằng tuần")
+            occs = [o for wd in dict.fromkeys(weekdays) for o in series("weekly", self.period, weekday=wd)]
+            return self._series_done(freqs, occs, ", ".join(A.WEEKDAY_VI[wd] for wd in dict.fromkeys(weekdays))
+                                     + " hằng tuần")
         if "weekly" in freqs and (spans or pin is not None or len(freqs) > 1):
             return self.fail("hằng tuần đi với một mốc không phải thứ trong tuần")
         if rng:
@@ -1145,11 +1182,18 @@ class Reader:
                     return self.fail(f"“{self.src(p.i, p.j)}” không đi với ngày nào")
         weekdays = [p.value for p in items if p.kind == WEEKDAY]
         items = [p for p in items if p.kind != WEEKDAY]
-        for p in items:
-            if p.kind == LAG:  # a bare duration: fine beside the days it counts ("trong 2 ngày 14 và 15/12")
-                if not any(q.kind == SPAN for q in items):
-                    return self.fail(f"“{self.src(p.i, p.j)}”: thời hạn không có mốc tính")
-                self.say(f"“{self.src(p.i, p.j)}”: độ dài, không phải mốc")
+        trailing = None
+        for k, p in enumerate(items):
+            if p.kind != LAG:
+                continue
+            nxt = items[k + 1] if k + 1 < len(items) else None
+            if k == len(items) - 1 and k > 0 and items[k - 1].kind == SPAN:
+                trailing = p  # "Trước Tết Nguyên đán 10 ngày", "trước ngày 15/8/2026 05 ngày"
+            elif p.value[1] == "day" and nxt is not None and nxt.kind == SPAN and \
+                    all(a.unit in ("day", "dom") for a in nxt.value):
+                self.say(f"“{self.src(p.i, p.j)}”: độ dài của các ngày ghi sau, không phải mốc")
+            else:
+                return self.fail(f"“{self.src(p.i, p.j)}”: thời hạn không có mốc tính")
         items = [p for p in items if p.kind != LAG]
         if any(p.kind == EVENT for p in items):
             return self.fail("không hiểu thời hạn")
@@ -1162,6 +1206,8 @@ class Reader:
                 return self.fail("nhiều thời hạn trong một ô mà không rõ hạn nào")
             groups = [chosen]
         mods, atoms, rng = groups[0]
+        if trailing is not None:
+            return self._lag_before(trailing, mods, atoms, rng)
         result = self._resolve_group(mods, atoms, rng)
         if result is None:
             return d
@@ -1175,9 +1221,30 @@ class Reader:
         self._period_warnings()
         return d
 
+    def _lag_before(self, lagp: Piece, mods, atoms, rng) -> Duty:
+        """ "trước ngày 15/8/2026 05 ngày": a lag written after the day it counts back from."""
+        amount, unit, _, _ = lagp.value
+        if "before" not in mods or rng or len(atoms) != 1 or atoms[0].unit not in ("day", "holiday") \
+                or unit == "working_day":
+            return self.fail(f"“{self.src(lagp.i, lagp.j)}” sau mốc: không rõ cách tính")
+        try:
+            atom = self._fill_year(atoms)[0]
+            day = self._span(atom)[0]
+        except Unresolvable as exc:
+            return self.fail(str(exc))
+        lag = Lag(amount, unit, "before", atom.text)
+        due = lag.apply(day)
+        self.duty.kind = "due"
+        self.duty.occurrences = (Occurrence(due),)
+        self.say(f"{lag.describe()}: {fmt(day)} lùi {amount} {_UNIT_VI[unit]} → {fmt(due)}")
+        self._period_warnings()
+        return self.duty
+
     def _groups(self, items):
         """A time expression as groups [modifiers, atoms, is_range]: spans joined by "," / "và" make a list,
-        by "-" / "đến" a range; a span that follows another without a joint starts a new group.
+        by "-" / "đến" a range; a span that follows another without a joint starts a new group. Each atom
+        keeps the modifiers written before it (`Atom.mods`); an item with none takes those of the item
+        before it ("trước ngày 5/3 và 10/3"), never those of a later one ("tháng 6, trước 15/7").
         None: something in it is not part of a time expression."""
         groups: list[list] = []
         cur = None
@@ -1186,11 +1253,15 @@ class Reader:
         for p in items:
             if p.kind == SPAN:
                 if cur is not None and join:
+                    own = pending or (set(cur[1][-1].mods) - {"to"} if cur[1] else set())
                     cur[1].extend(p.value)
                     cur[0] |= pending
                 else:
+                    own = set(pending)
                     cur = [set(pending), list(p.value), False]
                     groups.append(cur)
+                for a in p.value:
+                    a.mods = frozenset(own)
                 pending, join = set(), False
             elif p.kind == SEP:
                 join = cur is not None
@@ -1212,7 +1283,25 @@ class Reader:
             return None
         if any("after" in g[0] for g in groups):
             return None  # "sau <ngày>": after a day is no deadline
+        for g in groups:
+            if not g[2]:
+                g[1] = self._hard_limits(g[1])
+                if not g[1]:
+                    return None
         return groups
+
+    def _hard_limits(self, atoms: list[Atom]) -> list[Atom]:
+        """In a list, a hard limit beats a tentative date ("dự kiến tháng 6, chậm nhất tháng 7/2026"), and a
+        data cut-off ("số liệu tính đến 30/6") is no deadline beside one."""
+        if any("hedge" in a.mods for a in atoms) and any(a.mods & {"limit", "before"} for a in atoms):
+            self.say("một ngày dự kiến và một hạn chót: lấy hạn chót")
+            atoms = [a for a in atoms if "hedge" not in a.mods]
+        if any("cutoff" in a.mods for a in atoms):
+            rest = [a for a in atoms if "cutoff" not in a.mods]
+            if rest:
+                self.say("mốc chốt số liệu không phải hạn gửi: bỏ qua")
+            return rest
+        return atoms
 
     def _pick_group(self, groups):
         """Two dates in one duty: a hard limit beats a tentative date ("dự kiến ngày X (chậm nhất ngày Y)");
@@ -1314,7 +1403,7 @@ class Reader:
         occs = []
         for a, start, end, label, w in spans:
             d.warnings.extend(w)
-            if "before" in mods:
+            if "before" in a.mods:
                 if w and a.unit == "day":  # "Trước ngày 31/11" is already clamped to 30/11, the day before 01/12
                     day, lab = start, None
                 else:
@@ -1326,7 +1415,7 @@ class Reader:
                 occs.append(Occurrence(end, label))
         text = self.src(min(a.i for a in atoms), max(a.j for a in atoms))
         dates = ", ".join(fmt(o.due) for o in occs)
-        if "before" in mods:
+        if all("before" in a.mods for a in atoms):
             self.say(f"“trước {text}”: ngày liền trước {'ngày đó' if all(a.unit == 'day' for a in atoms) else 'khi kỳ đó bắt đầu'}"
                      f" → {dates}" + "".join(f" ({o.label})" for o in occs if o.label))
         elif all(a.unit in ("day", "holiday") for a in atoms):
@@ -1373,6 +1462,8 @@ class Reader:
         if len(atoms) != 2 or mods & {"before"}:
             raise Unresolvable("khoảng thời gian không rõ")
         first, last = atoms
+        if last.unit == "year" and first.unit in ("day", "dom", "month", "quarter") and first.year is None:
+            raise Unresolvable("khoảng thời gian đến một năm từ một ngày không có năm: không rõ")
         if first.unit == "dom":
             if last.unit != "day":
                 raise Unresolvable("khoảng ngày không rõ tháng")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from tthc_cli.deadline.model import Lag, Occurrence, Period, month_end, quarter_label
 
+_WEEKDAY_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 _PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 
 
@@ -44,7 +45,8 @@ def series(freq: str, period: Period | None, *, day: tuple[int, int] | None = No
         out = []
         while d <= period.end:
             iso = d.isocalendar()
-            out.append(Occurrence(d, f"Tuần {iso[1]}/{iso[0]}", "weekly", named_day=weekday is not None))
+            label = f"Tuần {iso[1]}/{iso[0]}" if weekday is None else f"{_WEEKDAY_VI[weekday]}, tuần {iso[1]}/{iso[0]}"
+            out.append(Occurrence(d, label, "weekly", named_day=weekday is not None))
             d += timedelta(days=7)
         return out
     step = _PERIOD_MONTHS[freq]
