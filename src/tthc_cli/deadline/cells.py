@@ -18,6 +18,8 @@ from tthc_cli.text import clean
 
 _SPLIT = re.compile(r"(?:^|(?<=[.;]))\s*[\-–•+]\s+")
 _LABEL = re.compile(r"^(?P<label>[^:]{2,160}?)\s*:\s+(?P<rest>.+)$")
+_ELLIPTIC = re.compile(r"^(?:[IVX]{1,4}|\d{1,2})(?:\s*/\s*\d{4}|\s*năm\s+\d{4})?\s*$", re.IGNORECASE)
+_LIST_HEAD = re.compile(r"\b(?:[Qq]u[ýy]|[Tt]háng)\b[^;]*$")
 _ONGOING_HEAD = re.compile(r"^(?P<head>(?:thường xuyên|liên tục)(?:[ ,]+liên tục)?)\s*[,.]\s*(?P<rest>.+)$")
 def _parts(text: str) -> tuple[list[str], bool]:
     """The duties of a cell, and whether it is written as a list (bullets or several lines)."""
@@ -37,6 +39,8 @@ def _parts(text: str) -> tuple[list[str], bool]:
                 new_line = k == 0 and b == 0 and not re.match(r"^[\-–•+*·]", line)
                 if parts and (k > 0 or new_line) and not has_time(p):
                     parts[-1] = f"{parts[-1]}{'; ' if k else ' '}{p}"  # a continuation, not a duty of its own
+                elif parts and k > 0 and _ELLIPTIC.match(p) and _LIST_HEAD.search(parts[-1]):
+                    parts[-1] = f"{parts[-1]}, {p}"  # "Quý II; III/2026", "tháng 6; 9/2027": one list
                 else:
                     parts.append(p)
     return parts, listed
@@ -56,6 +60,11 @@ def _segment(seg: str, period: Period | None, several: bool, listed: bool) -> li
         if duty.kind != "unknown" or not has_time(m.group("label")):
             return [Milestone(m.group("label").strip(), _res(duty))]
     duty = read_duty(seg, period)
+    if duty.kind == "unknown" and m and not re.search(r"\d", m.group("label")):
+        rest = read_duty(m.group("rest").rstrip(" .;,"), period)
+        if rest.kind != "unknown":  # "Kế hoạch CCHC năm của UBND xã: Trước ngày 05/01 hằng năm": a heading
+            rest.explain.insert(0, f"“{m.group('label').strip()}:” là tiêu đề, không phải thời hạn")
+            return [Milestone(None, _res(rest))]
     if duty.kind == "unknown":
         head = _ONGOING_HEAD.match(seg.lower())
         if head:

@@ -70,7 +70,7 @@ def normalise(text: str) -> str:
 
 
 _QUARTER_SPELLINGS = re.compile(r"\b(?:qúy|quí|qúi|quy(?=\s*(?:i{1,3}|iv|[1-4])\b))")
-_Q_ROMAN = re.compile(r"\bq\.?(?=(?:i{1,3}|iv)\b)")
+_Q_ROMAN = re.compile(r"\bq\.?(?=(?:i{1,3}|iv)\b)|\bq\.?\s?(?=[1-4]\s*/\s*\d{4})")
 
 
 def lower(text: str) -> str:

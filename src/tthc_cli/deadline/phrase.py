@@ -61,6 +61,10 @@ ATTRIBUTION_AFTER = ("sẽ", "thì", "đã")
 DOC_WORDS = ("luật", "bộ luật", "nghị định", "thông tư", "thông tư liên tịch", "nghị quyết", "quyết định", "chỉ thị",
              "công văn", "văn bản", "kế hoạch", "thông báo", "hướng dẫn", "tờ trình", "báo cáo", "chương trình",
              "đề án", "kết luận", "công điện", "pháp lệnh", "hiến pháp")
+# documents cited by number or date; a plan or report ("kế hoạch", "báo cáo") may also be a duty
+LEGAL_DOCS = frozenset(("luật", "bộ luật", "nghị định", "thông tư", "thông tư liên tịch", "nghị quyết", "quyết định",
+                        "chỉ thị", "công văn", "văn bản", "thông báo", "tờ trình", "kết luận", "công điện",
+                        "pháp lệnh", "kế hoạch"))
 ARTICLE_WORDS = ("điều", "khoản", "điểm", "mục", "chương", "phụ lục", "tiết", "phần")
 LEGAL_SENTENCE = ("luật", "nghị định", "thông tư", "áp dụng", "quy định tại", "hiệu lực", "điều")
 # a report or meeting named by its period ("báo cáo năm", "sơ kết 6 tháng đầu năm") is a name, not a date
@@ -331,9 +335,10 @@ class Reader:
             return None
         if ev[0] in ("ngay sau", "sau ngày", "sau thời điểm", "trước thời điểm") and read_atom(toks, ev[1]) is not None:
             return Piece(KW, "after" if ev[0] != "trước thời điểm" else "before", i, ev[1])
+        if ev[0].startswith("theo ") and word(toks, ev[1]) == "ngày" and read_atom(toks, ev[1]) is not None:
+            return Piece(EVENT, ev[0], i, read_atom(toks, ev[1])[1])  # "Theo Kế hoạch ngày 15/3/2026": its date
         if ev[0].startswith("theo ") and (punct(toks, ev[1], ",") or word(toks, ev[1]) in ATTRIBUTION_AFTER
-                                          or any_words(toks, ev[1], _KW_PHRASES) is not None
-                                          or read_atom(toks, ev[1]) is not None):
+                                          or any_words(toks, ev[1], _KW_PHRASES) is not None):
             return Piece(FILL, ev[0], i, ev[1])  # "Theo kế hoạch, …": says where the date comes from
         return Piece(EVENT, ev[0], i, ev[1])
 
@@ -350,6 +355,8 @@ class Reader:
         t = toks[i]
         if t.kind == DM and "/" not in t.text and not self._day_context():
             return None  # "mục 2.3", "Chỉ tiêu 1.1": a number, not 02/03 (a day needs "ngày" or "trước" …)
+        if t.kind == DM and t.nums == (24, 7) and not (self.pieces and self.pieces[-1].kind == KW):
+            return Piece(IGN, "24/7", i, i + 1)  # "trực 24/7": round the clock, not 24 July
         if atoms[0].unit in ("schoolyear",) and not self._school_year_context():
             return Piece(LEFT, self.src(i, j), i, j)  # "Tuyển sinh lớp 10 năm học …", "Khai giảng năm học …"
         if atoms[0].unit == "holiday" and not self._holiday_context():
@@ -358,6 +365,22 @@ class Reader:
         for a in atoms:
             a.text = self.src(a.i, a.j) if len(atoms) > 1 else self.src(i, j)
         return Piece(SPAN, atoms, i, j)
+
+    def _s_elliptic_quarter(self, i):
+        toks = self.toks
+        w = word(toks, i)
+        if w not in A.ROMAN_WORDS:
+            return None
+        prev = [p for p in self.pieces if not (p.kind == IGN and p.value == "(")]
+        if len(prev) < 2 or prev[-1].kind not in (DASH, SEP) and not (prev[-1].kind == KW and prev[-1].value == "to"):
+            return None
+        if prev[-2].kind != SPAN or prev[-2].value[-1].unit != "quarter":
+            return None
+        y, rel, j = A._year_suffix(toks, i + 1)
+        atom = Atom("quarter", A.ROMAN_WORDS[w], year=y, i=i, j=j)
+        atom.rel = rel
+        atom.text = self.src(i, j)
+        return Piece(SPAN, [atom], i, j)
 
     def _s_keyword(self, i):
         kw = any_words(self.toks, i, _KW_PHRASES)
@@ -424,7 +447,8 @@ class Reader:
         if read_atom(toks, k) is not None:
             return None
         noun = any_words(toks, k, _NAME_FREQS)
-        if noun is not None and not self._number_follows(noun[1]) and word(toks, noun[1]) not in ("đầu", "cuối"):
+        if noun is not None and not self._number_follows(noun[1]) and word(toks, noun[1]) not in ("đầu", "cuối") \
+                and not punct(toks, noun[1], ",;/&") and word(toks, noun[1]) not in ("và", "hoặc"):
             return noun[1]
         return None
 
@@ -487,6 +511,15 @@ class Reader:
         if doc is None:
             return None
         k = doc[1]
+        if doc[0] in LEGAL_DOCS:
+            if word(toks, k) == "số":
+                k += 1
+            if k < len(toks) and toks[k].kind in (MY, NUM) and not (toks[k].kind == NUM and _year(toks[k].num)):
+                return self._doc_date(k + 1)  # "Thông tư 01/2026", "Quyết định số 12": a number, not a month
+            if word(toks, k) == "ngày":
+                got = read_atom(toks, k)
+                if got is not None and got[0][0].unit == "day":
+                    return got[1]  # "Công văn ngày 05/3/2026 của UBND tỉnh": the letter's date
         # the document's number within a few words: "Quyết định số 123/QĐ-UBND", "Nghị định 30/2020/NĐ-CP"
         for step in range(k, min(k + 12, len(toks))):
             t = toks[step]
@@ -509,8 +542,13 @@ class Reader:
         return None
 
     def _doc_date(self, k: int) -> int:
-        """A document's own date after its number ("ngày 05/3/2020", "ngày 19 tháng 6 năm 2015"): part of the citation."""
+        """A document's own date after its number ("ngày 05/3/2020", "ngày 19 tháng 6 năm 2015", ", ngày 05/3/2020",
+        "(05/3/2020)"): part of the citation."""
         toks = self.toks
+        if punct(toks, k, ",") and word(toks, k + 1) == "ngày":
+            k += 1
+        if punct(toks, k, "(") and k + 2 < len(toks) and toks[k + 1].kind == DMY and punct(toks, k + 2, ")"):
+            return k + 3
         if word(toks, k) == "ngày":
             got = read_atom(toks, k)
             if got is not None and got[0][0].unit == "day":
@@ -750,10 +788,9 @@ class Reader:
             if atoms[0].unit == "quarter" and not 1 <= (atoms[0].a or 0) <= 4 or \
                     atoms[0].unit == "month" and not 1 <= (atoms[0].a or 0) <= 12:
                 continue  # "Quý V", "tháng 13": an error to report, never a name to skip
-            after_word = k > 0 and pieces[k - 1].kind == FILL
-            before_word = k + 1 < len(pieces) and pieces[k + 1].kind == FILL and any(
+            followed = k + 1 < len(pieces) and pieces[k + 1].kind == FILL and any(
                 q.kind == KW and q.value in ("limit", "before", "in", "to") for q in pieces[k + 2:])
-            if not (after_word or before_word):
+            if not (followed and (k == 0 or pieces[k - 1].kind in (FILL, SEP))):
                 continue
             if any(q.kind == SPAN and q is not pieces[k] and not self._joined(pieces, k, j)
                    and any(a.unit in ("day", "dom") for a in q.value) for j, q in enumerate(pieces)):
@@ -1521,6 +1558,7 @@ def _probe(atom: Atom):
 _FREQ_BY = ("theo tháng", "theo quý", "theo năm", "theo tuần")
 # the words the atom readers start with (atoms.read_atom)
 _ATOM_WORDS = ("ngày", "mùng", "mồng", "tháng", "quý", "cả", "năm", "giai", "đầu", "giữa", "cuối", "lễ", "dịp", "tết",
+               "nửa", "nh",
                "sáu", "ba", "chín", "giỗ", *A.SOLAR_HOLIDAYS, *A.LUNAR_HOLIDAYS)
 
 
@@ -1546,6 +1584,7 @@ STEPS = (
     (Reader._pin, _firsts(Reader._PINS) | {"của"}, True),
     (Reader._s_weekday, frozenset(("thứ", "chủ", "ngày")), False),
     (Reader._s_atom, _firsts(_ATOM_WORDS), True),
+    (Reader._s_elliptic_quarter, frozenset(A.ROMAN_WORDS), False),
     (Reader._s_keyword, _firsts(_KW_PHRASES) | {"và"}, False),
     (Reader._elliptic_day, frozenset(), True),
 )
