@@ -388,3 +388,61 @@ def test_a_weekday_that_disagrees_is_a_warning():
     res = resolve("Thứ Hai, ngày 14/8/2026", Y26)
     assert res.due == (date(2026, 8, 14),)
     assert res.warnings == ("Thứ Hai không khớp với ngày 14/08/2026 (Thứ Sáu)",)
+
+
+# Constructed by an adversarial review (not real documents): each once gave a silent wrong date.
+# None as due: the phrase must come out unknown (or an event) with no date at all.
+ADVERSARIAL = [
+    ("Tết Trung thu", None), ("Trước Tết Trung thu", None), ("Tết Thiếu nhi", None), ("Tết trồng cây", None),
+    ("quí II/2026", ["2026-06-30"]), ("quí 2/2026", ["2026-06-30"]), ("quy II/2026", ["2026-06-30"]),
+    ("QII/2026", ["2026-06-30"]), ("Q 2/2026", ["2026-06-30"]), ("quỹ II/2026", None),
+    ("Quý I-II/2026", ["2026-06-30"]), ("Quý I đến II/2026", ["2026-06-30"]),
+    ("đầu tháng 6 và 7/2026", ["2026-06-01", "2026-07-01"]), ("giữa tháng 6, 7", ["2026-06-15", "2026-07-15"]),
+    ("nửa đầu năm 2026", ["2026-06-30"]), ("nửa đầu tháng 6", None),
+    ("trước 17 giờ ngày 15/8/2026", ["2026-08-15"]), ("Trước 24h ngày 15/8/2026", ["2026-08-15"]),
+    ("trước 0 giờ ngày 15/8/2026", ["2026-08-14"]),
+    ("Trước Tết Nguyên đán 10 ngày", ["2026-02-07"]), ("trước ngày 15/8/2026 05 ngày", ["2026-08-10"]),
+    ("Thực hiện theo mục 2.3", None), ("Chỉ tiêu 1.1", None), ("Đạt 8.5 điểm", None),
+    ("Năm 2026 đạt trên 8.5 điểm", ["2026-12-31"]), ("Trực 24/7", None), ("Trước 24/7", ["2026-07-23"]),
+    ("Theo Kế hoạch ngày 15/3/2026 của UBND tỉnh", None), ("Thực hiện theo Công văn ngày 05/3/2026", None),
+    ("Nghị định 30/2020/NĐ-CP (05/3/2020)", None), ("Thực hiện theo Thông tư 01/2026", None),
+    ("Quý II/2026 (theo Nghị định 30/2020/NĐ-CP, ngày 05/3/2020)", ["2026-06-30"]),
+    ("ngày làm việc đầu tiên của tháng 6", None), ("học kỳ I năm học 2025-2026", None),
+    ("năm học 2025-2026 và 2026-2027", ["2026-05-31", "2027-05-31"]), ("năm học 2026", None),
+    ("Khai giảng năm học 2026-2027", None), ("Tuyển sinh lớp 10 năm học 2026-2027", None),
+    ("Báo cáo tháng 6 và tháng 12", ["2026-06-30", "2026-12-31"]),
+    ("Kiểm tra quý II, báo cáo trước 15/7/2026", ["2026-06-30", "2026-07-14"]),
+    ("quý II, trước 15/7/2026", ["2026-06-30", "2026-07-14"]),
+    ("dự kiến ngày 10/8/2026, chậm nhất ngày 15/8/2026", ["2026-08-15"]),
+    ("Dự kiến tháng 6/2026, chậm nhất tháng 7/2026", ["2026-07-31"]),
+    ("Quý I, trước quý III", ["2026-03-31", "2026-06-30"]), ("ngày 15/8 và trước ngày 20/8", ["2026-08-15", "2026-08-19"]),
+    ("Số liệu tính đến 30/6/2026, gửi trước 05/7/2026", ["2026-07-04"]),
+    ("Quý I/II/2026", ["2026-03-31", "2026-06-30"]), ("Quý II;III/2026", ["2026-06-30", "2026-09-30"]),
+    ("Quý III; IV/2025", ["2025-09-30", "2025-12-31"]), ("tháng 6; 9/2027", ["2027-06-30", "2027-09-30"]),
+    ("đầu mỗi tháng", None), ("giữa hằng tháng", None),
+    ("Trước kỳ thi tốt nghiệp THPT năm 2026", None), ("Sau kỳ họp cuối năm 2026", None),
+    ("Trước Đại hội Đảng bộ xã nhiệm kỳ 2025-2030", None),
+    ("6 tháng năm 2026", ["2026-06-30"]), ("Báo cáo 9 tháng năm 2026", ["2026-09-30"]),
+    ("trước 6 tháng cuối năm", ["2026-06-30"]), ("Báo cáo 6 tháng và năm 2026", None),
+    ("Thường xuyên, Quý IV/2026 báo cáo", ["2026-12-31"]), ("Từ 7h30 đến 11h30 ngày 15/8/2026", ["2026-08-15"]),
+    ("ngày 15/8 ÂL", None), ("Trong 48 giờ kể từ ngày 15/8/2026", None), ("72 giờ trước ngày 15/8/2026", None),
+    ("15/8-2026", ["2026-08-15"]), ("ngày 15/8 - 2026", None), ("đợt 2/2026", None), ("vụ Đông Xuân 2026", None),
+    ("học kỳ I/2026", None), ("Thu ngân sách tăng 5% hàng năm", None),
+    ("lấy ngày 9/11 hằng năm là Ngày Pháp luật Việt Nam", None),
+    ("vào ngày 22/2 (mùng 6 Tết Bính Ngọ)", ["2026-02-22"]), ("vào ngày 23/2 (mùng 6 Tết Bính Ngọ)", None),
+]
+
+
+@pytest.mark.parametrize("text,due", ADVERSARIAL, ids=[c[0][:40] for c in ADVERSARIAL])
+def test_adversarial_phrases(text, due):
+    res = resolve(text, Y26)
+    if due is None:
+        assert res.due == () and res.start is None, (res.kind, res.due)
+    else:
+        assert [d.isoformat() for d in res.due] == due, (res.kind, res.warnings)
+
+
+def test_several_weekdays_each_week():
+    res = resolve("thứ Hai và thứ Năm hằng tuần", Y26)
+    assert {o.due.weekday() for o in res.occurrences} == {0, 3}
+    assert len({o.label for o in res.occurrences}) == len(res.occurrences)  # every occurrence its own name

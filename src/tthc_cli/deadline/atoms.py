@@ -326,6 +326,8 @@ def _day(toks, i):
         _share_year([a], y, rel)
         return [a], k
     if t.kind == NUM and lead is not None and 1 <= t.num <= 31:
+        if word(toks, j + 1) == "tết":
+            return None  # "mùng 6 Tết": a day of the lunar New Year, for _holiday
         k = _number_words_in_parens(toks, j + 1)
         if word(toks, k) == "tháng" and k + 1 < len(toks) and toks[k + 1].kind in (NUM, MY):
             mt = toks[k + 1]

@@ -427,6 +427,8 @@ class Reader:
 
     def _holiday_context(self) -> bool:
         """A holiday is a date when it starts the duty or follows a modifier ("trước Tết", "dịp Tết")."""
+        if self.pieces and self.pieces[-1].kind == IGN and self.pieces[-1].value == "(":
+            return True  # "ngày 22/2 (mùng 6 Tết Bính Ngọ)": a restatement, checked against the day
         for p in reversed(self.pieces):
             if p.kind == IGN and p.value not in ("citation", "object"):
                 continue
@@ -1081,9 +1083,9 @@ class Reader:
                 return self._leftover([p])
             else:
                 return self.fail(f"không hiểu “{self.src(p.i, p.j)}” trong thời hạn định kỳ")
-        for k, p in enumerate(body):
-            if p.kind == FREQ and k > 0 and body[k - 1].kind == FILL and "%" in body[k - 1].value:
-                return self.fail(f"“{self.src(body[k - 1].i, p.j)}” là tỉ lệ tăng, không phải thời hạn")
+        for k, p in enumerate(self.pieces):
+            if p.kind == FREQ and k > 0 and self.pieces[k - 1].kind == FILL and "%" in self.pieces[k - 1].value:
+                return self.fail(f"“{self.src(self.pieces[k - 1].i, p.j)}” là tỉ lệ tăng, không phải thời hạn")
         if any(words_at(self.toks, m, "lấy ngày") for m in range(len(self.toks))) and \
                 any(words_at(self.toks, m, "là ngày") for m in range(len(self.toks))):
             return self.fail("câu đặt tên một ngày (“… là Ngày …”), không phải thời hạn")
