@@ -354,6 +354,8 @@ def _day(toks, i):
             return [Atom("day", t.num, m, y)], j + 3
         if word(toks, j + 3) == "năm" and j + 4 < len(toks) and toks[j + 4].kind == NUM and _is_year(toks[j + 4].num):
             return [Atom("day", t.num, mt.num, toks[j + 4].num)], j + 5
+        if 1 <= mt.num <= 12 and word(toks, j + 3) not in ("năm", "ngày", "tuần", "tháng"):
+            return [Atom("day", t.num, mt.num)], j + 3  # "15 tháng 8"
     return None
 
 
@@ -538,6 +540,9 @@ def _year_words(toks, i):
         return [Atom("year", rel=rel[0])], rel[1]
     if j > i:  # "cả năm": the plan's year
         return [Atom("year")], k
+    if kind == "năm" and word(toks, i - 1) in ("trong", "hết", "suốt", "cả") and i > 0 and \
+            (k >= len(toks) or toks[k].kind == PUNCT or word(toks, k) in ("và", "hoặc")):
+        return [Atom("year")], k  # "trong năm", "đến hết năm": the plan's year
     return None
 
 
@@ -620,6 +625,11 @@ def _holiday(toks, i):
         key, k = LUNAR_HOLIDAYS[lunar[0]], lunar[1]
     if lunar_day is not None and key != "Lunar New Year":
         return None
+    lunar_md = {"Lunar New Year": (1, 1), "Hung Kings' Commemoration Day": (10, 3)}.get(key)
+    if punct(toks, k, "(") and k + 1 < len(toks) and toks[k + 1].kind == DM and toks[k + 1].nums == lunar_md \
+            and any_words(toks, k + 2, ("âm lịch", "al", "âl")):
+        k = any_words(toks, k + 2, ("âm lịch", "al", "âl"))[1]
+        k += 1 if punct(toks, k, ")") else 0
     atom = Atom("holiday", key if lunar_day is None else (key, lunar_day))
     can, chi = word(toks, k), word(toks, k + 1)
     if can in CAN and (chi in CHI or chi in _CHI_ALT):

@@ -20,7 +20,8 @@ _SPLIT = re.compile(r"(?:^|(?<=[.;]))\s*[\-–•+]\s+")
 _LABEL = re.compile(r"^(?P<label>[^:]{2,160}?)\s*:\s+(?P<rest>.+)$")
 _ELLIPTIC = re.compile(r"^(?:[IVX]{1,4}|\d{1,2})(?:\s*/\s*\d{4}|\s*năm\s+\d{4})?\s*$", re.IGNORECASE)
 _LIST_HEAD = re.compile(r"\b(?:[Qq]u[ýy]|[Tt]háng)\b[^;]*$")
-_ONGOING_HEAD = re.compile(r"^(?P<head>(?:thường xuyên|liên tục)(?:[ ,]+liên tục)?)\s*[,.]\s*(?P<rest>.+)$")
+_ONGOING_HEAD = re.compile(r"^(?P<head>(?:thường xuyên|liên tục)(?:[ ,]+liên tục)?(?:\s+(?:trong|cả|suốt)\s+năm"
+                           r"(?:\s+\d{4})?)?)\s*[,.]\s*(?P<rest>.+)$")
 def _parts(text: str) -> tuple[list[str], bool]:
     """The duties of a cell, and whether it is written as a list (bullets or several lines)."""
     parts: list[str] = []

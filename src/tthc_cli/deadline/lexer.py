@@ -20,7 +20,7 @@ _NB = r"(?<![\w/.])"  # not inside another number or word
 _NA = r"(?![\w/])"
 _PATTERNS = (
     # decree, plan and letter numbers: 30/2020/NĐ-CP, 101/KH-UBND, 57-NQ/TW, 1234/QĐ-UBND
-    (CITE, r"\d+(?:/\d+)*/[^\W\d_][\w\-–]*|\d+-[^\W\d_]+(?:/[\w\-–]+)?"),
+    (CITE, r"\d+(?:/\d+)*/[^\W\d_][\w\-–]*|\d+-[^\W\d_]{1,8}/[\w\-–]+"),
     # clock times: 8h00, 14 giờ 30, 08:00, 8 giờ
     # clock times: 8h00, 14 giờ 30, 08:00, 8 giờ (hours 0-24; "48 giờ" is a duration)
     (CLOCK, r"(?:[01]?\d|2[0-4])\s*(?:giờ|h|g)\s*(?:\d{1,2}(?:\s*phút|')?)?(?![^\W\d_])"

@@ -64,7 +64,7 @@ DOC_WORDS = ("luật", "bộ luật", "nghị định", "thông tư", "thông t�
 # documents cited by number or date; a plan or report ("kế hoạch", "báo cáo") may also be a duty
 LEGAL_DOCS = frozenset(("luật", "bộ luật", "nghị định", "thông tư", "thông tư liên tịch", "nghị quyết", "quyết định",
                         "chỉ thị", "công văn", "văn bản", "thông báo", "tờ trình", "kết luận", "công điện",
-                        "pháp lệnh", "kế hoạch"))
+                        "pháp lệnh", "kế hoạch", "đề án"))
 ARTICLE_WORDS = ("điều", "khoản", "điểm", "mục", "chương", "phụ lục", "tiết", "phần")
 LEGAL_SENTENCE = ("luật", "nghị định", "thông tư", "áp dụng", "quy định tại", "hiệu lực", "điều")
 # a report or meeting named by its period ("báo cáo năm", "sơ kết 6 tháng đầu năm") is a name, not a date
@@ -201,6 +201,8 @@ class Reader:
             elif t.kind == PUNCT:
                 if t.text in ",&":
                     out.append(Piece(SEP, t.text, i, i + 1))
+                elif t.text in "-–—" and i + 1 < len(toks) and toks[i + 1].kind == PCT:
+                    out.append(Piece(FILL, t.text, i, i + 1))  # "Quý II/2026 - 50%": a target, not a range
                 elif t.text in "-–—":
                     out.append(Piece(DASH, t.text, i, i + 1))
                 else:
@@ -394,6 +396,10 @@ class Reader:
         if i >= len(toks) or toks[i].kind != NUM or not 1 <= toks[i].num <= 31:
             return None
         k = i + 1
+        prev = [p for p in self.pieces if p.kind != IGN]
+        if len(prev) >= 2 and prev[-1].kind in (SEP, DASH) and prev[-2].kind == SPAN \
+                and prev[-2].value[-1].unit == "dom":
+            return Piece(SPAN, [Atom("dom", toks[i].num, i=i, j=i + 1)], i, i + 1)
         if not (punct(toks, k, ",-–&") or word(toks, k) in ("và", "đến", "tới")):
             return None
         for step in range(k + 1, min(k + 8, len(toks))):
@@ -559,9 +565,15 @@ class Reader:
             return k + 2
         return k
 
+    _YEARS_AFTER = ("các năm tiếp theo", "những năm tiếp theo", "các năm sau", "những năm sau", "các năm kế tiếp",
+                    "thường niên")
+
     def _freq(self, i: int) -> Piece | None:
         """ "hằng tháng", "mỗi quý", "định kỳ 6 tháng", "định kỳ hằng quý, 6 tháng, 1 năm", "6 tháng/lần"."""
         toks = self.toks
+        after = any_words(toks, i, self._YEARS_AFTER)
+        if after is not None:
+            return Piece(FREQ, ["yearly"], i, after[1])  # "Năm 2026 và các năm tiếp theo": each year from 2026
         j = i
         periodic = False
         if word(toks, j) == "định" and word(toks, j + 1) == "kỳ":
@@ -587,8 +599,16 @@ class Reader:
             break
         if freqs:
             once = any_words(toks, j, ("một lần", "1 lần"))  # "mỗi năm một lần"
+            if once is None and punct(toks, j, "/") and word(toks, j + 1) == "lần":
+                once = ("/lần", j + 2)  # "định kỳ 06 tháng/lần"
             return Piece(FREQ, freqs, i, once[1] if once else j)
         # "6 tháng/lần", "6 tháng một lần", "mỗi năm 1 lần", "1 lần/năm"
+        k = j
+        if (k < len(toks) and toks[k].kind == NUM and toks[k].num == 1 or word(toks, k) == "một") \
+                and word(toks, k + 1) == "lần" and punct(toks, k + 2, "/"):
+            noun = any_words(toks, k + 3, FREQ_NOUNS)
+            if noun is not None:
+                return Piece(FREQ, [FREQ_NOUNS[noun[0]]], i, noun[1])
         noun = any_words(toks, i, FREQ_NOUNS)
         if noun is not None:
             k = noun[1]
@@ -1108,6 +1128,8 @@ class Reader:
         if rng:
             if len(spans) != 2 or spans[0].unit != spans[1].unit and spans[0].unit != "dom":
                 return self.fail("khoảng thời gian lặp lại không rõ")
+            if spans[0].unit == "dom" and spans[1].unit == "dom" and spans[1].a < spans[0].a:
+                return self.fail("khoảng ngày lặp lại không hợp lệ")
             self.say(f"khoảng “{spans[0].text} – {spans[1].text}” lặp lại: hạn là ngày cuối của khoảng")
             spans = [spans[1]]
         doms = [a for a in spans if a.unit == "dom"]
@@ -1124,7 +1146,8 @@ class Reader:
         if pin is not None:
             return self.fail("“tháng cuối quý / tháng sau” cần một ngày")
         if days:
-            return self._days_of_year(freqs, days, before)
+            horizon = any(p.kind == KW and p.value in ("to", "from") for p in items)  # "Đến năm 2030 và những năm …"
+            return self._days_of_year(freqs, days, before, horizon)
         if before:
             return self.fail("“trước” mà không có mốc")
         occs = []
@@ -1155,10 +1178,14 @@ class Reader:
         where = {"same": "", "last": " của tháng cuối kỳ", "next": " của tháng sau kỳ"}[target]
         return self._series_done(freqs, occs, ", ".join(f"ngày {d:02d}" for d in offsets) + where)
 
-    def _days_of_year(self, freqs, days, before: bool) -> Duty:
+    def _days_of_year(self, freqs, days, before: bool, horizon: bool = False) -> Duty:
         """ "trước ngày 15/12 hằng năm", "ngày 20/6 và ngày 20/12 hằng năm", "Quý I hằng năm"."""
         if freqs != ["yearly"]:
             return self.fail("một mốc đi với kỳ không phải hằng năm")
+        if len(days) == 1 and days[0].unit == "year" and days[0].year is not None and not horizon:
+            first = days[0].year
+            occs = [o for o in series("yearly", self.period) if o.due.year >= first]
+            return self._series_done(freqs, occs, f"cuối mỗi năm, từ năm {first}")
         pins = []
         for atom in days:
             if atom.unit not in ("day", "month", "quarter", "half", "cumul"):
@@ -1178,6 +1205,11 @@ class Reader:
         d.kind = "recurring"
         d.recurrence = tuple(freqs)
         occs = sorted(occs, key=lambda o: (o.due, FREQS.index(o.freq)))
+        seen: dict = {}
+        for o in occs:
+            seen[o.label] = seen.get(o.label, 0) + 1
+        # several days in one period ("ngày 20 và 25 hằng tháng"): each occurrence its own name
+        occs = [o.replace(label=f"{o.label} (ngày {fmt(o.due)})") if seen[o.label] > 1 else o for o in occs]
         d.occurrences = tuple(occs)
         if self.period is None:
             d.warnings.append("cần thời gian của kế hoạch để tính các kỳ")
@@ -1237,7 +1269,7 @@ class Reader:
         if any(p.kind == EVENT for p in items):
             return self.fail("không hiểu thời hạn")
         groups = self._groups(items)
-        if groups is None:
+        if not groups:
             return self.duty if d.kind == "unknown" and d.warnings else self.fail("không hiểu cách viết thời hạn")
         if len(groups) > 1:
             chosen = self._pick_group(groups)
@@ -1379,7 +1411,7 @@ class Reader:
                 if self.year is None:
                     if a.rel:
                         raise Unresolvable("“năm sau” cần năm của kế hoạch")
-                    if self.period is not None and a.unit in ("quarter", "month", "half", "cumul", "day") and \
+                    if self.period is not None and a.unit in ("quarter", "month", "half", "cumul", "day", "holiday") and \
                             self._unique_year(a) is not None:
                         a.year = self._unique_year(a)
                     else:
@@ -1508,6 +1540,10 @@ class Reader:
                 raise Unresolvable("khoảng ngày không rõ tháng")
             first = Atom("day", first.a, last.b, year=last.year, i=first.i, j=first.j)
             first.text = f"ngày {first.a}"
+        if last.year is None and not last.rel and first.year is not None and last.unit in ("month", "quarter", "day"):
+            last.year = first.year
+            if self._span(last)[1] < self._span(first)[0]:
+                last.year += 1  # "từ tháng 10/2026 - tháng 3": March of the year after
         last = self._fill_year([last])[0]
         if first.year is None and not first.rel:
             first.year = last.year
@@ -1582,7 +1618,7 @@ STEPS = (
     (Reader._s_ongoing, _firsts(ONGOING_WORDS), False),
     (Reader._s_event, _firsts(EVENT_WORDS), False),
     (Reader._lag, frozenset(("ngày",)), True),
-    (Reader._freq, frozenset(("định", "hằng", "mỗi")) | _firsts(FREQ_NOUNS), True),
+    (Reader._freq, frozenset(("định", "hằng", "mỗi", "một", "các", "những", "thường")) | _firsts(FREQ_NOUNS), True),
     (Reader._pin, _firsts(Reader._PINS) | {"của"}, True),
     (Reader._s_weekday, frozenset(("thứ", "chủ", "ngày")), False),
     (Reader._s_atom, _firsts(_ATOM_WORDS), True),
