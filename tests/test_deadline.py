@@ -322,7 +322,7 @@ def test_explain_says_how_the_phrase_was_read(tthc):
 
 
 def test_a_leftover_is_named_in_the_warning():
-    res = resolve("Quý II/2026 và các tháng tiếp theo", Y26)
+    res = resolve("Quý II/2026 và các tháng còn lại", Y26)
     assert res.kind == "unknown" and res.warnings == ("không hiểu phần: “tháng”",)
     res = resolve("Quý II/2026 và các năm tiếp theo", Y26)  # each year by the end of its second quarter
     assert res.kind == "recurring" and [d.isoformat() for d in res.due] == ["2026-06-30"]
