@@ -26,7 +26,7 @@ def _parts(text: str) -> tuple[list[str], bool]:
     """The duties of a cell, and whether it is written as a list (bullets or several lines)."""
     parts: list[str] = []
     listed = False
-    for n, line in enumerate(str(text).replace("\r", "\n").split("\n")):
+    for line in str(text).replace("\r", "\n").split("\n"):
         line = clean(line)
         if not line:
             continue

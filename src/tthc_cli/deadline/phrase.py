@@ -15,7 +15,7 @@ duty unknown, with a warning naming what was not understood.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tthc_cli.deadline import atoms as A
 from tthc_cli.deadline.atoms import Atom, Unresolvable, any_words, punct, read_atom, weekday_at, word, words_at
@@ -1637,11 +1637,8 @@ def _steps(tok: Lexeme) -> tuple:
         return tuple(step for step, _, _ in STEPS)
     if not _NUMERIC:
         _NUMERIC.append(tuple(step for step, _, numeric in STEPS if numeric))
-        for step, words, _ in STEPS:
-            for w in words:
-                _BY_WORD.setdefault(w, [])
-        for w in _BY_WORD:
-            _BY_WORD[w] = tuple(step for step, words, _ in STEPS if w in words)
+        every_word = set().union(*(words for _, words, _ in STEPS))
+        _BY_WORD.update({w: tuple(step for step, words, _ in STEPS if w in words) for w in every_word})
     if tok.kind == WORD:
         return _BY_WORD.get(tok.key, ())
     return _NUMERIC[0] if tok.kind in (NUM, DM, DMY, MY, YSPAN) else ()
