@@ -433,7 +433,34 @@ ADVERSARIAL = [
     ("học kỳ I/2026", None), ("Thu ngân sách tăng 5% hàng năm", None),
     ("lấy ngày 9/11 hằng năm là Ngày Pháp luật Việt Nam", None),
     ("vào ngày 22/2 (mùng 6 Tết Bính Ngọ)", ["2026-02-22"]), ("vào ngày 23/2 (mùng 6 Tết Bính Ngọ)", None),
+    # second round
+    ("Cuối năm học", None), ("đầu năm học", None), ("Quý IV/2026 (12/12 thôn)", ["2026-12-31"]),
+    ("Năm 2026 đạt 9/9 tiêu chí", ["2026-12-31"]), ("Năm 2026, tỷ lệ 1/2", None),
+    ("1-2 cuộc kiểm tra trong năm 2026", ["2026-12-31"]), ("Năm 2026: 3/5 xã; Năm 2027: 5/5 xã", ["2026-12-31", "2027-12-31"]),
+    ("trước 15/8 hồ sơ gửi về", ["2026-08-14"]),
+    ("Quý 2-3/2026", ["2026-09-30"]), ("quý 2 đến 3/2026", ["2026-09-30"]), ("Quý 1-2/2026", ["2026-06-30"]),
+    ("Hằng năm (trước 31/01 năm sau)", ["2027-01-30"]), ("Hằng năm, trong quý I năm sau", ["2027-03-31"]),
+    ("theo KH 15/KH-UBND ngày 10/01/2026", None), ("Theo QĐ 1015/QĐ-UBND ngày 15/8/2025", None),
+    ("Thực hiện theo Giấy mời số 12/GM-UBND ngày 05/3/2026", None),
+    ("Tết Khmer", None), ("Tết cổ truyền dân tộc Khmer", None), ("Tết Trung nguyên", None), ("Tết Mông", None),
+    ("tháng 1, tháng 2 năm sau", ["2027-01-31", "2027-02-28"]),
+    ("tháng 11, 12 và 1/2027", ["2026-11-30", "2026-12-31", "2027-01-31"]),
+    ("ngày 30/10 và ngày 30/01 của năm sau", ["2026-10-30", "2027-01-30"]),
+    ("Trung thu 2026", None), ("Vu lan 2026", None), ("Giáng sinh 2026", None), ("Giỗ Tổ 2026", ["2026-04-26"]),
+    ("Mừng Đảng - Mừng Xuân 2026", None), ("Xuân Bính Ngọ 2026", None), ("Trước dịp Xuân 2026", None),
+    ("Sơ kết giữa nhiệm kỳ 2026-2031", None), ("Tổng kết nhiệm kỳ 2021-2026 của HĐND xã", None),
+    ("2026-12-01", ["2026-12-01"]), ("ngày 25 tháng 6 và tháng 12", None),
+    ("ngày 15 tháng 6 và tháng 12 hằng năm", None),
+    ("Trước kỳ họp thứ 5 HĐND xã (tháng 12/2026)", None), ("Từ thứ 2 đến thứ 6 hằng tuần", None),
+    ("Xuân Trường quý II/2026", ["2026-06-30"]),
 ]
+
+
+def test_before_a_span_in_a_plan_over_two_years():
+    """A school-year plan (07/2025–06/2026): "trước tháng 7" is the end of June 2026, inside the plan."""
+    per = Period(date(2025, 7, 1), date(2026, 6, 30))
+    for text in ("Trước tháng 7", "trước 1/7", "trước quý III"):
+        assert resolve(text, per).due == (date(2026, 6, 30),), text
 
 
 @pytest.mark.parametrize("text,due", ADVERSARIAL, ids=[c[0][:40] for c in ADVERSARIAL])

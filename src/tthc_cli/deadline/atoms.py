@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tthc_cli.deadline.lexer import DM, DMY, MY, NUM, PUNCT, WORD, YSPAN, Lexeme
+from tthc_cli.deadline.lexer import DM, DMY, ISO, MY, NUM, PUNCT, WORD, YSPAN, Lexeme
 from tthc_cli.deadline.model import fmt, month_end, quarter_label
 
 ROMAN_WORDS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -25,7 +25,22 @@ _CHI_ALT = {"tí": "tý", "mẹo": "mão", "tị": "tỵ"}
 SOLAR_HOLIDAYS = {"tết dương lịch": (1, 1), "quốc khánh": (9, 2), "giải phóng miền nam": (4, 30),
                   "thống nhất đất nước": (4, 30), "quốc tế lao động": (5, 1)}
 LUNAR_HOLIDAYS = {"tết nguyên đán": "Lunar New Year", "tết âm lịch": "Lunar New Year", "tết cổ truyền": "Lunar New Year",
-                  "giỗ tổ hùng vương": "Hung Kings' Commemoration Day"}
+                  "giỗ tổ hùng vương": "Hung Kings' Commemoration Day", "giỗ tổ": "Hung Kings' Commemoration Day",
+                  "lễ hội đền hùng": "Hung Kings' Commemoration Day", "hội đền hùng": "Hung Kings' Commemoration Day"}
+def _lunar_tet_follows(toks, k) -> bool:
+    """Whether the word after "Tết" keeps it Tết Nguyên đán: nothing, punctuation, a year, a sexagenary name,
+    or a word that is not part of another festival's name."""
+    w = word(toks, k)
+    if w is None:
+        return True
+    if w in CAN or w in _TET_JOINS:
+        return True
+    return False
+
+
+_TET_JOINS = frozenset(("năm", "và", "hoặc", "của", "này", "tới", "sắp", "đến", "để", "cho", "các", "về", "trong",
+                        "nguyên", "âm", "cổ", "xuân", "ta", "ất", "tại", "trên", "ở", "với", "sẽ", "đã", "thì", "phải",
+                        "ngày", "hằng", "mỗi", "từ", "trước", "sau"))
 # the other "Tết": none is the lunar New Year, and none is a public holiday the calendar knows
 OTHER_TET = ("trung thu", "thiếu nhi", "đoan ngọ", "đoan ngũ", "độc lập", "trồng cây", "nguyên tiêu", "thanh minh",
              "hàn thực", "ông công", "ông táo", "táo quân", "hạ nguyên", "thượng nguyên", "trùng cửu", "thất tịch",
@@ -315,12 +330,15 @@ def _day(toks, i):
     if t.kind == DMY:
         d, m, y = t.nums
         return [Atom("day", d, m, y)], j + 1
+    if t.kind == ISO:  # "2026-12-01", as spreadsheets write a date
+        y, m, d = t.nums
+        return [Atom("day", d, m, y)], j + 1
     if t.kind == DM:
         d, m = t.nums
         if not (1 <= d <= 31 and 1 <= m <= 12):
             return None
-        if "/" not in t.text and _count_follows(toks, j + 1):
-            return None  # "1-2 ngày", "1.5 tháng": a count, not a day
+        if _count_follows(toks, j + 1):
+            return None  # "1-2 ngày", "1-2 cuộc", "2/3 tháng": a count, not a day
         y, rel, k = _year_suffix(toks, j + 1) if word(toks, j + 1) in ("năm", "của") else (None, 0, j + 1)
         a = Atom("day", d, m, y)
         _share_year([a], y, rel)
@@ -359,7 +377,8 @@ def _day(toks, i):
     return None
 
 
-_UNIT_WORDS = frozenset(("ngày", "tuần", "tháng", "giờ", "phút", "lần", "người", "lớp", "cấp", "đợt", "triệu", "tỷ"))
+_UNIT_WORDS = frozenset(("ngày", "tuần", "tháng", "giờ", "phút", "lần", "người", "lớp", "cấp", "đợt", "triệu", "tỷ",
+                         "cuộc", "mô", "điểm", "lượt"))
 
 
 def _count_follows(toks, k) -> bool:
@@ -430,15 +449,49 @@ def _month(toks, i):
 
 
 def _share_year(atoms: list[Atom], year, rel) -> None:
-    """A year written once at the end of a list belongs to every item without one."""
-    trailing = year
-    for a in reversed(atoms):
-        if a.year is not None:
-            trailing = a.year
-        elif trailing is not None:
-            a.year = trailing
+    """The year (or "năm sau") written after the last item of a list: see `share_backwards`."""
+    last = atoms[-1]
+    if last.year is None and not last.rel:
+        if year is not None:
+            last.year = year
         elif rel:
-            a.rel = rel
+            last.rel = rel
+    share_backwards(atoms)
+
+
+def share_backwards(atoms: list[Atom]) -> None:
+    """A year written once at the end of a list belongs to the items before it ("tháng 5 và quý II năm 2026",
+    "tháng 1, tháng 2 năm sau") as far back as the list runs forward in time; an item later in the year than
+    the one after it belongs to the year before ("tháng 11, 12 và 1/2027": 11 and 12 of 2026)."""
+    trailing, trailing_rel, after = None, 0, None
+    for a in reversed(atoms):
+        when = _month_day(a)
+        if a.year is not None:
+            trailing, trailing_rel = a.year, 0
+        elif a.rel:
+            trailing, trailing_rel = None, a.rel
+        elif trailing is not None or trailing_rel:
+            wraps = when is not None and after is not None and when > after
+            if trailing is not None:
+                trailing -= 1 if wraps else 0
+                a.year = trailing
+            else:
+                trailing_rel -= 1 if wraps else 0
+                a.rel = trailing_rel
+        after = when
+
+
+def _month_day(atom: Atom) -> tuple[int, int] | None:
+    """Where in a year an atom ends, as (month, day), or None when it is not a part of one year."""
+    if atom.unit not in ("day", "month", "quarter", "half", "cumul", "holiday") or atom.unit == "holiday":
+        return None
+    probe = Atom(atom.unit, atom.a, atom.b, year=2024)
+    probe.pos = atom.pos
+    try:
+        end = probe.span()[1]
+    except Unresolvable:
+        return None
+    return end.month, end.day
 
 
 def _quarter(toks, i):
@@ -569,7 +622,7 @@ def _part_of(toks, i):
         return None  # "cuối tháng cuối quý": for the recurrence reader
     inner = _month(toks, j) or _quarter(toks, j) or _year_words(toks, j)
     if inner is None:
-        if word(toks, j) == "năm":
+        if word(toks, j) == "năm" and word(toks, j + 1) not in ("học", "nay", "tài", "ngân", "kế"):
             atom = Atom("year")
             atom.pos = pos
             return [atom], j + 1
@@ -616,13 +669,15 @@ def _holiday(toks, i):
     if word(toks, j) == "tết" and words_at(toks, j, "tết dương lịch") is None:
         lunar = any_words(toks, j, LUNAR_HOLIDAYS)
         key, k = (LUNAR_HOLIDAYS[lunar[0]], lunar[1]) if lunar else ("Lunar New Year", j + 1)
-        if lunar is None and any_words(toks, k, OTHER_TET) is not None:
-            return None  # "Tết Trung thu", "Tết Thiếu nhi", "Tết trồng cây": not lunar New Year
+        if lunar is None and not _lunar_tet_follows(toks, k):
+            return None  # "Tết Trung thu", "Tết Khmer", "Tết trồng cây": not lunar New Year
     else:
         lunar = any_words(toks, j, LUNAR_HOLIDAYS)
         if lunar is None:
             return None
         key, k = LUNAR_HOLIDAYS[lunar[0]], lunar[1]
+    if any_words(toks, k, ("dân tộc", "của đồng bào", "của dân tộc", "đồng bào")) is not None:
+        return None  # "Tết cổ truyền dân tộc Khmer": another people's New Year
     if lunar_day is not None and key != "Lunar New Year":
         return None
     lunar_md = {"Lunar New Year": (1, 1), "Hung Kings' Commemoration Day": (10, 3)}.get(key)

@@ -55,6 +55,8 @@ def _label_of(prefix: str) -> str | None:
 def _segment(seg: str, period: Period | None, several: bool, listed: bool) -> list[Milestone]:
     """One part of a cell as milestones (usually one; an ongoing duty with a dated report after a comma, two)."""
     m = _LABEL.match(seg)
+    if m and read_duty(m.group("label"), period).kind not in ("unknown",):
+        m = None  # "Năm 2026: 3/5 xã": the part before the colon is the date, not a name
     if m and (several or listed):
         rest = m.group("rest").rstrip(" .;,")
         duty = read_duty(rest, period)

@@ -13,8 +13,8 @@ import re
 from tthc_cli.text import clean
 
 # kinds of lexeme
-CITE, DMY, DM, MY, YSPAN, CLOCK, PCT, NUM, WORD, PUNCT = (
-    "cite", "dmy", "dm", "my", "yspan", "clock", "pct", "num", "word", "punct")
+CITE, DMY, DM, MY, YSPAN, CLOCK, PCT, NUM, WORD, PUNCT, ISO = (
+    "cite", "dmy", "dm", "my", "yspan", "clock", "pct", "num", "word", "punct", "iso")
 
 _NB = r"(?<![\w/.])"  # not inside another number or word
 _NA = r"(?![\w/])"
@@ -25,6 +25,7 @@ _PATTERNS = (
     # clock times: 8h00, 14 giờ 30, 08:00, 8 giờ (hours 0-24; "48 giờ" is a duration)
     (CLOCK, r"(?:[01]?\d|2[0-4])\s*(?:giờ|h|g)\s*(?:\d{1,2}(?:\s*phút|')?)?(?![^\W\d_])"
             r"|(?:[01]?\d|2[0-4]):\d{2}(?!\d)"),
+    (ISO, r"(?:19|20|21)\d\d-[01]\d-[0-3]\d(?!\d)"),
     (YSPAN, r"(?:19|20|21)\d\d\s*[-–—]\s*(?:19|20|21)\d\d(?!\d)"),
     (PCT, r"\d+(?:[.,]\d+)?\s*%"),
     (DMY, r"\d{1,2}\s*(?P<s>[/.\-])\s*\d{1,2}\s*(?P=s)\s*\d{4}(?!\d)|\d{1,2}/\d{1,2}-\d{4}(?!\d)"),
@@ -34,7 +35,7 @@ _PATTERNS = (
     (WORD, r"[^\W\d_]+"),
     (PUNCT, r"[^\w\s]"),
 )
-_SOURCE = "|".join(f"(?P<{k}>{_NB if k in (CITE, DMY, MY, DM, YSPAN) else ''}{p})" for k, p in _PATTERNS)
+_SOURCE = "|".join(f"(?P<{k}>{_NB if k in (CITE, DMY, MY, DM, YSPAN, ISO) else ''}{p})" for k, p in _PATTERNS)
 _HANG = re.compile(r"\bhàng(\s+)(năm|quý|tháng|tuần|ngày)\b")
 _BULLET = re.compile(r"^[\-–—•+*·]+\s*")
 _compiled: list = []  # the lexer pattern, compiled on first use: a warm `tthc due` never reads a phrase

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from tthc_cli.deadline import atoms as A
 from tthc_cli.deadline.atoms import Atom, Unresolvable, any_words, punct, read_atom, weekday_at, word, words_at
-from tthc_cli.deadline.lexer import CITE, CLOCK, DM, DMY, MY, NUM, PCT, PUNCT, WORD, YSPAN, Lexeme, lex, lower
+from tthc_cli.deadline.lexer import CITE, CLOCK, DM, DMY, ISO, MY, NUM, PCT, PUNCT, WORD, YSPAN, Lexeme, lex, lower
 from tthc_cli.deadline.model import FREQS, Lag, Occurrence, Period, Resolution, fmt
 from tthc_cli.deadline.series import series
 
@@ -49,7 +49,8 @@ MODIFIERS = frozenset(KEYWORDS) - {"or"}
 
 ONGOING_WORDS = ("thường xuyên", "liên tục", "hằng ngày", "thường xuyên liên tục", "thường xuyên, liên tục",
                  "hằng ngày, thường xuyên", "trong suốt năm")
-EVENT_WORDS = ("khi", "sau khi", "ngay sau khi", "ngay khi", "khi có", "phát sinh", "đột xuất", "tùy theo",
+EVENT_WORDS = ("theo kh", "theo cv", "theo qđ", "theo tb", "theo hd",
+               "khi", "sau khi", "ngay sau khi", "ngay khi", "khi có", "phát sinh", "đột xuất", "tùy theo",
                "tuỳ theo", "tùy thuộc", "tuỳ thuộc", "căn cứ", "theo yêu cầu", "theo hướng dẫn", "theo lộ trình",
                "theo kế hoạch", "theo chỉ đạo", "theo các quyết định", "theo quyết định", "theo văn bản",
                "theo thông báo", "theo đề nghị", "theo tiến độ", "theo thời gian", "theo lịch", "theo chương trình",
@@ -60,11 +61,14 @@ ATTRIBUTION_AFTER = ("sẽ", "thì", "đã")
 # words that name a document: what follows them, up to its number and date, is a citation
 DOC_WORDS = ("luật", "bộ luật", "nghị định", "thông tư", "thông tư liên tịch", "nghị quyết", "quyết định", "chỉ thị",
              "công văn", "văn bản", "kế hoạch", "thông báo", "hướng dẫn", "tờ trình", "báo cáo", "chương trình",
-             "đề án", "kết luận", "công điện", "pháp lệnh", "hiến pháp")
+             "đề án", "kết luận", "công điện", "pháp lệnh", "hiến pháp", "giấy mời",
+             # the abbreviations narrow table columns use
+             "kh", "cv", "qđ", "tb", "hd", "hđ", "nq", "nđ", "tt", "ct", "gm", "tbkl", "bc", "ttr")
 # documents cited by number or date; a plan or report ("kế hoạch", "báo cáo") may also be a duty
 LEGAL_DOCS = frozenset(("luật", "bộ luật", "nghị định", "thông tư", "thông tư liên tịch", "nghị quyết", "quyết định",
                         "chỉ thị", "công văn", "văn bản", "thông báo", "tờ trình", "kết luận", "công điện",
-                        "pháp lệnh", "kế hoạch", "đề án"))
+                        "pháp lệnh", "kế hoạch", "đề án", "giấy mời", "kh", "cv", "qđ", "tb", "hd", "hđ", "nq",
+                        "nđ", "tt", "ct", "gm", "tbkl", "ttr"))
 ARTICLE_WORDS = ("điều", "khoản", "điểm", "mục", "chương", "phụ lục", "tiết", "phần")
 LEGAL_SENTENCE = ("luật", "nghị định", "thông tư", "áp dụng", "quy định tại", "hiệu lực", "điều")
 # a report or meeting named by its period ("báo cáo năm", "sơ kết 6 tháng đầu năm") is a name, not a date
@@ -81,7 +85,11 @@ OBJECT_HEADS = ("lớp", "lần thứ", "lần", "kỳ họp thứ", "kỳ họp
                 "giai đoạn", "phiên", "tập", "cuộc", "nhiệm kỳ", "thứ tự", "hk")
 # numbered parts of a period: "học kỳ I", "đợt 2", "giai đoạn 1" (before a span, a part we cannot date)
 TIME_OBJECTS = ("học kỳ", "kỳ", "đợt", "giai đoạn", "vòng", "phiên", "hk")
-SEASONS = ("vụ đông xuân", "vụ hè thu", "vụ thu đông", "vụ mùa", "vụ đông", "vụ chiêm", "vụ xuân", "vụ hè",
+SEASONS = ("trung thu", "vu lan", "phật đản", "giáng sinh", "noel", "quốc tế phụ nữ", "quốc tế thiếu nhi",
+           "thương binh liệt sĩ", "nhà giáo việt nam", "phụ nữ việt nam", "thầy thuốc việt nam", "thành lập đảng",
+           "thành lập đoàn", "lễ hội xuân", "hội xuân", "mừng xuân", "dịp xuân", "vui xuân", "đón xuân",
+           "chôl chnăm thmây", "ok om bok", "sene dolta", "katê", "kate", "ramưwan", "ramadan", "thanh minh",
+           "vụ đông xuân", "vụ hè thu", "vụ thu đông", "vụ mùa", "vụ đông", "vụ chiêm", "vụ xuân", "vụ hè",
            "mùa khô", "mùa mưa", "mùa mưa bão", "mùa lũ", "mùa hè", "mùa đông", "mùa xuân", "mùa thu",
            "ngày làm việc đầu tiên", "ngày làm việc cuối cùng", "ngày làm việc thứ", "trung tuần", "thượng tuần",
            "hạ tuần", "tuần đầu", "tuần cuối", "tuần thứ", "tuần lễ")
@@ -96,6 +104,11 @@ NAME_WORDS = ("năm học mới", "năm học", "năm kế hoạch", "năm ngân
               "kỳ báo cáo thống kê đó", "kỳ báo cáo thống kê", "kỳ báo cáo đó", "kỳ báo cáo")
 DAY_PARTS = ("sáng", "chiều", "tối", "trưa", "đêm", "buổi sáng", "buổi chiều", "buổi tối", "buổi trưa")
 ROMAN_LEFT = frozenset(("i", "ii", "iii", "iv"))  # not "vi" (phạm vi), not "v"
+# what "N/M" counts when it is not a day: "10/10 thôn", "9/9 tiêu chí", "2/3 khối lượng"
+COUNT_NOUNS = frozenset(("thôn", "xóm", "ấp", "bản", "tổ", "khu", "xã", "phường", "huyện", "tỉnh", "hộ", "tiêu",
+                         "chỉ", "khối", "cuộc", "đơn", "cơ", "trường", "bài", "hồ", "thủ", "văn", "dự", "công", "mô",
+                         "số", "điểm", "lượt", "người", "học", "cán", "đoàn", "đội", "chi", "nhóm", "mục", "nội",
+                         "lĩnh", "ngành", "phòng", "ban", "thành", "gia", "làng", "khóm", "chợ", "doanh", "hợp"))
 COUNT_UNITS = frozenset(("điểm", "người", "lần", "triệu", "tỷ", "đồng", "hộ", "xã", "đơn", "hồ", "bài", "lượt",
                          "trường", "lớp", "cơ", "đơn vị", "học", "giờ"))
 LAG_UNITS = {"ngày làm việc": "working_day", "ngày": "day", "tuần": "week", "tháng": "month", "ngày lịch": "day"}
@@ -215,7 +228,7 @@ class Reader:
                 out.append(Piece(LEFT if duration else IGN, "clock", i, i + 1))
             elif t.kind == PCT:
                 out.append(Piece(FILL, t.text, i, i + 1))
-            elif word(toks, i + 1) in COUNT_UNITS or punct(toks, i + 1, "%"):
+            elif word(toks, i + 1) in COUNT_UNITS or word(toks, i + 1) in COUNT_NOUNS or punct(toks, i + 1, "%"):
                 out.append(Piece(FILL, t.text, i, i + 1))  # "8.5 điểm", "100 người": a count
             elif t.text == "24/7" and not (out and out[-1].kind == KW):
                 out.append(Piece(IGN, "24/7", i, i + 1))  # "trực 24/7": round the clock
@@ -254,7 +267,12 @@ class Reader:
 
     def _s_object(self, i):
         toks = self.toks
+        if word(toks, i) == "xuân" and i + 1 < len(toks) and (toks[i + 1].kind == NUM or word(toks, i + 1) in A.CAN):
+            return Piece(LEFT, "xuân", i, i + 1)  # "Xuân Bính Ngọ 2026": the season of Tết, not a day
         season = any_words(toks, i, SEASONS)
+        if season is not None and season[0] in ("mừng xuân", "dịp xuân", "vui xuân", "đón xuân") \
+                and not (season[1] < len(toks) and (toks[season[1]].kind == NUM or word(toks, season[1]) in A.CAN)):
+            season = None  # "mừng Xuân" alone is a theme; "Mừng Xuân 2026" names a season
         if season is not None:
             return Piece(LEFT, season[0], i, season[1])  # "vụ Đông Xuân 2026": a season, not a day
         obj = self._object(i)
@@ -357,8 +375,14 @@ class Reader:
         t = toks[i]
         if t.kind == DM and "/" not in t.text and not self._day_context():
             return None  # "mục 2.3", "Chỉ tiêu 1.1": a number, not 02/03 (a day needs "ngày" or "trước" …)
-        if t.kind == DM and t.nums == (24, 7) and not (self.pieces and self.pieces[-1].kind == KW):
+        after_modifier = bool(self.pieces) and self.pieces[-1].kind == KW
+        if t.kind == DM and not after_modifier and (word(toks, j) in COUNT_NOUNS or self._after_word()):
+            return None  # "10/10 thôn", "đạt 9/9 tiêu chí", "tỷ lệ 1/2": a count or a ratio, not a day
+        if t.kind == DM and t.nums == (24, 7) and not after_modifier:
             return Piece(IGN, "24/7", i, i + 1)  # "trực 24/7": round the clock, not 24 July
+        if atoms[0].unit == "yearspan" and word(toks, i - 1) == "kỳ" and i > 0 and any(
+                p.kind not in (IGN,) for p in self.pieces[:-1]):
+            return Piece(LEFT, self.src(i, j), i, j)  # "Tổng kết nhiệm kỳ 2021-2026": the term names the event
         if atoms[0].unit in ("schoolyear",) and not self._school_year_context():
             return Piece(LEFT, self.src(i, j), i, j)  # "Tuyển sinh lớp 10 năm học …", "Khai giảng năm học …"
         if atoms[0].unit == "holiday" and not self._holiday_context():
@@ -371,6 +395,17 @@ class Reader:
     def _s_elliptic_quarter(self, i):
         toks = self.toks
         w = word(toks, i)
+        t = toks[i]
+        if w is None and t.kind in (NUM, MY) and 1 <= t.nums[0] <= 4:
+            w = ("i", "ii", "iii", "iv")[t.nums[0] - 1]  # "Quý 2-3/2026"
+            if t.kind == MY:
+                prev = [p for p in self.pieces if not (p.kind == IGN and p.value == "(")]
+                joint = len(prev) >= 2 and (prev[-1].kind in (DASH, SEP) or prev[-1].kind == KW and prev[-1].value == "to")
+                if joint and prev[-2].kind == SPAN and prev[-2].value[-1].unit == "quarter":
+                    atom = Atom("quarter", t.nums[0], year=t.nums[1], i=i, j=i + 1)
+                    atom.text = t.text
+                    return Piece(SPAN, [atom], i, i + 1)
+                return None
         if w not in A.ROMAN_WORDS:
             return None
         prev = [p for p in self.pieces if not (p.kind == IGN and p.value == "(")]
@@ -409,6 +444,11 @@ class Reader:
             if t.kind not in (NUM, PUNCT) and word(toks, step) not in ("và", "đến", "tới", "ngày"):
                 return None
         return None
+
+    def _after_word(self) -> bool:
+        """Whether the lexeme stands right after a plain word ("đạt 9/9", "có 3/5"): there a number is a count."""
+        p = self.pieces[-1] if self.pieces else None
+        return p is not None and p.kind == FILL and not p.value.endswith("%")
 
     def _day_context(self) -> bool:
         """Whether a number such as "15.8" or "15-8" stands where a day is expected."""
@@ -745,7 +785,8 @@ class Reader:
         if any(p.kind == LEFT for p in prefix):
             return self._leftover(prefix)
         for k, p in enumerate(prefix):
-            if p.kind == KW and p.value in ("before", "after") and k + 1 < len(prefix) and prefix[k + 1].kind == FILL:
+            if p.kind == KW and p.value in ("before", "after") and k + 1 < len(prefix) and (
+                    prefix[k + 1].kind == FILL or prefix[k + 1].kind == IGN and prefix[k + 1].value == "object"):
                 # the span after names the event ("Trước kỳ họp cuối năm 2026"): its own date is unknown
                 d.kind = "event"
                 d.note = self.duty.text
@@ -1118,6 +1159,8 @@ class Reader:
         if not freqs:
             return self.fail("“định kỳ” không nói kỳ nào")
         if weekdays:
+            if any(p.kind == KW and p.value == "to" or p.kind == DASH for p in items):
+                return self.fail("một khoảng các thứ trong tuần (giờ làm việc), không phải thời hạn")
             if freqs != ["weekly"] or spans:
                 return self.fail("thứ trong tuần đi với kỳ không phải hằng tuần")
             occs = [o for wd in dict.fromkeys(weekdays) for o in series("weekly", self.period, weekday=wd)]
@@ -1186,7 +1229,12 @@ class Reader:
             first = days[0].year
             occs = [o for o in series("yearly", self.period) if o.due.year >= first]
             return self._series_done(freqs, occs, f"cuối mỗi năm, từ năm {first}")
+        if days[0].unit == "day" and any(a.unit == "month" for a in days[1:]):
+            return self.fail("một ngày rồi một tháng trong cùng danh sách: không rõ tháng sau có cùng ngày không")
         pins = []
+        rels = {atom.rel for atom in days}
+        if len(rels) > 1 or rels - {0, 1} or rels == {1} and any(a.year is not None for a in days):
+            return self.fail("một mốc có năm cụ thể đi với kỳ hằng năm: không rõ")
         for atom in days:
             if atom.unit not in ("day", "month", "quarter", "half", "cumul"):
                 return self.fail("mốc này không lặp lại hằng năm được")
@@ -1195,10 +1243,12 @@ class Reader:
                 return self.fail("ngày không hợp lệ")
             day = probe[0] - timedelta(days=1) if before else probe[1]
             pins.append(day)
+        after = rels == {1}  # "hằng năm, trước ngày 15/01 năm sau": the report on each year, due the year after
         occs = []
         for day in pins:
-            occs.extend(series("yearly", self.period, day=(day.month, day.day)))
-        return self._series_done(freqs, occs, ", ".join(f"ngày {d.day:02d}/{d.month:02d}" for d in pins) + " hằng năm")
+            occs.extend(series("yearly", self.period, day=(day.month, day.day), next_year=after))
+        return self._series_done(freqs, occs, ", ".join(f"ngày {d.day:02d}/{d.month:02d}" for d in pins) + " hằng năm"
+                                 + (" (của năm sau)" if after else ""))
 
     def _series_done(self, freqs, occs, how: str) -> Duty:
         d = self.duty
@@ -1431,7 +1481,8 @@ class Reader:
                 s, e, _, _ = probe.span()
             except Unresolvable:
                 continue
-            if self.period.start <= e <= self.period.end:
+            due = s - timedelta(days=1) if "before" in a.mods else e
+            if self.period.start <= due <= self.period.end:
                 hits.append(y)
         return hits[0] if len(hits) == 1 else None
 
@@ -1450,6 +1501,9 @@ class Reader:
             if rng:
                 return self._range(mods, atoms)
             atoms = self._days_from_list(atoms)
+            if any(a.unit == "day" for a in atoms) and any(a.unit == "month" for a in atoms[1:]) and \
+                    atoms[0].unit == "day":
+                raise Unresolvable("một ngày rồi một tháng trong cùng danh sách: không rõ tháng sau có cùng ngày không")
             self._share_list_year(atoms)
             atoms = self._fill_year(atoms)
             spans = [(a, *self._span(a)) for a in atoms]
@@ -1521,12 +1575,7 @@ class Reader:
 
     def _share_list_year(self, atoms: list[Atom]) -> None:
         """A year written once at the end of a list of different atoms ("tháng 5 và quý II năm 2026")."""
-        trailing = None
-        for a in reversed(atoms):
-            if a.year is not None:
-                trailing = a.year
-            elif trailing is not None and not a.rel:
-                a.year = trailing
+        A.share_backwards(atoms)
 
     def _range(self, mods: set[str], atoms: list[Atom]):
         d = self.duty
@@ -1607,7 +1656,7 @@ def _firsts(*tables) -> frozenset:
 # (step, the words it can start with, whether it can start with a number or a numeric date)
 STEPS = (
     (Reader._s_citation, _firsts(ARTICLE_WORDS, DOC_WORDS), False),
-    (Reader._s_object, _firsts(OBJECT_HEADS, SEASONS), True),
+    (Reader._s_object, _firsts(OBJECT_HEADS, SEASONS) | {"xuân"}, True),
     (Reader._s_report, _firsts(REPORT_NOUNS), False),
     (Reader._s_now, frozenset(("từ",)), False),
     (Reader._s_name, _firsts(NAME_WORDS), False),
@@ -1621,8 +1670,8 @@ STEPS = (
     (Reader._freq, frozenset(("định", "hằng", "mỗi", "một", "các", "những", "thường")) | _firsts(FREQ_NOUNS), True),
     (Reader._pin, _firsts(Reader._PINS) | {"của"}, True),
     (Reader._s_weekday, frozenset(("thứ", "chủ", "ngày")), False),
+    (Reader._s_elliptic_quarter, frozenset(A.ROMAN_WORDS), True),
     (Reader._s_atom, _firsts(_ATOM_WORDS), True),
-    (Reader._s_elliptic_quarter, frozenset(A.ROMAN_WORDS), False),
     (Reader._s_keyword, _firsts(_KW_PHRASES) | {"và"}, False),
     (Reader._elliptic_day, frozenset(), True),
 )
@@ -1641,7 +1690,7 @@ def _steps(tok: Lexeme) -> tuple:
         _BY_WORD.update({w: tuple(step for step, words, _ in STEPS if w in words) for w in every_word})
     if tok.kind == WORD:
         return _BY_WORD.get(tok.key, ())
-    return _NUMERIC[0] if tok.kind in (NUM, DM, DMY, MY, YSPAN) else ()
+    return _NUMERIC[0] if tok.kind in (NUM, DM, DMY, MY, YSPAN, ISO) else ()
 
 
 def has_time(text: str) -> bool:

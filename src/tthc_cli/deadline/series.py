@@ -26,7 +26,8 @@ def _day_in(year: int, month: int, day: int) -> date:
 
 
 def series(freq: str, period: Period | None, *, day: tuple[int, int] | None = None, offset: int | None = None,
-           month: str = "same", weekday: int | None = None, lag: Lag | None = None) -> list[Occurrence]:
+           month: str = "same", weekday: int | None = None, lag: Lag | None = None,
+           next_year: bool = False) -> list[Occurrence]:
     """Every occurrence of `freq` whose period lies in the plan period.
 
     - `day` pins a yearly series to (month, day);
@@ -35,7 +36,8 @@ def series(freq: str, period: Period | None, *, day: tuple[int, int] | None = No
       25 tháng cuối quý"), or "next" (the month after it: "trước ngày 05 của
       tháng đầu quý sau", a report on the period that falls due after it);
     - `weekday` pins a weekly series (default Sunday, the week's last day);
-    - `lag` counts a lag from each period's end ("15 ngày kể từ ngày kết thúc quý").
+    - `lag` counts a lag from each period's end ("15 ngày kể từ ngày kết thúc quý");
+    - `next_year` puts a yearly `day` in the year after the one reported on ("hằng năm, trước 31/01 năm sau").
     """
     if period is None:
         return []
@@ -56,7 +58,10 @@ def series(freq: str, period: Period | None, *, day: tuple[int, int] | None = No
             end = month_end(y, last)
             label = _label(freq, y, last)
             named = bool(day or offset or lag)
-            if day is not None:
+            if day is not None and next_year:
+                due = _day_in(y + 1, day[0], day[1])
+                inside = end in period  # the report on year y, due in the year after
+            elif day is not None:
                 due = _day_in(y, day[0], day[1])
                 inside = due in period
             elif offset is not None and month == "next":
