@@ -50,6 +50,12 @@ def test_resolve_gives_the_lag(tthc):
     assert (c["kind"], c["lag"]) == ("event", None)
 
 
+def test_show_says_how_the_due_date_will_be_counted(ws):
+    r = ws("show", "p:1")
+    assert r.code == 0, r.err
+    assert "hạn tính từ sự kiện: 10 ngày làm việc kể từ ngày nhận được văn bản" in r.out
+
+
 def test_trigger_counts_working_days_from_the_lag(ws):
     # day one is the next working day; 30/04 and 01/05 are public holidays, 02–03/05 a weekend
     r = ws("trigger", "p:1", "--date", "2026-04-28")

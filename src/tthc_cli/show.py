@@ -121,6 +121,10 @@ def show_text(task: Task, today: date, progress=EMPTY, days=None, warn_days: int
     if task.after:
         con.print(f"[bold]Làm sau:[/bold] {', '.join(task.after)}")
     res = task.resolution
+    if res is not None:
+        for lag in (r.lag for r in (res, *(m.resolution for m in res.milestones)) if r.lag is not None):
+            con.print(f"  hạn tính từ sự kiện: {lag.describe()} (`tthc trigger` tính hạn khi ghi nhận sự kiện)",
+                      markup=False)
     if res and res.warnings:
         for w in res.warnings:
             con.print(f"  cảnh báo: {w}", style="yellow")
