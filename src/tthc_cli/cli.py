@@ -401,8 +401,9 @@ def trigger(task: TaskArg,
         if lag is None:
             raise UsageError(f'thời hạn "{t.deadline}" không nói hạn tính từ sự kiện bao lâu; '
                              "hãy cho --due-in (ví dụ 15d, 10wd) hoặc --due NGÀY")
-        deadline = lag.apply(when, session.calendar_covering(when, when.replace(year=when.year + 1)))
-    if deadline < when and (lag is None or lag.direction == "after"):
+        deadline = lag.apply(when, session.calendar_covering(when - timedelta(days=400), when + timedelta(days=400)))
+    backwards = lag or event_lag(t, label)
+    if deadline < when and not (backwards is not None and backwards.direction == "before"):
         raise UsageError("--due: hạn trước ngày sự kiện")
     with session.store() as store:
         ev = store.add(Event(TRIGGER, t.plan.id, t.id, milestone=label, day=when, due=deadline, note=note,

@@ -93,6 +93,8 @@ class Atom:
                 raise Unresolvable(f"tháng {a} không có")
             start, end, label = date(y, a, 1), month_end(y, a), f"Tháng {a}/{y}"
         elif u == "quarter":
+            if a not in (1, 2, 3, 4):
+                raise Unresolvable("quý không hợp lệ")
             start, end, label = date(y, 3 * a - 2, 1), month_end(y, 3 * a), quarter_label(y, a)
         elif u == "half":
             start, end = (date(y, 1, 1), date(y, 6, 30)) if a == 1 else (date(y, 7, 1), date(y, 12, 31))
@@ -479,6 +481,16 @@ def share_backwards(atoms: list[Atom]) -> None:
                 trailing_rel -= 1 if wraps else 0
                 a.rel = trailing_rel
         after = when
+    leading, before = None, None
+    for a in atoms:  # and forward: "tháng 11/2026, 12 và 1", "Quý IV/2026 và quý I"
+        when = _month_day(a)
+        if a.year is not None:
+            leading = a.year
+        elif leading is not None and not a.rel and when is not None:
+            if before is not None and when < before:
+                leading += 1  # January of the year after
+            a.year = leading
+        before = when if when is not None else before
 
 
 def _month_day(atom: Atom) -> tuple[int, int] | None:
@@ -544,6 +556,8 @@ def _cumulative(toks, i):
     if not first and n != 6:
         return None
     y, rel, k = _year_suffix(toks, hit[1])
+    if y is None and not rel and hit[0].endswith("năm") and _relative_year(toks, hit[1]) is not None:
+        rel, k = _relative_year(toks, hit[1])  # "6 tháng đầu năm sau"
     if hit[0] in ("đầu", "cuối") and y is None and not rel:
         return None  # "6 tháng đầu" of what?
     unit, a = ("half", 1 if first else 2) if n == 6 else ("cumul", n)
@@ -639,6 +653,8 @@ def _half(toks, i):
     if hit is None:
         return None
     y, rel, k = _year_suffix(toks, hit[1])
+    if y is None and not rel and _relative_year(toks, hit[1]) is not None:
+        rel, k = _relative_year(toks, hit[1])
     atom = Atom("half", 1 if "đầu" in hit[0] else 2, year=y)
     _share_year([atom], y, rel)
     return [atom], k

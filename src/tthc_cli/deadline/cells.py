@@ -16,32 +16,58 @@ from tthc_cli.deadline.model import Milestone, Period, Resolution
 from tthc_cli.deadline.phrase import Duty, has_time, read_duty
 from tthc_cli.text import clean
 
-_SPLIT = re.compile(r"(?:^|(?<=[.;]))\s*[\-–•+]\s+")
+_SPLIT = re.compile(r"(?:^|(?<=[.;]))\s*[\-–•+]\s+|\s+[\-–]\s+(?=[^\d\s:;,][^:;]{1,80}:\s)")
+_BULLET = re.compile(r"^[\-–•+*·]")
 _LABEL = re.compile(r"^(?P<label>[^:]{2,160}?)\s*:\s+(?P<rest>.+)$")
-_ELLIPTIC = re.compile(r"^(?:[IVX]{1,4}|\d{1,2})(?:\s*/\s*\d{4}|\s*năm\s+\d{4})?\s*$", re.IGNORECASE)
+_ELLIPTIC = re.compile(r"^(?:(?:tháng|quý)\s+)?(?:[IVX]{1,4}|\d{1,2})(?:\s*/\s*\d{4}|\s*năm\s+\d{4})?\s*$", re.IGNORECASE)
 _LIST_HEAD = re.compile(r"\b(?:[Qq]u[ýy]|[Tt]háng)\b[^;]*$")
+_YEAR = re.compile(r"\b(?:19|20|21)\d\d\b")
 _ONGOING_HEAD = re.compile(r"^(?P<head>(?:thường xuyên|liên tục)(?:[ ,]+liên tục)?(?:\s+(?:trong|cả|suốt)\s+năm"
                            r"(?:\s+\d{4})?)?)\s*[,.]\s*(?P<rest>.+)$")
+# a line that ends like this goes on on the next line (a soft line break inside one phrase)
+_OPEN_END = re.compile(r"(?:\b(?:ngày|tháng|năm|quý|trước|từ|đến|chậm nhất|hạn|vào|trong|hằng|mỗi|định kỳ|kể từ)|[,\-–])\s*$",
+                       re.IGNORECASE)
+_FREQ_ONLY = re.compile(r"^(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?:tháng|quý|năm)$|^định kỳ(?:\s+\S+){0,2}$", re.IGNORECASE)
+_PIN_START = re.compile(r"^(?:chậm nhất|trước|vào|trong|ngày|muộn nhất)\b", re.IGNORECASE)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a cell, with soft line breaks inside one phrase joined again ("Trước ngày\n15/12/2026",
+    "Tháng 6\nnăm 2026"): a line goes on when it ends open, or the next starts with a small letter or a digit."""
+    out: list[str] = []
+    for raw in str(text).replace("\r", "\n").split("\n"):
+        line = clean(raw)
+        if not line:
+            continue
+        if out and not _BULLET.match(line) and not re.search(r"[.;:]$", out[-1]) and (
+                _OPEN_END.search(out[-1]) or line[0].islower() or line[0].isdigit()):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def _parts(text: str) -> tuple[list[str], bool]:
     """The duties of a cell, and whether it is written as a list (bullets or several lines)."""
     parts: list[str] = []
     listed = False
-    for line in str(text).replace("\r", "\n").split("\n"):
-        line = clean(line)
-        if not line:
-            continue
+    lines = _lines(text)
+    for line in lines:
         bullets = _SPLIT.split(line)
-        listed = listed or len(bullets) > 1 or bool(re.match(r"^[\-–•+*·]", line))
+        listed = listed or len(bullets) > 1 or bool(_BULLET.match(line)) or len(lines) > 1
         for b, bullet in enumerate(bullets):
             pieces = [normalise(x) for x in bullet.split(";")]
             for k, p in enumerate(pieces):
                 if not p:
                     continue
-                new_line = k == 0 and b == 0 and not re.match(r"^[\-–•+*·]", line)
+                new_line = k == 0 and b == 0 and not _BULLET.match(line)
                 if parts and (k > 0 or new_line) and not has_time(p):
                     parts[-1] = f"{parts[-1]}{'; ' if k else ' '}{p}"  # a continuation, not a duty of its own
-                elif parts and k > 0 and _ELLIPTIC.match(p) and _LIST_HEAD.search(parts[-1]):
-                    parts[-1] = f"{parts[-1]}, {p}"  # "Quý II; III/2026", "tháng 6; 9/2027": one list
+                elif parts and k > 0 and _ELLIPTIC.match(p) and _LIST_HEAD.search(parts[-1]) \
+                        and not _YEAR.search(parts[-1]):
+                    parts[-1] = f"{parts[-1]}, {p}"  # "Quý II; III/2026", "tháng 3; tháng 9/2027": one list
+                elif parts and k > 0 and _FREQ_ONLY.match(parts[-1]) and _PIN_START.match(p):
+                    parts[-1] = f"{parts[-1]} {p}"  # "Định kỳ hằng quý; trước ngày 20 của tháng cuối quý": one duty
                 else:
                     parts.append(p)
     return parts, listed

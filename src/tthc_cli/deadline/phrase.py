@@ -39,6 +39,7 @@ KEYWORDS = {
     "hedge": ("dự kiến", "phấn đấu", "khoảng", "dự kiến vào", "dự kiến trong", "ước", "tạm thời", "có thể",
               "theo dự kiến", "dự kiến sẽ"),
     "onward": ("trở đi", "trở về sau", "về sau"),
+    "earliest": ("sớm nhất", "sớm nhất là", "không sớm hơn", "không trước", "muộn hơn"),
     "cutoff": ("tính đến", "tính đến ngày", "chốt số liệu", "chốt số liệu đến", "số liệu tính đến", "tính tới"),
     "or": ("hoặc", "hay"),
     "after": ("sau",),
@@ -51,7 +52,7 @@ ONGOING_WORDS = ("thường xuyên", "liên tục", "hằng ngày", "thường x
                  "hằng ngày, thường xuyên", "trong suốt năm")
 EVENT_WORDS = ("theo kh", "theo cv", "theo qđ", "theo tb", "theo hd",
                "khi", "sau khi", "ngay sau khi", "ngay khi", "khi có", "phát sinh", "đột xuất", "tùy theo",
-               "tuỳ theo", "tùy thuộc", "tuỳ thuộc", "căn cứ", "theo yêu cầu", "theo hướng dẫn", "theo lộ trình",
+               "tuỳ theo", "tùy thuộc", "tuỳ thuộc", "theo yêu cầu", "theo hướng dẫn", "theo lộ trình",
                "theo kế hoạch", "theo chỉ đạo", "theo các quyết định", "theo quyết định", "theo văn bản",
                "theo thông báo", "theo đề nghị", "theo tiến độ", "theo thời gian", "theo lịch", "theo chương trình",
                "theo triệu tập", "theo thực tế", "theo nhu cầu", "ngay sau", "sau thời điểm", "trước khi",
@@ -445,10 +446,13 @@ class Reader:
                 return None
         return None
 
+    _RATIO_WORDS = frozenset(("đạt", "có", "lệ", "bằng", "chiếm", "trên", "dưới", "thiểu", "đa"))
+
     def _after_word(self) -> bool:
-        """Whether the lexeme stands right after a plain word ("đạt 9/9", "có 3/5"): there a number is a count."""
+        """Whether the lexeme stands right after a word of quantity ("đạt 9/9", "có 3/5", "tỷ lệ 1/2"): there a
+        number is a ratio."""
         p = self.pieces[-1] if self.pieces else None
-        return p is not None and p.kind == FILL and not p.value.endswith("%")
+        return p is not None and p.kind == FILL and p.value in self._RATIO_WORDS
 
     def _day_context(self) -> bool:
         """Whether a number such as "15.8" or "15-8" stands where a day is expected."""
@@ -784,7 +788,7 @@ class Reader:
         d.prefix = self.src(pieces[0].i, pieces[first].i) if first < len(pieces) and first else ""
         if any(p.kind == LEFT for p in prefix):
             return self._leftover(prefix)
-        for k, p in enumerate(prefix):
+        for k, p in enumerate(prefix if first < len(pieces) else ()):
             if p.kind == KW and p.value in ("before", "after") and k + 1 < len(prefix) and (
                     prefix[k + 1].kind == FILL or prefix[k + 1].kind == IGN and prefix[k + 1].value == "object"):
                 # the span after names the event ("Trước kỳ họp cuối năm 2026"): its own date is unknown
@@ -853,7 +857,9 @@ class Reader:
                 continue  # "Quý V", "tháng 13": an error to report, never a name to skip
             followed = k + 1 < len(pieces) and pieces[k + 1].kind == FILL and any(
                 q.kind == KW and q.value in ("limit", "before", "in", "to") for q in pieces[k + 2:])
-            if not (followed and (k == 0 or pieces[k - 1].kind in (FILL, SEP))):
+            # "… tình hình tham gia bảo hiểm thất nghiệp của năm trước": the year reported on, at the end
+            of_at_end = k == len(pieces) - 1 and k > 0 and pieces[k - 1].kind == FILL and pieces[k - 1].value == "của"
+            if not (followed and (k == 0 or pieces[k - 1].kind in (FILL, SEP)) or of_at_end):
                 continue
             if any(q.kind == SPAN and q is not pieces[k] and not self._joined(pieces, k, j)
                    and any(a.unit in ("day", "dom") for a in q.value) for j, q in enumerate(pieces)):
@@ -954,7 +960,8 @@ class Reader:
                 self.fail(f"không hiểu phần trước “{self.src(ev.i, ev.j)}”")
         # a hard limit after the condition: "Sau khi có hướng dẫn của tỉnh, chậm nhất ngày 30/6/2026"
         for m, p in enumerate(body[k + 1:], start=k + 1):
-            if p.kind == KW and p.value == "limit" and body[m - 1].kind in (SEP, IGN) and m + 1 < len(body):
+            if p.kind == KW and p.value in ("limit", "before", "in", "to") and body[m - 1].kind in (SEP, IGN) \
+                    and m + 1 < len(body):
                 sub = Reader(self.text[self.toks[p.i].start:], self.period).read()
                 if sub.kind == "due":
                     sub.text = self.duty.text
@@ -1018,13 +1025,15 @@ class Reader:
             anchor = "ngày " + anchor
         if not anchor:
             return self.fail(f"“{self.src(lagp.i, lagp.j)}”: thời hạn không có mốc tính")
-        if "after" in mods and direction == "before":
-            return self.fail("không hiểu chiều của thời hạn")
+        if "after" in mods and direction == "before" or "before" in mods and direction == "after":
+            return self.fail("“trước” … “kể từ” (hoặc “sau” … “trước”): không rõ chiều của thời hạn")
         # the anchor may be a day or a period end we know: then the date follows
         known = self._known_anchor(anchor_at, link_text)
         lag = Lag(amount, unit, direction, anchor)
         if known == "unreadable":
             return self.fail(f"không hiểu mốc “{anchor}”")
+        if known is not None and known != "unreadable" and known[0] == "day" and known[1].unit == "holiday":
+            return self.fail(f"“{anchor}” kéo dài nhiều ngày: không rõ tính từ ngày nào")
         if known is not None:
             return self._lag_from_known(lag, known)
         d.kind = "event"
@@ -1094,8 +1103,8 @@ class Reader:
             d.occurrences = tuple(occs)
             self.say(f"{lag.describe()}: định kỳ, mỗi kỳ hạn {lag.amount} {_UNIT_VI[lag.unit]} sau ngày kết thúc kỳ")
             return d
-        atom = self._fill_year([value])[0]
         try:
+            atom = self._fill_year([value])[0]
             start, end, label, w = self._span(atom)
         except Unresolvable as exc:
             return self.fail(str(exc))
@@ -1402,6 +1411,11 @@ class Reader:
                 return None
         if pending and not groups:
             return None
+        last_kw = max((p for p in self.pieces if p.kind == KW and p.value in ("before", "after", "from")),
+                      key=lambda p: p.i, default=None)
+        if pending & {"before", "after", "from"} and last_kw is not None and not any(
+                q.kind == FILL and q.i > last_kw.i for q in self.pieces):
+            return None  # "…, trước", "… năm sau" unread: a modifier with nothing after it
         if any("after" in g[0] for g in groups):
             return None  # "sau <ngày>": after a day is no deadline
         for g in groups:
@@ -1495,6 +1509,8 @@ class Reader:
 
     def _resolve_group(self, mods: set[str], atoms: list[Atom], rng: bool):
         d = self.duty
+        if "earliest" in mods:
+            return self.fail("“sớm nhất / không sớm hơn”: ngày sớm nhất được làm, không phải hạn")
         if mods & {"before"} and mods & {"from"}:
             return self.fail("“trước” và “từ” cùng một mốc")
         try:
@@ -1570,6 +1586,8 @@ class Reader:
             day = Atom("day", a.a, nxt.b, year=nxt.year, i=a.i, j=a.j)
             day.rel = nxt.rel
             day.text = a.text
+            day.mods = a.mods
+            day.pos = a.pos
             out[k] = day
         return out
 
