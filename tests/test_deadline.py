@@ -154,6 +154,7 @@ CASES = [
 
 @pytest.mark.parametrize("text,period,kind,due,extra", CASES, ids=[c[0][:50] or "empty" for c in CASES])
 def test_resolve(text, period, kind, due, extra):
+    _sane(resolve(text, period))
     res = resolve(text, period).to_json()
     assert res["kind"] == kind
     assert res["due"] == due
@@ -453,6 +454,31 @@ ADVERSARIAL = [
     ("ngày 15 tháng 6 và tháng 12 hằng năm", None),
     ("Trước kỳ họp thứ 5 HĐND xã (tháng 12/2026)", None), ("Từ thứ 2 đến thứ 6 hằng tuần", None),
     ("Xuân Trường quý II/2026", ["2026-06-30"]),
+    # third round
+    ("Trước ngày\n15/12/2026", ["2026-12-14"]), ("Trước ngày 20\nhằng tháng", [f"2026-{m:02d}-19" for m in range(1, 13)]),
+    ("Tháng 6\nnăm 2026", ["2026-06-30"]), ("Từ ngày\n01/7/2026", []),
+    ("Định kỳ hằng quý; trước ngày 20 của tháng cuối quý", ["2026-03-19", "2026-06-19", "2026-09-19", "2026-12-19"]),
+    ("Hằng tháng; trước ngày 25", [f"2026-{m:02d}-24" for m in range(1, 13)]),
+    ("- Kế hoạch kiểm tra: quý I/2026 - Báo cáo kết quả thực hiện: tháng 11/2026", ["2026-03-31", "2026-11-30"]),
+    ("sơ kết tháng 6 - tổng kết tháng 12", None),
+    ("Báo cáo quý II, gửi trước 05/7/2026", ["2026-07-04"]),
+    ("Kỳ báo cáo: từ 15/12/2025 đến 14/6/2026; thời hạn gửi: 20/6/2026", ["2026-06-20"]),
+    ("Số liệu chốt đến 15/6, gửi trước 20/6/2026", ["2026-06-19"]),
+    ("Báo cáo quý: trước ngày 10 tháng sau", ["2026-04-09", "2026-07-09", "2026-10-09", "2027-01-09"]),
+    ("Báo cáo năm: trước ngày 15 tháng sau", ["2027-01-14"]),
+    ("truoc ngay 15/8/2026", None), ("tu ngay 01/7/2026", None), ("truớc ngày 15/8/2026", ["2026-08-14"]),
+    ("Trứơc ngày 15/8/2026", ["2026-08-14"]),
+    ("Dự kiến ngày 10/8/2026; chậm nhất ngày 15/8/2026", ["2026-08-15"]),
+    ("Dự kiến: tháng 6/2026; Chậm nhất: tháng 7/2026", ["2026-07-31"]),
+    ("phấn đấu hoàn thành trước 30/6/2026, nhưng không quá 31/7/2026", ["2026-07-31"]),
+    ("T6, ngày 21/8/2026", ["2026-08-21"]), ("Thôn 1, ngày 10/8/2026; Thôn 2, ngày 12/8/2026", None),
+    ("tháng 3; tháng 9/2027", ["2027-03-31", "2027-09-30"]), ("ngày 15/3; ngày 15/9/2027", ["2027-03-15", "2027-09-15"]),
+    ("trước 30 ngày kể từ ngày 31/12/2026", None), ("05 ngày sau Tết Nguyên đán", None),
+    ("trong 10 ngày sau khi kết thúc Tết", None), ("trước 3 ngày (ngày 12/8/2026)", ["2026-08-12"]),
+    ("trước ngày 05, 10 và 15/6/2026", ["2026-06-04", "2026-06-09", "2026-06-14"]),
+    ("6 tháng đầu năm sau", ["2027-06-30"]), ("Quý IV/2026 và quý I", ["2026-12-31", "2027-03-31"]),
+    ("sớm nhất ngày 15/8/2026", None), ("Quý V/2026", None),
+    ("Sau khi có hướng dẫn của tỉnh, trước ngày 30/6/2026", ["2026-06-29"]),
 ]
 
 
@@ -466,6 +492,7 @@ def test_before_a_span_in_a_plan_over_two_years():
 @pytest.mark.parametrize("text,due", ADVERSARIAL, ids=[c[0][:40] for c in ADVERSARIAL])
 def test_adversarial_phrases(text, due):
     res = resolve(text, Y26)
+    _sane(res)
     if due is None:
         assert res.due == () and res.start is None, (res.kind, res.due)
     else:

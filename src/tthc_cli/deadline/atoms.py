@@ -473,7 +473,8 @@ def share_backwards(atoms: list[Atom]) -> None:
         elif a.rel:
             trailing, trailing_rel = None, a.rel
         elif trailing is not None or trailing_rel:
-            wraps = when is not None and after is not None and when > after
+            # the list wraps into the next year where an item starts after the next one ends
+            wraps = when is not None and after is not None and when[0] > after[1]
             if trailing is not None:
                 trailing -= 1 if wraps else 0
                 a.year = trailing
@@ -487,23 +488,24 @@ def share_backwards(atoms: list[Atom]) -> None:
         if a.year is not None:
             leading = a.year
         elif leading is not None and not a.rel and when is not None:
-            if before is not None and when < before:
+            if before is not None and before[0] > when[1]:
                 leading += 1  # January of the year after
             a.year = leading
         before = when if when is not None else before
 
 
-def _month_day(atom: Atom) -> tuple[int, int] | None:
-    """Where in a year an atom ends, as (month, day), or None when it is not a part of one year."""
-    if atom.unit not in ("day", "month", "quarter", "half", "cumul", "holiday") or atom.unit == "holiday":
+def _month_day(atom: Atom) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Where in a year an atom starts and ends, as ((month, day), (month, day)), or None when it is not a part
+    of one year."""
+    if atom.unit not in ("day", "month", "quarter", "half", "cumul"):
         return None
     probe = Atom(atom.unit, atom.a, atom.b, year=2024)
     probe.pos = atom.pos
     try:
-        end = probe.span()[1]
+        start, end = probe.span()[:2]
     except Unresolvable:
         return None
-    return end.month, end.day
+    return (start.month, start.day), (end.month, end.day)
 
 
 def _quarter(toks, i):

@@ -18,9 +18,14 @@ from tthc_cli.text import clean
 
 _SPLIT = re.compile(r"(?:^|(?<=[.;]))\s*[\-–•+]\s+|\s+[\-–]\s+(?=[^\d\s:;,][^:;]{1,80}:\s)")
 _BULLET = re.compile(r"^[\-–•+*·]")
+_WINDOW_LABEL = re.compile(r"^(?:thời kỳ báo cáo|kỳ báo cáo|thời gian chốt số liệu|thời điểm chốt số liệu|chốt số liệu|"
+                           r"số liệu|phạm vi số liệu)\b", re.IGNORECASE)
+_HEDGE_START = re.compile(r"^(?:[^:]*\b)?(?:dự kiến|phấn đấu|khoảng)\b", re.IGNORECASE)
+_LIMIT_START = re.compile(r"^(?:[^:]*\b)?(?:chậm nhất|muộn nhất|không quá|hạn chót|hạn cuối|trễ nhất)\b", re.IGNORECASE)
 _LABEL = re.compile(r"^(?P<label>[^:]{2,160}?)\s*:\s+(?P<rest>.+)$")
 _ELLIPTIC = re.compile(r"^(?:(?:tháng|quý)\s+)?(?:[IVX]{1,4}|\d{1,2})(?:\s*/\s*\d{4}|\s*năm\s+\d{4})?\s*$", re.IGNORECASE)
 _LIST_HEAD = re.compile(r"\b(?:[Qq]u[ýy]|[Tt]háng)\b[^;]*$")
+_DAY_ITEM = re.compile(r"^(?:trước\s+)?(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20|21)\d\d\b")
 _ONGOING_HEAD = re.compile(r"^(?P<head>(?:thường xuyên|liên tục)(?:[ ,]+liên tục)?(?:\s+(?:trong|cả|suốt)\s+năm"
                            r"(?:\s+\d{4})?)?)\s*[,.]\s*(?P<rest>.+)$")
@@ -40,7 +45,7 @@ def _lines(text: str) -> list[str]:
         if not line:
             continue
         if out and not _BULLET.match(line) and not re.search(r"[.;:]$", out[-1]) and (
-                _OPEN_END.search(out[-1]) or line[0].islower() or line[0].isdigit()):
+                _OPEN_END.search(out[-1]) or line[0].islower() or line[0].isdigit() or line[0] in "/(,"):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -63,8 +68,9 @@ def _parts(text: str) -> tuple[list[str], bool]:
                 new_line = k == 0 and b == 0 and not _BULLET.match(line)
                 if parts and (k > 0 or new_line) and not has_time(p):
                     parts[-1] = f"{parts[-1]}{'; ' if k else ' '}{p}"  # a continuation, not a duty of its own
-                elif parts and k > 0 and _ELLIPTIC.match(p) and _LIST_HEAD.search(parts[-1]) \
-                        and not _YEAR.search(parts[-1]):
+                elif parts and k > 0 and not _YEAR.search(parts[-1]) and (
+                        _ELLIPTIC.match(p) and _LIST_HEAD.search(parts[-1])
+                        or _DAY_ITEM.match(p) and _DAY_ITEM.match(parts[-1])):
                     parts[-1] = f"{parts[-1]}, {p}"  # "Quý II; III/2026", "tháng 3; tháng 9/2027": one list
                 elif parts and k > 0 and _FREQ_ONLY.match(parts[-1]) and _PIN_START.match(p):
                     parts[-1] = f"{parts[-1]} {p}"  # "Định kỳ hằng quý; trước ngày 20 của tháng cuối quý": one duty
@@ -78,6 +84,18 @@ def _label_of(prefix: str) -> str | None:
     return label or None
 
 
+_REPORT_LABEL = re.compile(r"^(?:báo cáo|tờ khai|khai thuế|số liệu|thống kê|quyết toán|theo)\s+(tháng|quý|năm|6 tháng|"
+                           r"sáu tháng)$", re.IGNORECASE)
+
+
+def _with_label_period(label: str, rest: str) -> str:
+    """ "Báo cáo quý: trước ngày 10 tháng sau": the label says which period repeats; give it to the phrase."""
+    m = _REPORT_LABEL.match(label.strip())
+    if m and re.search(r"tháng (?:sau|tiếp theo|kế tiếp|liền kề)|quý sau|cuối (?:quý|kỳ)|đầu quý", rest, re.IGNORECASE):
+        return f"hằng {m.group(1).lower()} {rest}"
+    return rest
+
+
 def _segment(seg: str, period: Period | None, several: bool, listed: bool) -> list[Milestone]:
     """One part of a cell as milestones (usually one; an ongoing duty with a dated report after a comma, two)."""
     m = _LABEL.match(seg)
@@ -85,12 +103,14 @@ def _segment(seg: str, period: Period | None, several: bool, listed: bool) -> li
         m = None  # "Năm 2026: 3/5 xã": the part before the colon is the date, not a name
     if m and (several or listed):
         rest = m.group("rest").rstrip(" .;,")
-        duty = read_duty(rest, period)
+        duty = read_duty(_with_label_period(m.group("label"), rest), period)
         if duty.kind != "unknown" or not has_time(m.group("label")):
             return [Milestone(m.group("label").strip(), _res(duty))]
     duty = read_duty(seg, period)
+    if m and _REPORT_LABEL.match(m.group("label").strip()) and duty.kind == "recurring":
+        duty = read_duty(_with_label_period(m.group("label"), m.group("rest").rstrip(" .;,")), period)
     if duty.kind == "unknown" and m and not re.search(r"\d", m.group("label")):
-        rest = read_duty(m.group("rest").rstrip(" .;,"), period)
+        rest = read_duty(_with_label_period(m.group("label"), m.group("rest").rstrip(" .;,")), period)
         if rest.kind != "unknown":  # "Kế hoạch CCHC năm của UBND xã: Trước ngày 05/01 hằng năm": a heading
             rest.explain.insert(0, f"“{m.group('label').strip()}:” là tiêu đề, không phải thời hạn")
             return [Milestone(None, _res(rest))]
@@ -118,6 +138,15 @@ def resolve_cell(text: str, period: Period | None) -> Resolution:
     milestones: list[Milestone] = []
     for seg in parts:
         milestones.extend(_segment(seg, period, len(parts) > 1, listed))
+    if len(milestones) == 1 and milestones[0].label is None:
+        return milestones[0].resolution.replace(text=shown)
+    windows = [ms for ms in milestones if ms.label and _WINDOW_LABEL.match(ms.label)]
+    if windows and len(windows) < len(milestones):
+        milestones = [ms for ms in milestones if ms not in windows]  # the period a report covers, not its deadline
+    hedged = [ms for ms in milestones if _HEDGE_START.match(ms.resolution.text) or ms.label and _HEDGE_START.match(ms.label)]
+    limits = [ms for ms in milestones if _LIMIT_START.match(ms.resolution.text) or ms.label and _LIMIT_START.match(ms.label)]
+    if hedged and limits and len(hedged) + len(limits) == len(milestones):
+        milestones = limits  # "Dự kiến ngày 10/8/2026; chậm nhất ngày 15/8/2026": the hard limit
     if len(milestones) == 1 and milestones[0].label is None:
         return milestones[0].resolution.replace(text=shown)
     occs, warnings, explain = [], [], []

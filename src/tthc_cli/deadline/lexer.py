@@ -70,14 +70,20 @@ def normalise(text: str) -> str:
     return s.rstrip(" .;,").strip()
 
 
+_TRUOC = re.compile(r"\btr[uưứừửữự][oóòỏõọơớờởỡợ?]c\b")
+_WEEKDAY_ABBR = re.compile(r"\bt\.?\s?([2-7])(?=\s*[,.:)\-–]|\s+(?:ngày|\d))")  # "T6, ngày 21/8", "T2 15/9"
 _QUARTER_SPELLINGS = re.compile(r"\b(?:qúy|quí|qúi|quy(?=\s*(?:i{1,3}|iv|[1-4])\b))")
-_Q_ROMAN = re.compile(r"\bq\.?(?=(?:i{1,3}|iv)\b)|\bq\.?\s?(?=[1-4]\s*/\s*\d{4})")
+_Q_ROMAN = re.compile(r"\bq\.?(?=(?:i{1,3}|iv)\b)|\bq\.?\s?(?=[1-4]\s*/\s*\d{4})|\bq(?=[1-4]\b)")
 
 
 def lower(text: str) -> str:
     """Lower case, with the spellings of one word made one: "hàng năm" is "hằng năm", and "quí", "qúy",
     "quy II" (no diacritics) are "quý". Keeps the length, except "QII" (becomes "quý ii")."""
     s = _HANG.sub(r"hằng\1\2", text.lower())
+    if "tr" in s:
+        # "truớc", "trứơc", "truóc": misspellings of one word ("truoc", without any diacritic, is left to be refused)
+        s = _TRUOC.sub(lambda m: m.group(0) if m.group(0).isascii() else "trước", s)
+    s = _WEEKDAY_ABBR.sub(lambda m: "thứ " + m.group(1), s) if "t" in s else s
     if "q" in s:
         s = _QUARTER_SPELLINGS.sub("quý", s)
         s = _Q_ROMAN.sub("quý ", s)

@@ -40,7 +40,8 @@ KEYWORDS = {
               "theo dự kiến", "dự kiến sẽ"),
     "onward": ("trở đi", "trở về sau", "về sau"),
     "earliest": ("sớm nhất", "sớm nhất là", "không sớm hơn", "không trước", "muộn hơn"),
-    "cutoff": ("tính đến", "tính đến ngày", "chốt số liệu", "chốt số liệu đến", "số liệu tính đến", "tính tới"),
+    "cutoff": ("tính đến", "tính đến ngày", "chốt số liệu", "chốt số liệu đến", "số liệu tính đến", "tính tới",
+               "chốt đến", "số liệu chốt đến", "chốt ngày", "chốt số liệu ngày", "số liệu đến", "số liệu đến ngày"),
     "or": ("hoặc", "hay"),
     "after": ("sau",),
 }
@@ -94,6 +95,16 @@ SEASONS = ("trung thu", "vu lan", "phật đản", "giáng sinh", "noel", "quố
            "mùa khô", "mùa mưa", "mùa mưa bão", "mùa lũ", "mùa hè", "mùa đông", "mùa xuân", "mùa thu",
            "ngày làm việc đầu tiên", "ngày làm việc cuối cùng", "ngày làm việc thứ", "trung tuần", "thượng tuần",
            "hạ tuần", "tuần đầu", "tuần cuối", "tuần thứ", "tuần lễ")
+# the grammar's words written without diacritics ("truoc ngay 15/8"): refused rather than skipped
+# (only forms that are no Vietnamese word: "ngay", "trong", "sau", "nam" are words of their own)
+FOLDED_WORDS = frozenset(("truoc", "cham", "nhat", "tuan", "thuong", "xuyen", "den", "dau", "cuoi", "giua", "tet",
+                          "hien", "tiep", "lien", "hoc", "dip", "nhung", "sang", "chieu"))
+FOLDED_PAIRS = ("tu ngay", "tu quy", "tu quý", "tu thang", "tu nam", "thang 1", "thang 2", "thang 3", "thang 4",
+                "thang 5", "thang 6", "thang 7", "thang 8", "thang 9", "thang 10", "thang 11", "thang 12",
+                "nam 2020", "nam 2021", "nam 2022", "nam 2023", "nam 2024", "nam 2025", "nam 2026", "nam 2027",
+                "nam 2028", "nam 2029", "nam 2030", "trong nam", "nam hoc", "hang nam", "hang quy", "dinh ky", "lay ngay", "ngay thu",
+                "quy i", "quy ii", "quy iii", "quy iv", "nam sau", "ke tu", "hang tuan", "moi nam", "moi quy",
+                "khi co", "theo yeu")
 # date-bearing words: any left unread makes the duty unknown
 DATE_WORDS = frozenset(("ngày", "tháng", "quý", "năm", "tuần", "hằng", "mỗi", "kỳ", "mùa", "dịp", "tết", "mùng",
                         "mồng", "thứ", "hè", "giờ", "sáng", "chiều", "tối", "đêm", "trưa", "niên", "lần",
@@ -171,6 +182,7 @@ class Reader:
         self.period = period
         self.pieces: list[Piece] = []
         self.duty = Duty(text)
+        self._anchor_end = len(self.toks)  # where the anchor of a lag ends (see _with_lag)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -288,11 +300,16 @@ class Reader:
         return Piece(IGN, "object", i, obj)
 
     def _s_report(self, i):
-        # a report named by its period ("báo cáo năm", "sơ kết 6 tháng đầu năm") is a name, not a date
-        rep = any_words(self.toks, i, REPORT_NOUNS)
+        # a report named by its period ("báo cáo năm", "sơ kết 6 tháng đầu năm") is a name, not a date;
+        # before a day of the month after the period ("… trước ngày 10 tháng sau") it says which period repeats
+        toks = self.toks
+        rep = any_words(toks, i, REPORT_NOUNS)
         if rep is not None:
             name = self._report_name(rep[1])
             if name is not None:
+                noun = any_words(toks, rep[1], _NAME_FREQS)
+                if noun is not None and any(any_words(toks, m, _NEXT_PINS) for m in range(name, len(toks))):
+                    return Piece(FREQ, [FREQ_NOUNS[noun[0]]], i, name)
                 return Piece(FILL, self.src(i, name), i, name)
         return None
 
@@ -431,6 +448,8 @@ class Reader:
         toks = self.toks
         if i >= len(toks) or toks[i].kind != NUM or not 1 <= toks[i].num <= 31:
             return None
+        if self.pieces and self.pieces[-1].kind == FILL and self.pieces[-1].value not in ("ngày", "các", "và"):
+            return None  # "Thôn 1, ngày 10/8/2026", "Tổ 3": a numbered place or group
         k = i + 1
         prev = [p for p in self.pieces if p.kind != IGN]
         if len(prev) >= 2 and prev[-1].kind in (SEP, DASH) and prev[-2].kind == SPAN \
@@ -685,7 +704,7 @@ class Reader:
         ("tháng đầu tiên quý sau", ("quarterly", "next")), ("tháng đầu tiên của quý tiếp theo", ("quarterly", "next")),
         ("quý tiếp theo", ("quarterly", "next")), ("của quý sau", ("quarterly", "next")),
     ))
-    _PIN_TAILS = ("thuộc kỳ báo cáo", "của kỳ báo cáo", "kỳ báo cáo", "quý báo cáo", "sau quý báo cáo",
+    _PIN_TAILS = ("sau kỳ báo cáo", "thuộc kỳ báo cáo", "của kỳ báo cáo", "kỳ báo cáo", "quý báo cáo", "sau quý báo cáo",
                   "liền kề quý báo cáo", "liền kề", "tháng báo cáo", "sau tháng báo cáo",
                   "tháng phát sinh nghĩa vụ thuế", "quý phát sinh nghĩa vụ thuế", "liền kề quý phát sinh nghĩa vụ thuế",
                   "tháng phát sinh", "quý phát sinh", "năm báo cáo")
@@ -699,7 +718,12 @@ class Reader:
         if hit is not None and not self._number_follows(hit[1]):
             j = hit[1]
             tail = any_words(toks, j, self._PIN_TAILS)
-            return Piece(PIN, self._PINS[hit[0]], i, tail[1] if tail else j)
+            value = self._PINS[hit[0]]
+            if value == ("monthly", "next") and tail is not None and "quý" in tail[0]:
+                value = ("quarterly", "next")  # "tháng sau quý báo cáo"
+            elif value == ("monthly", "next") and tail is not None and "kỳ" in tail[0]:
+                value = ("report", "next")  # "tháng sau kỳ báo cáo": which period, the phrase does not say
+            return Piece(PIN, value, i, tail[1] if tail else j)
         # "05 ngày đầu tháng", "5 ngày đầu mỗi tháng", "10 ngày đầu của tháng": the first N days of each month
         if i < len(toks) and toks[i].kind == NUM and word(toks, i + 1) == "ngày" and word(toks, i + 2) == "đầu":
             k = i + 3
@@ -761,6 +785,13 @@ class Reader:
         self.scan()
         pieces = self.pieces
         d = self.duty
+        folded = [p for p in pieces if p.kind == FILL and p.value in FOLDED_WORDS] + [
+            Piece(FILL, None, k, k + 2) for k in range(len(self.toks) - 1)
+            if any_words(self.toks, k, FOLDED_PAIRS) is not None]
+
+        if folded:
+            return self.fail("viết không dấu (" + ", ".join(f"“{self.src(p.i, p.j)}”" for p in folded[:3])
+                             + "): hãy ghi thời hạn có dấu")
         if not any(p.kind in BODY or p.kind == LEFT or (p.kind == KW and p.value == "ongoing") for p in pieces):
             return self.fail("không có thời hạn" if pieces else "")
         self._explain_ignored()
@@ -798,6 +829,8 @@ class Reader:
                          "kiện; ngày của sự kiện chưa biết, chờ ghi nhận")
                 return d
         body = pieces[first:]
+        if any(p.kind == KW and p.value == "hedge" for p in prefix):
+            body = [Piece(KW, "hedge", body[0].i, body[0].i), *body] if body else body
         kinds = {p.kind for p in body}
         if any(p.kind == KW and p.value == "ongoing" for p in body):
             return self._ongoing(body)
@@ -849,8 +882,10 @@ class Reader:
         out = list(pieces)
         for k in spans:
             atoms = pieces[k].value
-            if len(atoms) != 1 or atoms[0].unit not in ("half", "cumul", "year", "quarter", "month") \
-                    or atoms[0].year is not None or atoms[0].pos:
+            if len(atoms) != 1 or atoms[0].unit not in ("half", "cumul", "year", "quarter", "month") or atoms[0].pos:
+                continue
+            if atoms[0].year is not None and not (k > 0 and pieces[k - 1].kind == FILL and any(
+                    self.src(pieces[0].i, pieces[k - 1].j).lower().endswith(n) for n in REPORT_NOUNS)):
                 continue
             if atoms[0].unit == "quarter" and not 1 <= (atoms[0].a or 0) <= 4 or \
                     atoms[0].unit == "month" and not 1 <= (atoms[0].a or 0) <= 12:
@@ -859,6 +894,10 @@ class Reader:
                 q.kind == KW and q.value in ("limit", "before", "in", "to") for q in pieces[k + 2:])
             # "… tình hình tham gia bảo hiểm thất nghiệp của năm trước": the year reported on, at the end
             of_at_end = k == len(pieces) - 1 and k > 0 and pieces[k - 1].kind == FILL and pieces[k - 1].value == "của"
+            after_report = k > 0 and pieces[k - 1].kind == FILL and any(
+                self.src(pieces[0].i, pieces[k - 1].j).lower().endswith(n) for n in REPORT_NOUNS)
+            if after_report:
+                followed = True
             if not (followed and (k == 0 or pieces[k - 1].kind in (FILL, SEP)) or of_at_end):
                 continue
             if any(q.kind == SPAN and q is not pieces[k] and not self._joined(pieces, k, j)
@@ -1017,7 +1056,10 @@ class Reader:
             return self._leftover(others) if any(p.kind == LEFT for p in others) else \
                 self.fail(f"không hiểu phần trước “{self.src(lagp.i, lagp.j)}”")
         link_text, anchor_at = link
-        anchor = self.src(anchor_at, len(self.toks)).strip(" ,.;()")
+        # the anchor runs to a parenthesis (a citation after it is not part of the event)
+        self._anchor_end = next((m for m in range(anchor_at, len(self.toks)) if punct(self.toks, m, "(;")),
+                                len(self.toks))
+        anchor = self.src(anchor_at, self._anchor_end).strip(" ,.;()")
         for m in range(anchor_at, len(self.toks)):
             if word(self.toks, m) == "hoặc" and any(t.text in DATE_WORDS for t in self.toks[m + 1:]):
                 return self.fail(f"“{anchor}”: hai mốc để chọn, không rõ mốc nào")
@@ -1064,8 +1106,11 @@ class Reader:
             if word(toks, k) in ("mỗi", "hằng", "các"):
                 k += 1
             got = read_atom(toks, k)
-            if got is not None and len(got[0]) == 1 and self._rest_is_empty(got[1]) and got[0][0].unit != "day":
+            if got is not None and len(got[0]) == 1 and self._rest_is_empty(got[1]) and \
+                    got[0][0].unit not in ("day", "holiday"):
                 return ("end", got[0][0])
+            if got is not None and got[0][0].unit == "holiday":
+                return "unreadable"
             noun = any_words(toks, k, PERIOD_END)
             if noun is not None and self._rest_is_empty(noun[1]) and PERIOD_END[noun[0]]:
                 return ("period", PERIOD_END[noun[0]])
@@ -1083,11 +1128,12 @@ class Reader:
         return None
 
     def _rest_is_empty(self, j: int) -> bool:
-        return all(t.kind == PUNCT or (t.kind == WORD and t.text not in DATE_WORDS) for t in self.toks[j:]) and \
-            not any(t.kind == WORD for t in self.toks[j:] if t.text not in ("của",))
+        rest = self.toks[j:self._anchor_end]
+        return all(t.kind == PUNCT or (t.kind == WORD and t.text not in DATE_WORDS) for t in rest) and \
+            not any(t.kind == WORD for t in rest if t.text not in ("của",))
 
     def _rest_has_date(self, i: int) -> bool:
-        return any(t.kind in (DMY, DM, MY, YSPAN) for t in self.toks[i:])
+        return any(t.kind in (DMY, DM, MY, YSPAN, ISO) for t in self.toks[i:self._anchor_end])
 
     def _lag_from_known(self, lag: Lag, known) -> Duty:
         d = self.duty
@@ -1211,6 +1257,8 @@ class Reader:
         """ "ngày 20 hằng tháng", "trước ngày 15 của tháng cuối quý", "trước ngày 05 tháng đầu quý sau"."""
         target = pin[1] if pin is not None else "same"
         covers = {pin[0]} if pin is not None and pin[0] != "report" else set(freqs)
+        if pin == ("monthly", "next") and "monthly" not in freqs:
+            covers = set(freqs)  # a quarterly report "trước ngày 10 tháng sau": the month after each quarter
         if pin is None and set(freqs) != {"monthly"}:
             return self.fail("ngày trong tháng đi với kỳ không phải hằng tháng, mà không nói tháng nào")
         if not set(freqs) <= covers | ({"monthly"} if target == "same" else set()):
@@ -1312,6 +1360,12 @@ class Reader:
                     return self.fail(f"“{self.src(p.i, p.j)}” không đi với ngày nào")
         weekdays = [p.value for p in items if p.kind == WEEKDAY]
         items = [p for p in items if p.kind != WEEKDAY]
+        for k, p in enumerate(items):
+            if p.kind == LAG and 0 < k < len(items) - 1 and items[k - 1].kind == KW and items[k - 1].value == "before" \
+                    and items[k + 1].kind == SPAN and all(a.unit == "day" for a in items[k + 1].value):
+                self.say(f"“{self.src(items[k - 1].i, p.j)}” rồi một ngày: ngày đó là hạn")
+                items = items[:k - 1] + items[k + 1:]
+                break
         trailing = None
         for k, p in enumerate(items):
             if p.kind != LAG:
@@ -1396,7 +1450,9 @@ class Reader:
             elif p.kind == SEP:
                 join = cur is not None
             elif p.kind == DASH or (p.kind == KW and p.value == "to"):
-                if cur is not None and not join and not pending:
+                if p.kind == DASH and self._words_after(p):
+                    join = False  # "sơ kết tháng 6 - tổng kết tháng 12": two duties, not a range
+                elif cur is not None and not join and not pending:
                     cur[2], join = True, True
                 elif p.kind == KW:
                     pending.add("to")
@@ -1425,12 +1481,24 @@ class Reader:
                     return None
         return groups
 
+    def _words_after(self, dash: Piece) -> bool:
+        """Whether plain words stand between a dash and the span after it."""
+        for q in self.pieces:
+            if q.i < dash.j:
+                continue
+            if q.kind == SPAN:
+                return False
+            if q.kind == FILL:
+                return True
+        return False
+
     def _hard_limits(self, atoms: list[Atom]) -> list[Atom]:
         """In a list, a hard limit beats a tentative date ("dự kiến tháng 6, chậm nhất tháng 7/2026"), and a
         data cut-off ("số liệu tính đến 30/6") is no deadline beside one."""
-        if any("hedge" in a.mods for a in atoms) and any(a.mods & {"limit", "before"} for a in atoms):
+        hard = [a for a in atoms if a.mods & {"limit", "before"} and "hedge" not in a.mods]
+        if hard and any("hedge" in a.mods for a in atoms):
             self.say("một ngày dự kiến và một hạn chót: lấy hạn chót")
-            atoms = [a for a in atoms if "hedge" not in a.mods]
+            atoms = hard
         if any("cutoff" in a.mods for a in atoms):
             rest = [a for a in atoms if "cutoff" not in a.mods]
             if rest:
@@ -1661,6 +1729,7 @@ def _probe(atom: Atom):
 
 
 _FREQ_BY = ("theo tháng", "theo quý", "theo năm", "theo tuần")
+_NEXT_PINS = ("tháng sau", "tháng tiếp theo", "tháng kế tiếp", "tháng liền kề")
 # the words the atom readers start with (atoms.read_atom)
 _ATOM_WORDS = ("ngày", "mùng", "mồng", "tháng", "quý", "cả", "năm", "giai", "đầu", "giữa", "cuối", "lễ", "dịp", "tết",
                "nửa", "nh",
