@@ -41,10 +41,6 @@ def _lunar_tet_follows(toks, k) -> bool:
 _TET_JOINS = frozenset(("năm", "và", "hoặc", "của", "này", "tới", "sắp", "đến", "để", "cho", "các", "về", "trong",
                         "nguyên", "âm", "cổ", "xuân", "ta", "ất", "tại", "trên", "ở", "với", "sẽ", "đã", "thì", "phải",
                         "ngày", "hằng", "mỗi", "từ", "trước", "sau"))
-# the other "Tết": none is the lunar New Year, and none is a public holiday the calendar knows
-OTHER_TET = ("trung thu", "thiếu nhi", "đoan ngọ", "đoan ngũ", "độc lập", "trồng cây", "nguyên tiêu", "thanh minh",
-             "hàn thực", "ông công", "ông táo", "táo quân", "hạ nguyên", "thượng nguyên", "trùng cửu", "thất tịch",
-             "vu lan", "dương lịch", "tây", "quân dân", "cơm mới", "cả", "của")
 HOLIDAY_VI = {"Lunar New Year": "Tết Nguyên đán", "Hung Kings' Commemoration Day": "Giỗ Tổ Hùng Vương"}
 
 
@@ -73,10 +69,6 @@ class Atom:
 
     def __repr__(self) -> str:
         return f"Atom({self.unit}, {self.a}, {self.b}, y={self.year}, rel={self.rel}, pos={self.pos})"
-
-    @property
-    def has_year(self) -> bool:
-        return self.year is not None or self.rel != 0 or self.unit in ("yearspan", "schoolyear")
 
     def span(self) -> tuple[date, date, str | None, list[str]]:
         """(first day, last day, label, warnings); Unresolvable if it names no real span."""
@@ -494,17 +486,26 @@ def share_backwards(atoms: list[Atom]) -> None:
         before = when if when is not None else before
 
 
+def probe(atom: Atom, year: int = 2024) -> tuple[date, date] | None:
+    """The first and last day of an atom in `year` (by default a leap year, where 29/02 exists), or None."""
+    copy = Atom(atom.unit, atom.a, atom.b, year=year)
+    copy.pos = atom.pos
+    try:
+        start, end = copy.span()[:2]
+    except Unresolvable:
+        return None
+    return start, end
+
+
 def _month_day(atom: Atom) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """Where in a year an atom starts and ends, as ((month, day), (month, day)), or None when it is not a part
     of one year."""
     if atom.unit not in ("day", "month", "quarter", "half", "cumul"):
         return None
-    probe = Atom(atom.unit, atom.a, atom.b, year=2024)
-    probe.pos = atom.pos
-    try:
-        start, end = probe.span()[:2]
-    except Unresolvable:
+    span = probe(atom)
+    if span is None:
         return None
+    start, end = span
     return (start.month, start.day), (end.month, end.day)
 
 

@@ -17,7 +17,6 @@ CITE, DMY, DM, MY, YSPAN, CLOCK, PCT, NUM, WORD, PUNCT, ISO = (
     "cite", "dmy", "dm", "my", "yspan", "clock", "pct", "num", "word", "punct", "iso")
 
 _NB = r"(?<![\w/.])"  # not inside another number or word
-_NA = r"(?![\w/])"
 _PATTERNS = (
     # decree, plan and letter numbers: 30/2020/NĐ-CP, 101/KH-UBND, 57-NQ/TW, 1234/QĐ-UBND
     (CITE, r"\d+(?:/\d+)*/[^\W\d_][\w\-–]*|\d+-[^\W\d_]{1,8}/[\w\-–]+"),
@@ -96,8 +95,5 @@ def lex(text: str) -> list[Lexeme]:
         _compiled.append(re.compile(_SOURCE))
     out = []
     for m in _compiled[0].finditer(text):
-        kind = m.lastgroup
-        if kind == "s":  # the back-referenced separator group of DMY
-            kind = DMY
-        out.append(Lexeme(kind, m.group(0), m.start(), m.end()))
+        out.append(Lexeme(m.lastgroup, m.group(0), m.start(), m.end()))  # the outer group closes last: its kind
     return out

@@ -123,7 +123,7 @@ COUNT_NOUNS = frozenset(("thôn", "xóm", "ấp", "bản", "tổ", "khu", "xã",
                          "lĩnh", "ngành", "phòng", "ban", "thành", "gia", "làng", "khóm", "chợ", "doanh", "hợp"))
 COUNT_UNITS = frozenset(("điểm", "người", "lần", "triệu", "tỷ", "đồng", "hộ", "xã", "đơn", "hồ", "bài", "lượt",
                          "trường", "lớp", "cơ", "đơn vị", "học", "giờ"))
-LAG_UNITS = {"ngày làm việc": "working_day", "ngày": "day", "tuần": "week", "tháng": "month", "ngày lịch": "day"}
+LAG_UNIT_WORDS = {"ngày làm việc": "working_day", "ngày": "day", "tuần": "week", "tháng": "month", "ngày lịch": "day"}
 ANCHOR_LINKS = ("kể từ ngày", "kể từ khi", "kể từ", "tính từ ngày", "tính từ", "từ ngày", "từ khi", "sau khi",
                 "sau ngày", "sau", "trước ngày", "trước khi", "trước", "từ", "tính đến ngày", "tính đến",
                 "so với ngày", "so với thời điểm", "so với")
@@ -748,7 +748,7 @@ class Reader:
         if i >= len(toks) or toks[i].kind != NUM or _year(toks[i].num):
             return None
         k = A._number_words_in_parens(toks, i + 1)
-        unit = any_words(toks, k, LAG_UNITS)
+        unit = any_words(toks, k, LAG_UNIT_WORDS)
         if unit is None:
             return None
         amount, k = toks[i].num, unit[1]
@@ -766,7 +766,7 @@ class Reader:
         link = any_words(toks, k2, ANCHOR_LINKS)
         if link is None:
             # a bare duration ("105 ngày", "trong vòng 15 ngày làm việc"): a lag with nothing to count from
-            return Piece(LAG, (amount, LAG_UNITS[unit[0]], None, None), i, k)
+            return Piece(LAG, (amount, LAG_UNIT_WORDS[unit[0]], None, None), i, k)
         if link[0] in NEUTRAL_LINKS:
             before = self.pieces[-1] if self.pieces else None
             if before is not None and before.kind == KW and before.value == "before":
@@ -774,10 +774,10 @@ class Reader:
             elif before is not None and before.kind == KW and before.value == "after":
                 direction = "after"
             else:
-                return Piece(LAG, (amount, LAG_UNITS[unit[0]], None, None), i, k)
+                return Piece(LAG, (amount, LAG_UNIT_WORDS[unit[0]], None, None), i, k)
         else:
             direction = "before" if link[0].startswith("trước") else "after"
-        return Piece(LAG, (amount, LAG_UNITS[unit[0]], direction, link), i, len(toks))
+        return Piece(LAG, (amount, LAG_UNIT_WORDS[unit[0]], direction, link), i, len(toks))
 
     # --- pass 2: reading -----------------------------------------------------------------------
 
@@ -1044,7 +1044,7 @@ class Reader:
         if not amount:
             return None
         direction = "before" if body[k - 1].value == "before" else "after"
-        return Lag(amount, LAG_UNITS[unit], direction, self.src(ev.i, at))
+        return Lag(amount, LAG_UNIT_WORDS[unit], direction, self.src(ev.i, at))
 
     def _with_lag(self, body, k: int) -> Duty:
         d = self.duty
@@ -1557,12 +1557,10 @@ class Reader:
         """In a plan over part of two years, the one year in which this span lies inside the period."""
         hits = []
         for y in self.period.years():
-            probe = Atom(a.unit, a.a, a.b, year=y)
-            probe.pos = a.pos
-            try:
-                s, e, _, _ = probe.span()
-            except Unresolvable:
+            span = A.probe(a, y)
+            if span is None:
                 continue
+            s, e = span
             due = s - timedelta(days=1) if "before" in a.mods else e
             if self.period.start <= due <= self.period.end:
                 hits.append(y)
@@ -1719,13 +1717,7 @@ def _year(n: int | None) -> bool:
 
 def _probe(atom: Atom):
     """(first, last) day of an atom in a leap year, to pin a yearly series to a day of the year."""
-    probe = Atom(atom.unit, atom.a, atom.b, year=2024)
-    probe.pos = atom.pos
-    try:
-        start, end, _, _ = probe.span()
-    except Unresolvable:
-        return None
-    return start, end
+    return A.probe(atom)
 
 
 _FREQ_BY = ("theo tháng", "theo quý", "theo năm", "theo tuần")
