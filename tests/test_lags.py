@@ -6,11 +6,9 @@ recorded under the labels an earlier grammar gave."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 
-from tthc_cli.progress import DONE, Event
 from tthc_cli.store import Store
 
 PLAN = """\
@@ -111,10 +109,38 @@ def test_before_a_span_is_labelled_by_the_span_that_ends_then(ws):
     assert "Hoàn thành đúng hạn" in r.out
 
 
-def test_progress_under_the_old_label_still_counts(ws):
-    """Before this grammar, "Trước quý III, IV/2026" labelled its 30/09 occurrence "Quý IV/2026"."""
-    with Store.open(ws.db) as store:  # a store written by the earlier version
-        store.add(Event(DONE, "p", "5", occurrence="Quý IV/2026", day=date(2026, 9, 25), who="Lan"))
+def _old_store(db, events):
+    """A progress store as tthc left it before deadline grammar 2 (schema 3), with `events`."""
+    import sqlite3
+
+    from tthc_cli.store import MIGRATIONS
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    for version, name, sql in MIGRATIONS[:3]:
+        conn.executescript(sql)
+        conn.execute("INSERT INTO migrations VALUES (?, ?, '2026-01-01T00:00:00+00:00')", (version, name))
+    for occurrence, day in events:
+        conn.execute("INSERT INTO events (kind, plan, task, occurrence, day, who, recorded_at) "
+                     "VALUES ('done', 'p', '5', ?, ?, 'Lan', ?)", (occurrence, day, day + "T09:00:00+00:00"))
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+
+
+def test_progress_under_the_old_labels_still_counts(ws):
+    """Before this grammar, "Trước quý III, IV/2026" labelled its 30/06 occurrence "Quý III/2026" and its 30/09
+    one "Quý IV/2026". Records made then are read under the labels of now, each for the occurrence it meant
+    (although "Quý III/2026" is the other occurrence's label now); the store is upgraded, not rewritten."""
+    _old_store(ws.db, [("Quý III/2026", "2026-06-25"), ("Quý IV/2026", "2026-10-02")])
     rows = [x for x in ws("list", "--all", "--format", "json", today="2026-10-05").json() if x["task"] == "5"]
-    got = {x["occurrence"]: x["status"] for x in rows}
-    assert got == {"Quý II/2026": "Quá hạn", "Quý III/2026": "Hoàn thành đúng hạn"}
+    got = {x["occurrence"]: (x["status"], x["done"]) for x in rows}
+    assert got == {"Quý II/2026": ("Hoàn thành đúng hạn", "2026-06-25"),
+                   "Quý III/2026": ("Hoàn thành quá hạn", "2026-10-02")}
+    # what is recorded now uses the labels of now
+    assert ws("undo", "p:5", "--occurrence", "Quý III/2026", today="2026-10-05").code == 0
+    rows = [x for x in ws("list", "--all", "--format", "json", today="2026-10-05").json() if x["task"] == "5"]
+    assert {x["occurrence"]: x["status"] for x in rows} == {"Quý II/2026": "Hoàn thành đúng hạn",
+                                                            "Quý III/2026": "Quá hạn"}
+    with Store.open(ws.db) as store:
+        assert [e.occurrence for e in store.events()][:2] == ["Quý III/2026", "Quý IV/2026"]  # as recorded

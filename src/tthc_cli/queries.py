@@ -107,19 +107,13 @@ def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Ite
             occs = (Occurrence(trig.due),)
     if occs:
         multiple = len(occs) > 1
-        labels = {o.label for o in occs} if multiple else set()
         out = []
         for o in occs:
             label = o.label if (multiple or o.freq) else None
             due = o.due
             if days is not None and not o.named_day and days.is_day_off(due):
                 due = days.roll_forward(due)  # a period (not a named day) ending on a day off
-            ev = progress.done_event(plan, task.id, milestone, label)
-            if ev is None and label is not None and o.alias and o.alias not in labels:
-                # recorded under the label an earlier grammar gave ("Trước quý II" was "Quý II"); where the old
-                # label is another occurrence's label now, it means that one
-                ev = progress.done_event(plan, task.id, milestone, o.alias)
-            ev = _as_of(ev, today)
+            ev = _as_of(progress.done_event(plan, task.id, milestone, label), today)
             done = ev.day if ev is not None else None
             out.append(Item(task, due, dated_status(due, today, warn_days, done), label, milestone, text, done,
                             ev.evidence if ev is not None else None))

@@ -91,8 +91,35 @@ class Session:
                 from tthc_cli.store import Store
 
                 with Store.open(path, create=False) as store:
-                    self._progress = Progress(store.events())
+                    events, since = store.events(), store.labels_since()
+                self._progress = Progress(self._old_labels(events, since))
         return self._progress
+
+    def _old_labels(self, events, since):
+        """Events recorded before the store knew the labels of deadline grammar 2, under their new labels.
+
+        Earlier, "Trước quý III, IV/2026" labelled its occurrences "Quý III/2026" and "Quý IV/2026"; they are
+        now "Quý II/2026" and "Quý III/2026" (the quarters that end on those days). Each occurrence keeps its
+        old label as `alias`; a record made before the change under an alias is read as made under the
+        occurrence's label now. Nothing in the store is rewritten."""
+        old = [e for e in events if e.occurrence and since is not None and e.recorded_at is not None
+               and e.recorded_at < since]
+        if not old:
+            return events
+        renames = {}
+        for plan in self.workspace.plans:
+            for task in plan.tasks:
+                res = task.resolution
+                if res is None:
+                    continue
+                parts = [(m.label or "", m.resolution) for m in res.milestones] or [("", res)]
+                for milestone, part in parts:
+                    for o in part.occurrences:
+                        if o.alias and o.alias != o.label:
+                            renames[(plan.id, task.id, milestone, o.alias)] = o.label
+        old_ids = {id(e) for e in old}
+        return [e.replace(occurrence=renames.get((e.plan, e.task, e.milestone, e.occurrence), e.occurrence))
+                if id(e) in old_ids else e for e in events]
 
     def store(self):
         """The progress store, created on first use."""

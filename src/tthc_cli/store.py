@@ -71,6 +71,12 @@ CREATE TABLE sent (
 );
 CREATE INDEX sent_day ON sent (day, unit, recipient);
 """),
+    # No schema change: the time this migration is applied marks when the store began recording occurrences
+    # under the labels of deadline grammar 2 ("Trước quý II/2026" is "Quý I/2026", no longer "Quý II/2026").
+    # Events recorded before it are read under the old labels (see `labels_since` and Session.progress).
+    (4, "occurrence-labels-2", """
+SELECT 1;
+"""),
 ]
 """Schema migrations, oldest first. Never edit a released one: add a new one."""
 
@@ -213,6 +219,11 @@ class Store:
         new_id = self._write(insert)
         return event.replace(id=new_id, who=who, recorded_at=recorded_at, day=day, due=due,
                              milestone=event.milestone or "", occurrence=event.occurrence or "")
+
+    def labels_since(self) -> datetime | None:
+        """When this store began recording occurrence labels of deadline grammar 2 (migration 4)."""
+        row = self._conn.execute("SELECT applied_at FROM migrations WHERE version = 4").fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
 
     def events(self, plan: str | None = None, task: str | None = None) -> list[Event]:
         """Events, oldest first (by id), optionally only those of one plan and/or task."""
