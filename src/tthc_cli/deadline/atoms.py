@@ -457,6 +457,8 @@ def share_backwards(atoms: list[Atom]) -> None:
     """A year written once at the end of a list belongs to the items before it ("tháng 5 và quý II năm 2026",
     "tháng 1, tháng 2 năm sau") as far back as the list runs forward in time; an item later in the year than
     the one after it belongs to the year before ("tháng 11, 12 và 1/2027": 11 and 12 of 2026)."""
+    if len(atoms) < 2:
+        return
     trailing, trailing_rel, after = None, 0, None
     for a in reversed(atoms):
         when = _month_day(a)

@@ -99,7 +99,7 @@ def _with_label_period(label: str, rest: str) -> str:
 def _segment(seg: str, period: Period | None, several: bool, listed: bool) -> list[Milestone]:
     """One part of a cell as milestones (usually one; an ongoing duty with a dated report after a comma, two)."""
     m = _LABEL.match(seg)
-    if m and read_duty(m.group("label"), period).kind not in ("unknown",):
+    if m and has_time(m.group("label")) and read_duty(m.group("label"), period).kind != "unknown":
         m = None  # "Năm 2026: 3/5 xã": the part before the colon is the date, not a name
     if m and (several or listed):
         rest = m.group("rest").rstrip(" .;,")

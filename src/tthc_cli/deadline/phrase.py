@@ -105,6 +105,7 @@ FOLDED_PAIRS = ("tu ngay", "tu quy", "tu quý", "tu thang", "tu nam", "thang 1",
                 "nam 2028", "nam 2029", "nam 2030", "trong nam", "nam hoc", "hang nam", "hang quy", "dinh ky", "lay ngay", "ngay thu",
                 "quy i", "quy ii", "quy iii", "quy iv", "nam sau", "ke tu", "hang tuan", "moi nam", "moi quy",
                 "khi co", "theo yeu")
+_FOLDED_FIRST = frozenset(p.split()[0] for p in FOLDED_PAIRS)
 # date-bearing words: any left unread makes the duty unknown
 DATE_WORDS = frozenset(("ngày", "tháng", "quý", "năm", "tuần", "hằng", "mỗi", "kỳ", "mùa", "dịp", "tết", "mùng",
                         "mồng", "thứ", "hè", "giờ", "sáng", "chiều", "tối", "đêm", "trưa", "niên", "lần",
@@ -785,9 +786,10 @@ class Reader:
         self.scan()
         pieces = self.pieces
         d = self.duty
-        folded = [p for p in pieces if p.kind == FILL and p.value in FOLDED_WORDS] + [
-            Piece(FILL, None, k, k + 2) for k in range(len(self.toks) - 1)
-            if any_words(self.toks, k, FOLDED_PAIRS) is not None]
+        folded = [p for p in pieces if p.kind == FILL and p.value in FOLDED_WORDS]
+        if any(t.key in _FOLDED_FIRST for t in self.toks):
+            folded += [Piece(FILL, None, k, k + 2) for k in range(len(self.toks) - 1)
+                       if any_words(self.toks, k, FOLDED_PAIRS) is not None]
 
         if folded:
             return self.fail("viết không dấu (" + ", ".join(f"“{self.src(p.i, p.j)}”" for p in folded[:3])
