@@ -65,7 +65,7 @@ def test_done_statuses_and_the_plan_file_is_untouched(ws):
     assert got[("III.4", "Tháng 5/2026")] == ("Hoàn thành đúng hạn", "2026-05-29")
     assert got[("III.4", "Tháng 6/2026")] == ("Quá hạn", None)
     assert got[("III.4", "Quý II/2026")] == ("Hoàn thành quá hạn", "2026-07-01")
-    assert got[("III.4", "Tháng 7/2026")] == ("Sắp đến hạn", None) or got[("III.4", "Tháng 7/2026")][0] == "Chưa đến hạn"
+    assert got[("III.4", "Tháng 7/2026")] == ("Chưa đến hạn", None)  # 31/07 is 21 days after 10/07: past the 7-day window
     # done items leave `due`; --status filters
     due = ws("due", "--unit", "TTPVHCC", "--format", "json").json()
     assert ("III.4", "Tháng 5/2026") not in {(r["task"], r["occurrence"]) for r in due}
@@ -83,7 +83,7 @@ def test_report_counts_by_hand(ws):
     # May, June, Q2); PKT VI.4.1. As of 10/07/2026 with the story above:
     assert units == {"VHXH": (3, 1, 1, 1, 0), "TTPVHCC": (5, 2, 2, 1, 0), "PKT": (1, 0, 0, 1, 0)}
     assert rep["totals"]["total"] == 9 and rep["totals"]["on_time"] == 3
-    assert rep["units"][0]["code"] == "VP" or [u["code"] for u in rep["units"]] == ["PKT", "VHXH", "TTPVHCC"]
+    assert [u["code"] for u in rep["units"]] == ["PKT", "VHXH", "TTPVHCC"]  # the order of the plan's sections
     lines = {(ln["ref"].split(":")[1], ln["occurrence"]): (ln["status"], ln["days_late"], ln["evidence"])
              for ln in rep["lines"]}
     assert lines == {
