@@ -479,6 +479,15 @@ ADVERSARIAL = [
     ("6 tháng đầu năm sau", ["2027-06-30"]), ("Quý IV/2026 và quý I", ["2026-12-31", "2027-03-31"]),
     ("sớm nhất ngày 15/8/2026", None), ("Quý V/2026", None),
     ("Sau khi có hướng dẫn của tỉnh, trước ngày 30/6/2026", ["2026-06-29"]),
+    # fourth round
+    ("Phấn đấu hoàn thành 50% trước 30/6 và 100% trước 30/11/2026", ["2026-06-29", "2026-11-29"]),
+    ("Dự kiến sơ kết 6 tháng trước ngày 15/7, tổng kết năm trước ngày 15/12/2026", ["2026-07-14", "2026-12-14"]),
+    ("Dự kiến chậm nhất ngày 10/8 và chậm nhất ngày 20/8/2026", ["2026-08-10", "2026-08-20"]),
+    ("hai tháng một lần", None), ("hai tuần một lần", None), ("bốn tháng một lần", None),
+    ("3 tháng một lần", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("ngày 20 tháng cuối quý trước", None), ("ngày 20 hằng tháng trước", None),
+    ("trong 10 ngày đầu của tháng tiếp theo", [f"2026-{m:02d}-10" for m in range(2, 13)] + ["2027-01-10"]),
+    ("Ngày 9/11 hằng năm là Ngày Pháp luật Việt Nam", None),
 ]
 
 

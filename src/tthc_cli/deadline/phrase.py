@@ -15,6 +15,7 @@ duty unknown, with a warning naming what was not understood.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from tthc_cli.deadline import atoms as A
@@ -661,6 +662,8 @@ class Reader:
                     j = nxt
                     continue
             break
+        if freqs and word(toks, j) == "trước" and read_atom(toks, j + 1) is None and weekday_at(toks, j + 1) is None:
+            return Piece(LEFT, self.src(i, j + 1), i, j + 1)  # "ngày 20 hằng tháng trước": of the month before
         if freqs:
             once = any_words(toks, j, ("một lần", "1 lần"))  # "mỗi năm một lần"
             if once is None and punct(toks, j, "/") and word(toks, j + 1) == "lần":
@@ -674,6 +677,8 @@ class Reader:
             if noun is not None:
                 return Piece(FREQ, [FREQ_NOUNS[noun[0]]], i, noun[1])
         noun = any_words(toks, i, FREQ_NOUNS)
+        if noun is not None and i > 0 and (word(toks, i - 1) in _MANY or toks[i - 1].kind == NUM and toks[i - 1].num > 1):
+            return None  # "hai tháng một lần", "2 tuần/lần": every two months or weeks, which no rule counts
         if noun is not None:
             k = noun[1]
             if punct(toks, k, "/") and word(toks, k + 1) == "lần":
@@ -719,6 +724,9 @@ class Reader:
         if hit is not None and not self._number_follows(hit[1]):
             j = hit[1]
             tail = any_words(toks, j, self._PIN_TAILS)
+            if word(toks, tail[1] if tail else j) == "trước" or any_words(toks, tail[1] if tail else j, (
+                    "liền trước", "trước đó")) is not None:
+                return Piece(LEFT, self.src(i, j + 1), i, j + 1)  # "tháng cuối quý trước": the previous quarter
             value = self._PINS[hit[0]]
             if value == ("monthly", "next") and tail is not None and "quý" in tail[0]:
                 value = ("quarterly", "next")  # "tháng sau quý báo cáo"
@@ -735,6 +743,9 @@ class Reader:
             if word(toks, k) in ("mỗi", "hằng", "các"):
                 k += 1
             if word(toks, k) == "tháng" and not self._number_follows(k + 1) and 1 <= toks[i].num <= 28:
+                nxt = any_words(toks, k + 1, ("sau", "tiếp theo", "kế tiếp", "liền kề"))
+                if nxt is not None:
+                    return Piece(PIN, ("window-next", toks[i].num), i, nxt[1])
                 return Piece(PIN, ("window", toks[i].num), i, k + 1)
         return None
 
@@ -1204,15 +1215,15 @@ class Reader:
         for k, p in enumerate(self.pieces):
             if p.kind == FREQ and k > 0 and self.pieces[k - 1].kind == FILL and "%" in self.pieces[k - 1].value:
                 return self.fail(f"“{self.src(self.pieces[k - 1].i, p.j)}” là tỉ lệ tăng, không phải thời hạn")
-        if any(words_at(self.toks, m, "lấy ngày") for m in range(len(self.toks))) and \
-                any(words_at(self.toks, m, "là ngày") for m in range(len(self.toks))):
+        named = re.search(r"\blà\s+[Nn]gày\s+(\w)", self.text)
+        if named and named.group(1).isupper():  # "… hằng năm là Ngày Pháp luật Việt Nam": names a day
             return self.fail("câu đặt tên một ngày (“… là Ngày …”), không phải thời hạn")
         if self._legal_prefix() and not spans and pin is None:
             return self.fail("“hằng …” nằm trong câu nói về văn bản pháp luật, không phải thời hạn")
         if pin is not None and not freqs:
             if pin[0] in ("report",):
                 return self.fail("“kỳ báo cáo” không nói kỳ nào (hằng quý, 6 tháng …)")
-            freqs = ["monthly"] if pin[0] == "window" else [pin[0]]
+            freqs = ["monthly"] if pin[0] in ("window", "window-next") else [pin[0]]
         if not freqs:
             return self.fail("“định kỳ” không nói kỳ nào")
         if weekdays:
@@ -1236,11 +1247,13 @@ class Reader:
         days = [a for a in spans if a.unit != "dom"]
         if doms and days:
             return self.fail("nhiều mốc trong một thời hạn định kỳ")
-        if pin is not None and pin[0] == "window":
+        if pin is not None and pin[0] in ("window", "window-next"):
             if set(freqs) != {"monthly"} or spans:
                 return self.fail("cửa sổ đầu tháng đi với kỳ không phải hằng tháng")
-            return self._series_done(freqs, series("monthly", self.period, offset=pin[1]),
-                                     f"{pin[1]} ngày đầu mỗi tháng: hạn ngày {pin[1]:02d}")
+            following = pin[0] == "window-next"
+            occs = series("monthly", self.period, offset=pin[1], month="next" if following else "same")
+            return self._series_done(freqs, occs, f"{pin[1]} ngày đầu mỗi tháng{' sau' if following else ''}: "
+                                                  f"hạn ngày {pin[1]:02d}")
         if doms:
             return self._day_of_month(freqs, pin, doms, before)
         if pin is not None:
@@ -1498,9 +1511,14 @@ class Reader:
         """In a list, a hard limit beats a tentative date ("dự kiến tháng 6, chậm nhất tháng 7/2026"), and a
         data cut-off ("số liệu tính đến 30/6") is no deadline beside one."""
         hard = [a for a in atoms if a.mods & {"limit", "before"} and "hedge" not in a.mods]
-        if hard and any("hedge" in a.mods for a in atoms):
+        limit = any("limit" in a.mods and "hedge" not in a.mods for a in atoms)
+
+        def tentative(a):  # "dự kiến ngày 10/8", or "phấn đấu trước 30/6" beside a "không quá" / "chậm nhất"
+            return "hedge" in a.mods and (not a.mods & {"limit", "before"} or limit and "limit" not in a.mods)
+
+        if hard and any(tentative(a) for a in atoms):
             self.say("một ngày dự kiến và một hạn chót: lấy hạn chót")
-            atoms = hard
+            atoms = [a for a in atoms if not tentative(a)]
         if any("cutoff" in a.mods for a in atoms):
             rest = [a for a in atoms if "cutoff" not in a.mods]
             if rest:
@@ -1723,6 +1741,7 @@ def _probe(atom: Atom):
 
 
 _FREQ_BY = ("theo tháng", "theo quý", "theo năm", "theo tuần")
+_MANY = frozenset(("hai", "bốn", "tám", "mười", "mấy", "vài", "nhiều"))
 _NEXT_PINS = ("tháng sau", "tháng tiếp theo", "tháng kế tiếp", "tháng liền kề")
 # the words the atom readers start with (atoms.read_atom)
 _ATOM_WORDS = ("ngày", "mùng", "mồng", "tháng", "quý", "cả", "năm", "giai", "đầu", "giữa", "cuối", "lễ", "dịp", "tết",
