@@ -7,9 +7,8 @@ report, workdays) stays pure.
 
 from __future__ import annotations
 
-from datetime import date
-
 import os
+from datetime import date
 from pathlib import Path
 
 from tthc_cli.errors import UsageError
