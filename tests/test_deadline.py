@@ -488,7 +488,18 @@ ADVERSARIAL = [
     ("ngày 20 tháng cuối quý trước", None), ("ngày 20 hằng tháng trước", None),
     ("trong 10 ngày đầu của tháng tiếp theo", [f"2026-{m:02d}-10" for m in range(2, 13)] + ["2027-01-10"]),
     ("Ngày 9/11 hằng năm là Ngày Pháp luật Việt Nam", None),
+    # fifth round
+    ("Sơ kết 9 tháng trước ngày 15/10", ["2026-10-14"]), ("Báo cáo 9 tháng trước ngày 20/9", ["2026-09-19"]),
+    ("Quý I trước 20/3; 6 tháng trước 20/6; 9 tháng trước 20/9; năm trước 20/11", None),
+    ("Báo cáo năm trước 20/11", ["2026-11-19"]), ("Trước ngày 15 tháng 8, năm 2026", ["2026-08-14"]),
+    ("Quý II, năm 2026", ["2026-06-30"]),
 ]
+
+
+def test_before_a_weekday_and_a_weekday_beside_a_day_before():
+    assert {o.due.weekday() for o in resolve("Trước thứ Sáu hằng tuần", Y26).occurrences} == {3}
+    res = resolve("Trước ngày 30/11/2026 (thứ Hai)", Y26)  # the Monday is the 30th, the deadline the 29th
+    assert res.due == (date(2026, 11, 29),) and res.warnings == ()
 
 
 def test_before_a_span_in_a_plan_over_two_years():

@@ -243,6 +243,9 @@ def punct(toks, i, chars: str) -> bool:
 def _year_suffix(toks, i) -> tuple[int | None, int, int]:
     """A year written after a span: "/2026", "năm 2026", " 2026", "năm sau", "của năm liền kề năm báo cáo"
     → (year, rel, next index)."""
+    if punct(toks, i, ",") and word(toks, i + 1) == "năm" and i + 2 < len(toks) and toks[i + 2].kind == NUM \
+            and _is_year(toks[i + 2].num):
+        return toks[i + 2].num, 0, i + 3  # "ngày 15 tháng 8, năm 2026"
     if word(toks, i) == "của" and word(toks, i + 1) == "năm":
         got = _year_suffix(toks, i + 1)
         if got[2] > i + 1:
@@ -272,7 +275,7 @@ def _relative_year(toks, i) -> tuple[int, int] | None:
     if hit is None:
         return None
     # "năm trước" is also "the year before <span>" in "trước năm …"; only take it at the end or before punctuation
-    if hit[0] in ("trước", "liền trước") and word(toks, hit[1]) is not None:
+    if hit[0] in ("trước", "liền trước") and hit[1] < len(toks) and toks[hit[1]].kind != PUNCT:
         return None
     return _REL_YEAR[hit[0]], hit[1]
 

@@ -81,7 +81,7 @@ REPORT_NOUNS = ("báo cáo", "sơ kết", "tổng kết", "giao ban", "họp", "
 FREQ_NOUNS = {"tuần": "weekly", "tháng": "monthly", "quý": "quarterly", "năm": "yearly", "6 tháng": "half-yearly",
               "sáu tháng": "half-yearly", "nửa năm": "half-yearly", "1 năm": "yearly", "một năm": "yearly",
               "3 tháng": "quarterly", "ba tháng": "quarterly", "12 tháng": "yearly"}
-_NAME_FREQS = tuple(f for f in FREQ_NOUNS if f not in ("1 năm", "một năm"))
+_NAME_FREQS = tuple(f for f in FREQ_NOUNS if f not in ("1 năm", "một năm")) + ("9 tháng", "chín tháng")
 # things with numbers that are not dates: "lớp 10", "lần thứ XIII", "học kỳ I", "khóa XV", "đợt 2", "2 cấp"
 ORDINAL_WORDS = frozenset("một hai ba bốn tư năm sáu bảy tám chín mười nhất nhì".split())
 OBJECT_HEADS = ("lớp", "lần thứ", "lần", "kỳ họp thứ", "kỳ họp", "học kỳ", "kỳ", "khóa", "khoá", "đợt", "vòng",
@@ -185,6 +185,7 @@ class Reader:
         self.pieces: list[Piece] = []
         self.duty = Duty(text)
         self._anchor_end = len(self.toks)  # where the anchor of a lag ends (see _with_lag)
+        self._named_days: list = []  # the days a time expression names, before "trước" moves its due date
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -1089,6 +1090,10 @@ class Reader:
             return self.fail(f"không hiểu mốc “{anchor}”")
         if known is not None and known != "unreadable" and known[0] == "day" and known[1].unit == "holiday":
             return self.fail(f"“{anchor}” kéo dài nhiều ngày: không rõ tính từ ngày nào")
+        if known is not None and known != "unreadable" and unit == "month" and amount in (3, 6, 9, 12) \
+                and direction == "before" and not mods:
+            return self.fail(f"“{self.src(lagp.i, anchor_at)}”: kỳ báo cáo {amount} tháng, hay {amount} tháng trước "
+                             "ngày đó? không rõ")
         if known is not None:
             return self._lag_from_known(lag, known)
         d.kind = "event"
@@ -1231,6 +1236,8 @@ class Reader:
                 return self.fail("một khoảng các thứ trong tuần (giờ làm việc), không phải thời hạn")
             if freqs != ["weekly"] or spans:
                 return self.fail("thứ trong tuần đi với kỳ không phải hằng tuần")
+            if before:
+                weekdays = [(wd - 1) % 7 for wd in weekdays]  # "trước thứ Sáu hằng tuần": each Thursday
             occs = [o for wd in dict.fromkeys(weekdays) for o in series("weekly", self.period, weekday=wd)]
             return self._series_done(freqs, occs, ", ".join(A.WEEKDAY_VI[wd] for wd in dict.fromkeys(weekdays))
                                      + " hằng tuần")
@@ -1411,8 +1418,9 @@ class Reader:
         if result is None:
             return d
         if weekdays and d.occurrences:
+            named = self._named_days
             for wd in weekdays:
-                day = d.occurrences[0].due if len(d.occurrences) == 1 else None
+                day = named[0] if len(named) == 1 else None
                 if day is not None and day.weekday() != wd:
                     d.warnings.append(f"{A.WEEKDAY_VI[wd]} không khớp với ngày {fmt(day)} ({A.WEEKDAY_VI[day.weekday()]})")
                 elif day is not None:
@@ -1628,6 +1636,7 @@ class Reader:
             self.say(f"“từ {a.text}”: bắt đầu {fmt(start)}, không có hạn kết thúc")
             return d
         occs = []
+        self._named_days = [start for a, start, end, label, w in spans if a.unit == "day"]
         for a, start, end, label, w in spans:
             d.warnings.extend(w)
             if "before" in a.mods:
