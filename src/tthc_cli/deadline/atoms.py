@@ -670,9 +670,7 @@ def _half(toks, i):
 
 def _holiday(toks, i):
     j = i
-    if word(toks, j) in ("ngày", "lễ", "dịp"):
-        if word(toks, j) == "dịp":
-            return None  # "dịp Tết": a season, not a day
+    if word(toks, j) in ("ngày", "lễ"):
         j += 1
     solar = any_words(toks, j, SOLAR_HOLIDAYS)
     if solar:

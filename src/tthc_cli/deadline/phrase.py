@@ -34,8 +34,8 @@ KEYWORDS = {
     "before": ("trước",),
     "from": ("từ", "kể từ", "bắt đầu từ", "tính từ", "bắt đầu", "bắt đầu vào"),
     "to": ("đến", "tới", "đến hết", "cho đến", "cho tới", "hết", "kết thúc vào", "đến hết ngày"),
-    "in": ("trong", "vào", "trong vòng", "trong thời hạn", "trong thời gian", "nội trong", "ngay trong", "vào dịp",
-           "trong suốt", "ngay", "dịp", "trong dịp", "vào lúc", "lúc", "đúng", "diễn ra", "diễn ra vào",
+    "in": ("trong", "vào", "trong vòng", "trong thời hạn", "trong thời gian", "nội trong", "ngay trong",
+           "trong suốt", "ngay", "vào lúc", "lúc", "đúng", "diễn ra", "diễn ra vào",
            "diễn ra trong", "tổ chức vào", "là ngày"),
     "hedge": ("dự kiến", "phấn đấu", "khoảng", "dự kiến vào", "dự kiến trong", "ước", "tạm thời", "có thể",
               "theo dự kiến", "dự kiến sẽ"),
@@ -321,6 +321,24 @@ class Reader:
             return Piece(IGN, "now", i, i + 2)  # "từ nay đến hết năm 2020": until then
         return None
 
+    _OCCASIONS = ("dịp", "vào dịp", "trong dịp", "lễ", "dịp lễ", "kỷ niệm", "dịp kỷ niệm", "lễ kỷ niệm",
+                  "ngày kỷ niệm", "nghỉ lễ", "dịp nghỉ lễ", "ngày lễ", "dịp lễ kỷ niệm")
+
+    def _s_occasion(self, i):
+        """ "Trước dịp lễ 30/4", "dịp kỷ niệm 27/7": the words that say the day is an occasion change nothing."""
+        toks = self.toks
+        hit = any_words(toks, i, self._OCCASIONS)
+        if hit is None:
+            return None
+        j = hit[1]
+        got = read_atom(toks, j)
+        if got is not None and got[0][0].unit in ("day", "holiday") or any_words(toks, j, A.LUNAR_HOLIDAYS) \
+                or any_words(toks, j, A.SOLAR_HOLIDAYS) or word(toks, j) == "tết":
+            return Piece(IGN, "occasion", i, j)
+        if hit[0] == "dịp" or hit[0].endswith(" dịp"):
+            return Piece(IGN, "occasion", i, j)  # "dịp" before anything: the occasion of what follows
+        return None
+
     def _s_name(self, i):
         toks = self.toks
         name = any_words(toks, i, NAME_WORDS)
@@ -479,7 +497,7 @@ class Reader:
     def _day_context(self) -> bool:
         """Whether a number such as "15.8" or "15-8" stands where a day is expected."""
         for p in reversed(self.pieces):
-            if p.kind == IGN and p.value in ("daypart", "clock", "("):
+            if p.kind == IGN and p.value in ("daypart", "clock", "(", "occasion"):
                 continue
             return p.kind == KW or p.kind in (DASH, SEP) and any(q.kind == SPAN for q in self.pieces) \
                 or p.kind == WEEKDAY
@@ -827,15 +845,16 @@ class Reader:
                       if p.kind in BODY or (p.kind == KW and p.value == "ongoing")), len(pieces))
         while first > 0 and (pieces[first - 1].kind == KW and pieces[first - 1].value in MODIFIERS
                              or pieces[first - 1].kind == IGN and pieces[first - 1].value in ("daypart", "clock",
-                                                                                              "now")):
+                                                                                              "now", "occasion")):
             first -= 1
         prefix = pieces[:first]
         d.prefix = self.src(pieces[0].i, pieces[first].i) if first < len(pieces) and first else ""
         if any(p.kind == LEFT for p in prefix):
             return self._leftover(prefix)
         for k, p in enumerate(prefix if first < len(pieces) else ()):
-            if p.kind == KW and p.value in ("before", "after") and k + 1 < len(prefix) and (
-                    prefix[k + 1].kind == FILL or prefix[k + 1].kind == IGN and prefix[k + 1].value == "object"):
+            nxt = next((q for q in prefix[k + 1:] if not (q.kind == IGN and q.value == "occasion")), None)
+            if p.kind == KW and p.value in ("before", "after") and nxt is not None and (
+                    nxt.kind == FILL or nxt.kind == IGN and nxt.value == "object"):
                 # the span after names the event ("Trước kỳ họp cuối năm 2026"): its own date is unknown
                 d.kind = "event"
                 d.note = self.duty.text
@@ -1768,6 +1787,7 @@ STEPS = (
     (Reader._s_object, _firsts(OBJECT_HEADS, SEASONS) | {"xuân"}, True),
     (Reader._s_report, _firsts(REPORT_NOUNS), False),
     (Reader._s_now, frozenset(("từ",)), False),
+    (Reader._s_occasion, _firsts(Reader._OCCASIONS), False),
     (Reader._s_name, _firsts(NAME_WORDS), False),
     (Reader._s_freq_by, _firsts(_FREQ_BY), False),
     (Reader._s_event_day, frozenset(("ngày",)), False),
