@@ -186,6 +186,7 @@ class Reader:
         self.duty = Duty(text)
         self._anchor_end = len(self.toks)  # where the anchor of a lag ends (see _with_lag)
         self._named_days: list = []  # the days a time expression names, before "trước" moves its due date
+        self._body_start = 0  # the first lexeme of the duty's time expression (what stands before names the duty)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -849,6 +850,7 @@ class Reader:
             first -= 1
         prefix = pieces[:first]
         d.prefix = self.src(pieces[0].i, pieces[first].i) if first < len(pieces) and first else ""
+        self._body_start = pieces[first].i if first < len(pieces) and first else 0
         if any(p.kind == LEFT for p in prefix):
             return self._leftover(prefix)
         for k, p in enumerate(prefix if first < len(pieces) else ()):
@@ -917,8 +919,9 @@ class Reader:
             atoms = pieces[k].value
             if len(atoms) != 1 or atoms[0].unit not in ("half", "cumul", "year", "quarter", "month") or atoms[0].pos:
                 continue
-            if atoms[0].year is not None and not (k > 0 and pieces[k - 1].kind == FILL and any(
-                    self.src(pieces[0].i, pieces[k - 1].j).lower().endswith(n) for n in REPORT_NOUNS)):
+            after_report = k > 0 and pieces[k - 1].kind == FILL and any(
+                self.low[:self.toks[pieces[k - 1].j - 1].end].endswith(n) for n in REPORT_NOUNS)
+            if atoms[0].year is not None and not after_report:
                 continue
             if atoms[0].unit == "quarter" and not 1 <= (atoms[0].a or 0) <= 4 or \
                     atoms[0].unit == "month" and not 1 <= (atoms[0].a or 0) <= 12:
@@ -927,8 +930,6 @@ class Reader:
                 q.kind == KW and q.value in ("limit", "before", "in", "to") for q in pieces[k + 2:])
             # "… tình hình tham gia bảo hiểm thất nghiệp của năm trước": the year reported on, at the end
             of_at_end = k == len(pieces) - 1 and k > 0 and pieces[k - 1].kind == FILL and pieces[k - 1].value == "của"
-            after_report = k > 0 and pieces[k - 1].kind == FILL and any(
-                self.src(pieces[0].i, pieces[k - 1].j).lower().endswith(n) for n in REPORT_NOUNS)
             if after_report:
                 followed = True
             if not (followed and (k == 0 or pieces[k - 1].kind in (FILL, SEP)) or of_at_end):
@@ -1366,9 +1367,8 @@ class Reader:
         return d
 
     def _legal_prefix(self) -> bool:
-        pre = lower(self.duty.prefix)
-        toks = lex(pre)
-        return any(any_words(toks, i, LEGAL_SENTENCE) is not None for i in range(len(toks)))
+        """Whether the words in front of the time expression speak of a law or rule applying."""
+        return any(any_words(self.toks, i, LEGAL_SENTENCE) is not None for i in range(self._body_start))
 
     # time expressions -------------------------------------------------------------------------
 
