@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 from pathlib import Path
 
 from tthc_cli import __version__
@@ -62,21 +63,70 @@ def discover(paths: list[str]) -> list[Path]:
 
 
 def cache_dir() -> Path | None:
-    """Where parsed plans are cached; TTHC_CACHE_DIR="" turns the cache off."""
+    """Where parsed plans are cached; TTHC_CACHE_DIR="" turns the cache off.
+
+    The cache holds pickles, which run code when loaded: a folder that another user
+    owns or may write is not used (with one warning), since whoever writes it could
+    run code as this user or forge what `due` shows."""
     env = os.environ.get("TTHC_CACHE_DIR")
     if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "tthc"
+        folder = Path(env) if env else None
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = Path(base) / "tthc"
+    return folder if folder is None or _safe_cache(str(folder)) else None
+
+
+_CHECKED: dict[str, bool] = {}
+
+
+def _safe_cache(folder: str) -> bool:
+    if folder not in _CHECKED:
+        why = _cache_unsafe(folder)
+        if why:
+            import sys
+
+            print(f"Cảnh báo: không dùng bộ nhớ đệm {folder}: {why}.", file=sys.stderr)
+        _CHECKED[folder] = not why
+    return _CHECKED[folder]
+
+
+def _cache_unsafe(folder: str) -> str | None:
+    """Why `folder` must not hold the cache, or None; a folder not made yet is made private."""
+    if not hasattr(os, "geteuid"):  # Windows: the profile folder is the user's own
+        return None
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            st = os.lstat(folder)
+        except OSError:
+            return None  # nothing can be cached there either; reads and writes simply miss
+    except OSError:
+        return None
+    import stat
+
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        return "không phải thư mục thường"
+    if st.st_uid != os.geteuid():
+        return "thư mục thuộc người dùng khác"
+    if st.st_mode & 0o022:
+        return "người khác ghi được vào thư mục (hãy chạy chmod go-w)"
+    return None
 
 
 def read_plan(path: Path, cache: Path | None) -> RawPlan:
     """Read and parse one plan file; problems instead of exceptions."""
+    from tthc_cli.files import FileError, read_regular, require_regular
+
     name = str(path)
     try:
-        st = path.stat()
-    except OSError as exc:
-        return _fail(name, f"không đọc được tệp: {exc.strerror or exc}")
+        st = require_regular(path, "tệp kế hoạch")
+    except FileError as exc:
+        return _fail(name, exc.message)
+    if st is None:
+        return _fail(name, "không tìm thấy tệp")
     if st.st_size > MAX_BYTES:
         return _fail(name, f"tệp quá lớn ({st.st_size / 1048576:.1f} MB; tối đa 20 MB): có phải tệp kế hoạch không?")
     cache_file = stamp = None
@@ -88,9 +138,9 @@ def read_plan(path: Path, cache: Path | None) -> RawPlan:
         if hit is not None:
             return RawPlan(name, hit)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return _fail(name, f"không đọc được tệp: {exc.strerror or exc}")
+        raw = read_regular(path, MAX_BYTES, "tệp kế hoạch")
+    except FileError as exc:
+        return _fail(name, exc.message)
     result = parse_bytes(raw, name)
     if result.ok and cache_file is not None:
         _write_cache(cache_file, (stamp, result.data))
@@ -130,6 +180,10 @@ class Memo(dict):
 def _read_cache(cache_file: Path, stamp):
     try:
         with open(cache_file, "rb") as fh:
+            if hasattr(os, "geteuid"):
+                st = os.fstat(fh.fileno())
+                if st.st_uid != os.geteuid() or st.st_mode & 0o022:  # planted by someone else: not loaded
+                    return None
             cached_stamp, data = pickle.load(fh)
     except Exception:  # noqa: BLE001 - a missing or broken cache is just a miss
         return None
@@ -147,14 +201,90 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
         return _fail(name, f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại dưới dạng UTF-8")
     import yaml
 
+    loader = safe_loader()(text)
     try:
-        data = yaml.load(text, Loader=safe_loader())  # noqa: S506 - a safe loader
+        node = loader.get_single_node()
+        if node is not None and _ANCHOR.search(text):
+            _check_aliases(node)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if type(exc) is yaml.MarkedYAMLError:  # one of the checks above: the syntax itself is fine
+            return _fail(name, f"YAML không dùng được: {what}", line)
         return _fail(name, f"YAML sai cú pháp: {_yaml_problem_vi(what)}", line)
+    except RecursionError:
+        return _fail(name, "YAML lồng nhau quá sâu: có phải tệp kế hoạch không?")
+    except (ValueError, TypeError, OverflowError) as exc:  # an explicit tag on a value it cannot be: `!!int x`
+        return _fail(name, f"giá trị không đúng với thẻ YAML của nó (như !!int, !!float): {exc}")
+    finally:
+        loader.dispose()
     return RawPlan(name, data)
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])&[^\s\[\]{},]")
+"""Text that may define a YAML anchor; without one there can be no alias, and the check below is skipped."""
+
+ALIAS_BUDGET = 10_000
+"""How many nodes aliases may add to a plan beyond those written out (plans need none)."""
+
+
+def _marked(node, message: str):
+    import yaml
+
+    return yaml.MarkedYAMLError(problem=message, problem_mark=node.start_mark)
+
+
+def _check_aliases(root) -> None:
+    """Refuse a node graph that aliases make cyclic or much larger than the text ("billion laughs").
+
+    The size of each node's expanded tree is counted once (the graph is a DAG
+    unless an alias points into its own anchor), so this is linear in the nodes."""
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack = [(root, False)]
+    unique = 0
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise _marked(node, "tham chiếu YAML (&, *) vòng: một giá trị chứa chính nó")
+        unique += 1
+        on_path.add(key)
+        stack.append((node, True))
+        for c in _children(node):
+            if id(c) in on_path:
+                raise _marked(c, "tham chiếu YAML (&, *) vòng: một giá trị chứa chính nó")
+            if id(c) not in size:
+                stack.append((c, False))
+    if size[id(root)] - unique > max(unique, ALIAS_BUDGET):
+        raise _marked(root, f"tham chiếu YAML (&, *) làm tệp lớn lên {_n(size[id(root)])} phần tử "
+                                      f"từ {_n(unique)}: kế hoạch không cần tham chiếu, hãy viết thẳng giá trị")
+
+
+def _n(count: int) -> str:
+    return f"{count:,}".replace(",", ".")
+
+
+def _children(node) -> list:
+    value = node.value
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            if isinstance(v, tuple):
+                out.extend(v)
+            else:
+                out.append(v)
+        return out
+    return []
 
 
 _LOADER = None
@@ -173,7 +303,17 @@ def safe_loader():
         base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
         class Loader(base):
-            pass
+            def construct_mapping(self, node, deep=False):
+                """A mapping whose keys are all different: a key written twice is an error, not "the last wins"."""
+                seen = set()
+                for key_node, _ in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                        k = key_node.value
+                        if k in seen:
+                            raise yaml.MarkedYAMLError(problem=f'khóa "{k}" viết hai lần trong cùng một bảng',
+                                                       problem_mark=key_node.start_mark)
+                        seen.add(k)
+                return super().construct_mapping(node, deep)
 
         Loader.yaml_implicit_resolvers = {
             first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -191,6 +331,19 @@ def _yaml_problem_vi(problem: str) -> str:
         "did not find expected key": "thụt lề không đúng hoặc thiếu khóa",
         "did not find expected '-' indicator": 'thụt lề không đúng trong danh sách "-"',
         "found undefined alias": "tham chiếu (alias) không được định nghĩa",
+        "did not find expected ',' or ']'": 'danh sách "[ … ]" thiếu dấu "," hoặc chưa đóng "]"',
+        "did not find expected ',' or '}'": 'bảng "{ … }" thiếu dấu "," hoặc chưa đóng "}"',
+        "did not find expected node content": "thiếu giá trị (hoặc ngoặc, dấu nháy chưa đóng)",
+        "found unexpected end of stream": "tệp hết giữa chừng: thiếu dấu nháy đóng hoặc ngoặc đóng",
+        "found unknown escape character": 'trong dấu nháy kép có "\\" không hợp lệ; dùng dấu nháy đơn',
+        "expected <block end>, but found": "thụt lề không đúng",
+        "found character that cannot start any token": "có ký tự không được đứng đầu giá trị (như @ hoặc `); "
+                                                        "hãy đặt giá trị trong dấu nháy",
+        "found unexpected ':'": 'dấu ":" không đúng chỗ (giá trị có dấu ":" cần đặt trong dấu nháy)',
+        "expected a single document in the stream": 'tệp có nhiều tài liệu YAML (dấu "---"); một tệp chỉ một kế hoạch',
+        "found duplicate anchor": "tên tham chiếu (&) đặt hai lần",
+        "expected alphabetic or numeric character": "tên tham chiếu (& hoặc *) không hợp lệ",
+        "could not determine a constructor for the tag": "thẻ YAML (!…) không được dùng trong tệp kế hoạch",
     }
     for en, vi in known.items():
         if problem.startswith(en):
@@ -203,15 +356,12 @@ def _fail(name: str, message: str, line: int | None = None) -> RawPlan:
 
 
 def _write_cache(cache_file: Path, payload) -> None:
-    import tempfile  # only when writing: it pulls in `random`
+    from tthc_cli.files import write_file
 
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
-    except OSError:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        write_file(cache_file, data, force=True, what="bộ nhớ đệm", durable=False, mode=0o600)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is just not kept
         pass
 
 

@@ -6,9 +6,7 @@ the pure extractors: metadata from the head, task tables, prose obligations.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,10 +31,19 @@ def read_source(path: Path) -> Document:
         raise ImportError_(f'không tìm thấy tệp "{path}"', exit_code=2)
     if path.is_dir():
         raise ImportError_(f'"{path}" là thư mục; hãy chỉ một tệp .docx hoặc .txt')
+    from tthc_cli.files import FileError, read_regular, require_regular
+
+    try:
+        require_regular(path, "tệp nguồn")  # a FIFO or a device would hang or never end
+    except FileError as exc:
+        raise ImportError_(exc.message) from None
     suffix = path.suffix.lower()
     if suffix in OTHER_FORMATS:
         raise ImportError_(OTHER_FORMATS[suffix])
-    head = path.open("rb").read(8)
+    try:
+        head = _head(path)
+    except OSError as exc:
+        raise ImportError_(f'không đọc được "{path}": {exc.strerror or exc}') from None
     if suffix == ".docx" or head.startswith(b"PK\x03\x04"):
         from tthc_cli.importer.docxsource import read_docx
 
@@ -46,9 +53,10 @@ def read_source(path: Path) -> Document:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportError_("tệp .doc (Word 97-2003) hoặc .docx có mật khẩu: hãy mở bằng Word, bỏ mật khẩu "
                            "nếu có, và lưu lại dạng .docx")
-    if path.stat().st_size > 20 * 1024 * 1024:
-        raise ImportError_("tệp quá lớn (tối đa 20 MB)")
-    raw = path.read_bytes()
+    try:
+        raw = read_regular(path, 20 * 1024 * 1024, "tệp nguồn")
+    except FileError as exc:
+        raise ImportError_(exc.message) from None
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ImportError_("tệp văn bản dạng UTF-16 (\"Unicode\" của Notepad/Word); hãy lưu lại với bảng mã UTF-8")
     if not raw.strip():
@@ -62,6 +70,16 @@ def read_source(path: Path) -> Document:
     from tthc_cli.importer.textsource import read_text
 
     return read_text(text, str(path))
+
+
+def _head(path: Path) -> bytes:
+    import os
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        return os.read(fd, 8)
+    finally:
+        os.close(fd)
 
 
 @dataclass
@@ -151,39 +169,8 @@ def import_document(doc: Document, *, plan_id: str | None = None, period: str | 
                         tables.tables, report, roots)
 
 
-def _mode_for(path: Path) -> int:
-    """The existing file's mode, else what the user's umask gives a new file."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_atomically(path: Path, text: str | bytes, force: bool) -> None:
-    """Write via a temporary file and a rename: never a partial file. Errors are ImportError_ (Vietnamese)."""
-    if path.is_dir():
-        raise ImportError_(f'"{path}" là thư mục; hãy ghi tên tệp')
-    if path.exists() and not force:
-        raise ImportError_(f'"{path}" đã có; thêm --force để ghi đè')
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; a plan or report is for colleagues too
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise ImportError_(f'không ghi được "{path}": {exc.strerror or exc}') from None
-    except BaseException:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write the plan file through the one safe writer (files.write_file): never a partial or clobbered file."""
+    from tthc_cli.files import write_file
+
+    write_file(path, text, force=force, what="tệp kế hoạch")

@@ -77,15 +77,33 @@ def read_docx(path: pathlib.Path) -> Document:
         raise ImportError_(_damaged(path, e)) from None
 
 
+MAX_BYTES = 20 * 1024 * 1024
+"""The largest .docx read, as for plan files."""
+MAX_UNPACKED = 150 * 1024 * 1024
+"""What all parts of a .docx may unpack to together: python-docx holds every part in memory."""
+MAX_XML_PART = 25 * 1024 * 1024
+"""What one XML part may unpack to: lxml's tree takes several times the text."""
+
+
 def _read_bytes(path: pathlib.Path) -> bytes:
+    from tthc_cli.files import FileError, read_regular
+
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ImportError_(f"{path}: không tìm thấy tệp") from None
-    except IsADirectoryError:
-        raise ImportError_(f"{path}: là một thư mục, không phải tệp .docx") from None
-    except OSError as e:
-        raise ImportError_(f"{path}: không đọc được tệp ({e.strerror or e})") from None
+        return read_regular(path, MAX_BYTES, "tệp .docx")
+    except FileError as e:
+        raise ImportError_(e.message) from None
+
+
+def _check_size(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb before anything is unpacked: declared sizes bound what zipfile will inflate."""
+    total = sum(i.file_size for i in infos)
+    biggest = max((i for i in infos if i.filename.endswith((".xml", ".rels"))), key=lambda i: i.file_size,
+                  default=None)
+    if total > MAX_UNPACKED or (biggest is not None and biggest.file_size > MAX_XML_PART):
+        raise ImportError_(
+            f"{name}: tệp .docx giải nén ra quá lớn ({total / 1048576:.0f} MB; tối đa {MAX_UNPACKED // 1048576} MB, "
+            f"mỗi phần XML tối đa {MAX_XML_PART // 1048576} MB): có thể là tệp độc hại hoặc bị hỏng"
+        )
 
 
 def _check_format(path: pathlib.Path, data: bytes) -> set[str]:
@@ -110,12 +128,14 @@ def _check_format(path: pathlib.Path, data: bytes) -> set[str]:
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
             names = set(z.namelist())
     except Exception:  # BadZipFile, truncated central directory, …
         raise ImportError_(
             f"{name}: tệp .docx bị hỏng (không giải nén được, có thể tải về chưa hết); "
             f"hãy lấy lại tệp gốc, hoặc {_SAVE_AS_DOCX}"
         ) from None
+    _check_size(name, infos)
     return names
 
 
