@@ -260,11 +260,26 @@ def test_directory_is_refused(tmp_path):
         Store.open(tmp_path)
 
 
-def test_empty_file_becomes_a_store(tmp_path):
+def test_empty_file_is_refused_not_taken_as_a_new_store(tmp_path):
+    """A 0-byte progress.db is a store a copy or a disk error emptied: starting a new one would hide the loss."""
     db = tmp_path / "s.db"
     db.touch()
-    with Store.open(db, create=False) as store:
+    for create in (True, False):
+        with pytest.raises(StoreError, match="tệp rỗng"):
+            Store.open(db, create=create)
+    with pytest.raises(StoreError, match="tệp rỗng"):
+        Store.open_read(db)
+    assert db.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.db"]
+
+
+def test_a_new_store_appears_whole(tmp_path):
+    """Created in a temporary file and linked into place: no reader meets an empty or half-made file."""
+    db = tmp_path / "d" / "s.db"
+    with Store.open(db) as store:
         assert store.schema_version == SCHEMA_VERSION
+    assert sorted(p.name for p in db.parent.iterdir()) == ["s.db"]
+    assert db.read_bytes()[:16] == b"SQLite format 3\x00"
 
 
 # -- many processes --------------------------------------------------------------------------------------------------

@@ -84,15 +84,18 @@ class Session:
             from tthc_cli.progress import EMPTY, Progress
 
             path = self.db_path()
-            if not path.exists():
+            if not os.path.lexists(path):
                 self._progress = EMPTY
             else:
-                from tthc_cli.store import Store
+                from tthc_cli.store import read_events
 
-                with Store.open(path, create=False) as store:
-                    events, since = store.events(), store.labels_since()
+                events, since = read_events(path)  # a reader writes nothing: works on a read-only share
                 self._progress = Progress(self._old_labels(events, since))
         return self._progress
+
+    def reload_progress(self):
+        """Forget what was read from the store (another process wrote meanwhile)."""
+        self._progress = None
 
     def _old_labels(self, events, since):
         """Events recorded before the store knew the labels of deadline grammar 2, under their new labels.

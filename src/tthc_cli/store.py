@@ -122,29 +122,29 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self._path = path
         self._conn: sqlite3.Connection | None = conn
+        self._read_only = False
+        self._version: int | None = None
 
     # -- opening -------------------------------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> Store:
-        """Open (and if needed create, then migrate) the store at `path`."""
+        """Open the store at `path` to write (creating it where no file is, and migrating it).
+
+        A file that is there but is not a tthc store (an empty file included) is refused and left as it is."""
         path = Path(path).expanduser().absolute()
-        if path.exists():
+        if _existing(path) is not None:
             version = _inspect(path)
         elif not create:
             raise StoreError(f"không tìm thấy cơ sở dữ liệu tiến độ {path}")
         else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise StoreError(f"không tạo được thư mục {path.parent}: {e.strerror or e}") from None
-            version = 0
-        mode = "rwc" if create else "rw"
+            _create(path)
+            version = _inspect(path)
         try:
-            conn = sqlite3.connect(f"{path.as_uri()}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+            conn = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
                                    isolation_level=None)
         except sqlite3.Error as e:
-            raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {e}") from None
+            raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {_reason(e)}") from None
         store = cls(path, conn)
         try:
             store._configure()
@@ -153,6 +153,22 @@ class Store:
         except BaseException:
             store.close()
             raise
+        return store
+
+    @classmethod
+    def open_read(cls, path: Path) -> Store:
+        """Open the store at `path` only to read: nothing is written, created or migrated.
+
+        Works for a user who may only read the file, on a read-only mount, and leaves
+        no `-wal`/`-shm` file behind that could block the owner's next write: while no
+        write is under way (no `-wal` file) the file is read as immutable."""
+        path = Path(path).expanduser().absolute()
+        if _existing(path) is None:
+            raise StoreError(f"không tìm thấy cơ sở dữ liệu tiến độ {path}")
+        version = _inspect(path)
+        store = cls(path, _connect_read(path))
+        store._read_only = True
+        store._version = version
         return store
 
     def _configure(self) -> None:
@@ -196,8 +212,12 @@ class Store:
     def schema_version(self) -> int:
         return self._read(lambda conn: conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def add(self, event: Event) -> Event:
-        """Append `event`; returns it with `id` and `recorded_at` (default: now, UTC) filled in."""
+    def add(self, event: Event, *, expect_last: int | None = None) -> Event:
+        """Append `event`; returns it with `id` and `recorded_at` (default: now, UTC) filled in.
+
+        With `expect_last` (the id of the task's newest event when the caller decided, 0 for none), the
+        event is written only if no other event of the task was recorded since, checked inside the same
+        write transaction: two `done` at once on one item record it once, the other gets `Conflict`."""
         if event.kind not in KINDS:
             raise StoreError(f"loại sự kiện không hợp lệ: {event.kind!r} (chỉ nhận {', '.join(KINDS)})")
         for field in ("plan", "task"):
@@ -213,6 +233,11 @@ class Store:
                recorded_at.isoformat(timespec="seconds"))
 
         def insert(conn: sqlite3.Connection) -> int:
+            if expect_last is not None:
+                last = conn.execute("SELECT coalesce(max(id), 0) FROM events WHERE plan = ? AND task = ?",
+                                    (event.plan, event.task)).fetchone()[0]
+                if last != expect_last:
+                    raise Conflict(f"nhiệm vụ {event.plan}:{event.task} vừa có bản ghi mới (#{last}) của người khác")
             cur = conn.execute(f"INSERT INTO events ({', '.join(_COLUMNS[1:])}) VALUES ({', '.join('?' * 11)})", row)
             return cur.lastrowid
 
@@ -222,8 +247,12 @@ class Store:
 
     def labels_since(self) -> datetime | None:
         """When this store began recording occurrence labels of deadline grammar 2 (migration 4)."""
-        row = self._conn.execute("SELECT applied_at FROM migrations WHERE version = 4").fetchone()
-        return datetime.fromisoformat(row[0]) if row else None
+        if self._version is not None and self._version < 4:  # read, not migrated: every event is older
+            return datetime.max.replace(tzinfo=timezone.utc)
+        if self._version == 0:
+            return None
+        row = self._read(lambda conn: conn.execute("SELECT applied_at FROM migrations WHERE version = 4").fetchone())
+        return _parse_time(row[0], "migrations.applied_at", self._path) if row else None
 
     def events(self, plan: str | None = None, task: str | None = None) -> list[Event]:
         """Events, oldest first (by id), optionally only those of one plan and/or task."""
@@ -234,9 +263,11 @@ class Store:
         if task is not None:
             where.append("task = ?")
             args.append(task)
+        if self._version == 0:  # an SQLite file with nothing in it yet: no events
+            return []
         sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id"
         rows = self._read(lambda conn: conn.execute(sql, args).fetchall())
-        return [_event(row) for row in rows]
+        return [_event(row, self._path) for row in rows]
 
     def record_sent(self, day: date, rows) -> None:
         """Record what a digest run delivered: rows of (unit, recipient, ok, error, attempts, message_id)."""
@@ -254,6 +285,8 @@ class Store:
 
     def delivered(self, day: date) -> set[tuple[str, str]]:
         """(unit, recipient) pairs delivered for `day`'s digest."""
+        if self._version is not None and self._version < 3:
+            return set()
         rows = self._read(lambda conn: conn.execute(
             "SELECT unit, recipient FROM sent WHERE day = ? AND ok = 1", (day.isoformat(),)).fetchall())
         return {(u, r) for u, r in rows}
@@ -314,7 +347,7 @@ class Store:
                 return fn()
             except sqlite3.OperationalError as e:
                 if not _is_busy(e):
-                    raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {e}") from None
+                    raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {_reason(e)}") from None
                 if time.monotonic() >= deadline:
                     raise StoreError(f"cơ sở dữ liệu tiến độ {self._path} bận quá lâu "
                                      f"(đã chờ {WRITE_DEADLINE_S:.0f} giây); hãy thử lại") from None
@@ -323,9 +356,9 @@ class Store:
             except sqlite3.DatabaseError as e:
                 if "not a database" in str(e):
                     raise _foreign(self._path) from None
-                raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {e}") from None
+                raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {_reason(e)}") from None
             except sqlite3.Error as e:
-                raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {e}") from None
+                raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {_reason(e)}") from None
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
@@ -336,15 +369,20 @@ def _inspect(path: Path) -> int:
     Refuses (StoreError) a file that is not SQLite, an SQLite file that is not a
     tthc store, and a store from a newer tthc. An empty file counts as new.
     """
+    _existing(path)
     try:
-        with open(path, "rb") as f:
-            head = f.read(100)
-    except IsADirectoryError:
-        raise StoreError(f"{path} là một thư mục, không phải cơ sở dữ liệu tiến độ của tthc") from None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            head = os.read(fd, 100)
+        finally:
+            os.close(fd)
     except OSError as e:
-        raise StoreError(f"không đọc được cơ sở dữ liệu tiến độ {path}: {e.strerror or e}") from None
+        raise StoreError(f"không đọc được cơ sở dữ liệu tiến độ {path}: {_os_reason(e)}") from None
     if not head:
-        return 0  # a new, empty file: SQLite starts a database in it
+        # tthc creates a store whole (see _create): an empty file is not one of its stores, and taking it
+        # for a new store would silently start the history again where a copy or a disk error emptied it
+        raise StoreError(f"{path} là tệp rỗng (0 byte), không phải cơ sở dữ liệu tiến độ của tthc; nếu lịch sử đã "
+                         f"mất, hãy lấy lại bản sao lưu; nếu muốn bắt đầu sổ mới, hãy xóa hoặc đổi tên tệp này")
     # A header that does not look like SQLite is not refused here: another process may
     # be writing the first page right now. SQLite itself reads it under a lock below.
     whole_header = len(head) == 100 and head.startswith(_MAGIC)
@@ -356,8 +394,7 @@ def _inspect(path: Path) -> int:
         if version > SCHEMA_VERSION:
             raise _newer(path, version)
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                               isolation_level=None)
+        conn = _connect_read(path)
         try:
             conn.execute("BEGIN")  # one snapshot for both reads: a migration may commit in between
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -368,12 +405,123 @@ def _inspect(path: Path) -> int:
     except sqlite3.DatabaseError as e:
         if "not a database" in str(e):
             raise _foreign(path) from None
-        raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {e}") from None
+        raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {_reason(e)}") from None
     if version > SCHEMA_VERSION:
         raise _newer(path, version)
     if foreign:
         raise _foreign(path)
     return version
+
+
+def read_events(path: Path) -> tuple[list[Event], datetime | None]:
+    """Every event of the store at `path` and `labels_since`, read without writing anything.
+
+    An immutable read trusts that nobody writes meanwhile; if the file changed while it
+    was read (a writer committed and checkpointed), it is read again."""
+    def fingerprint():
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size, os.path.exists(f"{path}-wal")
+
+    for _ in range(5):
+        before = fingerprint()
+        with Store.open_read(path) as store:
+            events, since = store.events(), store.labels_since()
+        if fingerprint() == before:
+            break
+    return events, since
+
+
+class Conflict(StoreError):
+    """Another process recorded an event of the same task between the check and the write."""
+
+
+def _existing(path: Path):
+    """The stat of the store file, None if there is none; StoreError if something else is in its place."""
+    from tthc_cli.files import FileError, require_regular
+
+    try:
+        return require_regular(path, "cơ sở dữ liệu tiến độ của tthc")
+    except FileError as e:
+        raise StoreError(e.message) from None
+
+
+def _create(path: Path) -> None:
+    """Make a new store at `path` whole: built and migrated in a temporary file, then linked into place.
+
+    A hard link never replaces a file, so two processes creating the store at once end
+    with one store (the second one's copy is dropped), and no reader ever meets a
+    half-made, empty file."""
+    from tthc_cli.files import TEMP_SUFFIX, sweep
+
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"không tạo được thư mục {folder}: {_os_reason(e)}") from None
+    sweep(folder)
+    tmp = folder / f".{path.name}.{os.getpid()}.{time.monotonic_ns() % 10**9}{TEMP_SUFFIX}"
+    try:
+        conn = sqlite3.connect(str(tmp), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as e:
+        raise StoreError(f"không tạo được cơ sở dữ liệu tiến độ {path}: {_reason(e)}") from None
+    store = Store(tmp, conn)
+    try:
+        store._configure()
+        store._migrate()
+        store.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs is the store
+        except OSError:  # no hard links on this file system (FAT, some shares)
+            if not os.path.lexists(path):
+                os.replace(tmp, path)
+    except OSError as e:
+        raise StoreError(f"không tạo được cơ sở dữ liệu tiến độ {path}: {_os_reason(e)}") from None
+    finally:
+        store.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(f"{tmp}{suffix}")
+            except OSError:
+                pass
+
+
+def _connect_read(path: Path) -> sqlite3.Connection:
+    """A read-only connection that creates no file: immutable while no write is under way."""
+    busy = os.path.exists(f"{path}-wal") and os.path.exists(f"{path}-shm")
+    query = "mode=ro" if busy else "mode=ro&immutable=1"
+    try:
+        return sqlite3.connect(f"{path.as_uri()}?{query}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None)
+    except sqlite3.Error as e:
+        raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {_reason(e)}") from None
+
+
+def _os_reason(e: OSError) -> str:
+    from tthc_cli.files import os_reason
+
+    return os_reason(e)
+
+
+def _reason(e: sqlite3.Error) -> str:
+    """SQLite's error in Vietnamese where the user can act on it."""
+    code = getattr(e, "sqlite_errorcode", 0) & 0xFF
+    text = str(e)
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text:
+        return "đĩa đầy; hãy giải phóng chỗ trống rồi chạy lại (không bản ghi nào bị mất)"
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text:
+        return "không có quyền ghi (tệp hoặc thư mục chỉ đọc); lệnh xem vẫn chạy được"
+    if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
+        return "không mở được tệp (thư mục không có hoặc không có quyền)"
+    if code == sqlite3.SQLITE_IOERR or "disk I/O error" in text:
+        return "lỗi đọc/ghi đĩa (đĩa đầy, đĩa hỏng hoặc mạng chia sẻ bị ngắt)"
+    if code == sqlite3.SQLITE_CORRUPT or "malformed" in text:
+        return "tệp bị hỏng; hãy lấy lại bản sao lưu"
+    return text
 
 
 def _user_objects(conn: sqlite3.Connection) -> bool:
@@ -423,8 +571,39 @@ def _utc_seconds(value: datetime) -> datetime:
     return value.astimezone(timezone.utc).replace(microsecond=0)
 
 
-def _event(row: tuple) -> Event:
+def _parse_day(value, rid, field: str, path: Path) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise _bad_row(path, rid, field, value) from None
+
+
+def _parse_time(value, field: str, path: Path | None = None, rid=None) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise _bad_row(path, rid, field, value) from None
+
+
+def _bad_row(path, rid, field: str, value) -> StoreError:
+    where = f"bản ghi #{rid}" if rid is not None else "cơ sở dữ liệu"
+    return StoreError(f"{path or 'cơ sở dữ liệu tiến độ'}: {where} có {field} không hợp lệ ({value!r}); tệp đã bị "
+                      f"sửa ngoài tthc: hãy lấy lại bản sao lưu hoặc sửa bản ghi đó")
+
+
+def _event(row: tuple, path: Path | None = None) -> Event:
     (id_, kind, plan, task, milestone, occurrence, day, due, evidence, note, who, recorded_at) = row
-    return Event(kind, plan, task, milestone=milestone, occurrence=occurrence,
-                 day=date.fromisoformat(day) if day else None, due=date.fromisoformat(due) if due else None,
-                 evidence=evidence, note=note, who=who, recorded_at=datetime.fromisoformat(recorded_at), id=id_)
+    if kind not in KINDS or not isinstance(plan, str) or not isinstance(task, str):
+        raise _bad_row(path, id_, "loại hoặc nhiệm vụ", (kind, plan, task))
+    for field, value in (("milestone", milestone), ("occurrence", occurrence), ("evidence", evidence),
+                         ("note", note), ("who", who)):
+        if value is not None and not isinstance(value, str):
+            raise _bad_row(path, id_, field, value)
+    stamp = _parse_time(recorded_at, "recorded_at", path, id_)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return Event(kind, plan, task, milestone=milestone or "", occurrence=occurrence or "",
+                 day=_parse_day(day, id_, "day", path), due=_parse_day(due, id_, "due", path),
+                 evidence=evidence, note=note, who=who or "", recorded_at=stamp, id=id_)
