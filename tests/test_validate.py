@@ -180,9 +180,10 @@ def test_a_broken_file_does_not_hide_the_others(tthc, plan_dir):
     write(plan_dir / "a.yaml", GOOD)
     write(plan_dir / "b.yaml", "plan: [\n")
     r = tthc("due", "--plans", plan_dir, "--today", "2026-03-25", "--format", "json")
-    assert r.code == 0
+    assert r.code == 4  # the rest is shown, but the answer is incomplete: cron must notice
     assert [row["task"] for row in r.json()] == ["I.1", "I.2"]
-    assert "b.yaml" in r.err
+    assert "1 tệp kế hoạch không đọc được và bị BỎ QUA" in r.err
+    assert f"{plan_dir / 'b.yaml'}: dòng 2: YAML sai cú pháp" in r.err
 
 
 def test_unknown_unit_option_suggests(tthc):

@@ -5,17 +5,19 @@ a non-zero exit code (see errors.py); never a traceback.
 """
 
 
+import errno
 import os
 import re
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from tthc_cli import __version__
-from tthc_cli.errors import TthcError, UsageError
+from tthc_cli.errors import EXIT_INTERNAL, EXIT_PARTIAL, TthcError, UsageError
 
 _APP_SETTINGS = dict(
     name="tthc",
@@ -35,6 +37,16 @@ class Format(str, Enum):
     csv = "csv"
 
 
+class TextFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 class Role(str, Enum):
     lead = "lead"
     support = "support"
@@ -44,27 +56,44 @@ class Role(str, Enum):
 # --- option values -----------------------------------------------------------
 
 
+MIN_YEAR, MAX_YEAR = 1990, 2100
+"""The years a day given on the command line may fall in: beyond them it is a typing slip, not a plan."""
+
+
 def parse_day(value: str, what: str = "--today") -> date:
-    """A day from ISO (2026-06-01), Vietnamese order (01/06/2026) or words."""
+    """A day from ISO (2026-06-01), Vietnamese order (01/06/2026) or words ("hôm qua").
+
+    Strict: an impossible day or month is an error, never a guess. Only a value with
+    letters goes to dateparser, which would read "15/13" as 15/12/2013."""
     v = value.strip()
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", v):
-        try:
-            y, m, d = (int(x) for x in v.split("-"))
-            return date(y, m, d)
-        except ValueError:
-            raise UsageError(f'{what}: ngày "{value}" không tồn tại') from None
-    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", v)
+    day = None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", v)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", v)
+        if m:
+            d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
     if m:
         try:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            day = date(y, mo, d)
         except ValueError:
             raise UsageError(f'{what}: ngày "{value}" không tồn tại') from None
-    import dateparser  # free-form words ("hôm qua", "22 tháng 11 năm 2026"): costs ~60 ms, so only here
+    elif not re.search(r"[^\W\d_]", v):  # digits and punctuation only, in no form above
+        raise UsageError(f'{what}: không hiểu ngày "{value}"; hãy viết đủ ngày, tháng, năm: 2026-06-01 hoặc 01/06/2026')
+    else:
+        import dateparser  # free-form words ("hôm qua", "22 tháng 11 năm 2026"): costs ~60 ms, so only here
 
-    parsed = dateparser.parse(v, languages=["vi", "en"], settings={"DATE_ORDER": "DMY"})
-    if parsed is None:
-        raise UsageError(f'{what}: không hiểu ngày "{value}" (dạng 2026-06-01 hoặc 01/06/2026)')
-    return parsed.date()
+        try:
+            parsed = dateparser.parse(v, languages=["vi", "en"], settings={"DATE_ORDER": "DMY", "STRICT_PARSING": True})
+        except Exception:  # noqa: BLE001 - dateparser raises many kinds on odd text
+            parsed = None
+        if parsed is None:
+            raise UsageError(f'{what}: không hiểu ngày "{value}" (dạng 2026-06-01 hoặc 01/06/2026)')
+        day = parsed.date()
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise UsageError(f'{what}: năm {day.year} nằm ngoài khoảng tthc tính được ({MIN_YEAR}–{MAX_YEAR})')
+    return day
 
 
 def resolve_today(value: Optional[str]) -> date:
@@ -91,6 +120,8 @@ def parse_within(value: str, today: date, what: str = "--within") -> Window:
     if not m:
         raise UsageError(f'{what}: không hiểu "{value}" (ví dụ: 14d, 2w, 1m, 10wd)')
     n, unit = int(m.group(1)), m.group(2)
+    if n * (31 if unit in ("m", "tháng") else 7 if unit in ("w", "tuần") else 1) > 3660:
+        raise UsageError(f'{what}: "{value}" dài quá 10 năm')
     if unit in ("wd", "nlv"):
         return Window(n, True)
     if unit in ("m", "tháng"):
@@ -122,6 +153,8 @@ RollOpt = Annotated[Optional[bool], typer.Option(
     help="Thời hạn là một khoảng (quý, tháng …) kết thúc vào ngày nghỉ thì lùi sang ngày làm việc kế tiếp.",
     show_default=False)]
 
+ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
+
 _GLOBAL = {"config": None}
 
 
@@ -151,16 +184,22 @@ def _session(plans=None, db=None, no_cache=False):
 
 
 def _workspace(session):
+    """The loaded plans; files that could not be loaded are named loudly, and the run will exit 4 (EXIT_PARTIAL)."""
     ws = session.workspace
-    fatal = [p for p in ws.problems if p.severity == "error" and not p.path]
-    if fatal and not ws.plans:
-        _report_problems(fatal)
+    if ws.left_out and not ws.plans:
+        _report_problems([p for p in ws.errors if p.file in dict(ws.left_out)][:10])
         raise TthcError("không đọc được kế hoạch nào")
-    errors = ws.errors
+    errors = [p for p in ws.errors if p.file not in dict(ws.left_out)]
     if errors:
         _report_problems(errors[:5])
         more = f" (và {len(errors) - 5} lỗi khác)" if len(errors) > 5 else ""
         typer.echo(f"Cảnh báo: kế hoạch có {len(errors)} lỗi{more}; chạy `tthc validate` để xem hết.", err=True)
+    if ws.left_out and not _GLOBAL.get("left_out"):
+        _GLOBAL["left_out"] = ws.left_out
+        typer.echo(f"CẢNH BÁO: {len(ws.left_out)} tệp kế hoạch không đọc được và bị BỎ QUA; kết quả dưới đây "
+                   f"THIẾU các kế hoạch đó (mã thoát {EXIT_PARTIAL}):", err=True)
+        for file, why in ws.left_out:
+            typer.echo(f"  - {file}: {why}", err=True)
     return ws
 
 
@@ -324,6 +363,27 @@ def _target(session, task_query: str, milestone, occurrence, day, *, want_open=N
                         warn_days=session.config.warn_days, days=session.roll())
 
 
+def _record(session, decide):
+    """Write the event `decide()` makes from what the store holds, as one check-and-write.
+
+    `decide` reads `session.progress` (and refuses, with the usual message, what cannot be
+    recorded); the event is written only if no other event of its task was recorded since
+    that read. Otherwise the store is read again and `decide` runs again: of several
+    `done` started at once on one item, one is recorded and the others are refused."""
+    from tthc_cli.store import Conflict, StoreError
+
+    for _ in range(10):
+        event, extra = decide()
+        known = session.progress.by_task.get((event.plan, event.task), ())
+        last = max((e.id or 0 for e in known), default=0)
+        try:
+            with session.store() as store:
+                return store.add(event, expect_last=last), store.path, extra
+        except Conflict:
+            session.reload_progress()
+    raise StoreError("nhiệm vụ này đang được nhiều người ghi cùng lúc; hãy thử lại")
+
+
 @app.command()
 def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None,
          date_: Annotated[Optional[str], typer.Option("--date", "-d", help="Ngày hoàn thành (mặc định hôm nay).",
@@ -343,11 +403,13 @@ def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
         raise UsageError(f"--date: ngày hoàn thành {when.strftime('%d/%m/%Y')} sau hôm nay "
                          f"({day.strftime('%d/%m/%Y')}); chỉ ghi việc đã xong")
     session = _session(plans, db)
-    t, item = _target(session, task, milestone, occurrence, day, want_open=True)
-    with session.store() as store:
-        ev = store.add(Event(DONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
-                             day=when, evidence=evidence, note=note, who=session.who()))
-        where = store.path
+
+    def decide():
+        t, item = _target(session, task, milestone, occurrence, day, want_open=True)
+        return Event(DONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
+                     day=when, evidence=evidence, note=note, who=session.who()), (t, item)
+
+    ev, where, (t, item) = _record(session, decide)
     status = dated_status(item.due, day, 0, when) if item.due else "Hoàn thành"
     typer.echo(f"Đã ghi: {describe(t, item)} hoàn thành ngày {when.strftime('%d/%m/%Y')} — {status}"
                f" (bản ghi #{ev.id}, {where}).")
@@ -362,10 +424,13 @@ def undo(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
 
     day = resolve_today(today)
     session = _session(plans, db)
-    t, item = _target(session, task, milestone, occurrence, day, want_open=False)
-    with session.store() as store:
-        ev = store.add(Event(UNDONE, t.plan.id, t.id, milestone=item.milestone or "",
-                             occurrence=item.occurrence or "", day=day, note=note, who=session.who()))
+
+    def decide():
+        t, item = _target(session, task, milestone, occurrence, day, want_open=False)
+        return Event(UNDONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
+                     day=day, note=note, who=session.who()), (t, item)
+
+    ev, _, (t, item) = _record(session, decide)
     typer.echo(f"Đã ghi: bỏ hoàn thành {describe(t, item)} (bản ghi #{ev.id}).")
 
 
@@ -405,9 +470,16 @@ def trigger(task: TaskArg,
     backwards = lag or event_lag(t, label)
     if deadline < when and not (backwards is not None and backwards.direction == "before"):
         raise UsageError("--due: hạn trước ngày sự kiện")
-    with session.store() as store:
-        ev = store.add(Event(TRIGGER, t.plan.id, t.id, milestone=label, day=when, due=deadline, note=note,
-                             who=session.who()))
+
+    def decide():
+        same = session.progress.trigger(t.plan.id, t.id, label)
+        if same is not None and same.milestone == label and (same.day, same.due) == (when, deadline):
+            raise UsageError(f"sự kiện này đã được ghi (bản ghi #{same.id}: xảy ra ngày {same.day.strftime('%d/%m/%Y')}, "
+                             f"hạn {same.due.strftime('%d/%m/%Y')})")
+        return Event(TRIGGER, t.plan.id, t.id, milestone=label, day=when, due=deadline, note=note,
+                     who=session.who()), None
+
+    ev, _, _ = _record(session, decide)
     how = f" ({lag.describe()})" if lag is not None else ""
     typer.echo(f"Đã ghi: sự kiện của {t.ref}{f' ({label})' if label else ''} xảy ra ngày "
                f"{when.strftime('%d/%m/%Y')}; hạn {deadline.strftime('%d/%m/%Y')}{how} (bản ghi #{ev.id}).")
@@ -469,7 +541,7 @@ def report(period: Annotated[str, typer.Option(
            ReportFormat.table,
            output: Annotated[Optional[str], typer.Option("--output", "-o", help="Ghi ra tệp (bắt buộc với xlsx).",
                                                          show_default=False)] = None,
-           roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
+           roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False, force: ForceOpt = False):
     """Báo cáo kết quả theo đơn vị: đúng hạn, quá hạn, chưa xong; danh sách việc trễ kèm minh chứng."""
     from pathlib import Path
 
@@ -492,22 +564,20 @@ def report(period: Annotated[str, typer.Option(
     if format is ReportFormat.xlsx:
         if not output:
             raise UsageError("--format xlsx cần -o TỆP.xlsx")
+        from tthc_cli.files import replacing
         from tthc_cli.report_xlsx import write_xlsx
 
         if Path(output).is_dir():
             raise UsageError(f'-o: "{output}" là thư mục; hãy ghi tên tệp, ví dụ {output.rstrip("/")}/bao-cao.xlsx')
-        try:
-            write_xlsx(rep, Path(output))
-        except OSError as exc:
-            raise TthcError(f'không ghi được "{output}": {exc.strerror or exc} (thư mục có không? tệp đang mở '
-                            f'trong Excel?)') from None
+        with replacing(output, force=force, what="báo cáo") as tmp:
+            write_xlsx(rep, tmp)
         typer.echo(f"Đã ghi báo cáo {label} vào {output}.", err=True)
         return
     text = report_render.render(rep, format.value)
     if output:
-        from tthc_cli.importer.build import write_atomically
+        from tthc_cli.files import write_file
 
-        write_atomically(Path(output), text, force=True)
+        write_file(output, text, force=force, what="báo cáo")
         typer.echo(f"Đã ghi báo cáo {label} vào {output}.", err=True)
     else:
         sys.stdout.write(text)
@@ -517,14 +587,12 @@ def report(period: Annotated[str, typer.Option(
 def validate(paths: Annotated[Optional[list[str]], typer.Argument(
                  help="Tệp hoặc thư mục kế hoạch (mặc định ./plans hoặc TTHC_PLANS).", show_default=False)] = None,
              strict: Annotated[bool, typer.Option("--strict", help="Cảnh báo cũng làm lệnh thất bại.")] = False,
-             format: Annotated[str, typer.Option("--format", "-f", help="text hoặc json.")] = "text",
+             format: Annotated[TextFormat, typer.Option("--format", "-f", help="text hoặc json.")] = TextFormat.text,
              plans: PlansOpt = None, db: DbOpt = None):
     """Kiểm tra kế hoạch: liệt kê mọi lỗi và cảnh báo kèm tệp, dòng và khóa."""
     from tthc_cli.checks import plan_warnings
     from tthc_cli.workspace import load, located
 
-    if format not in ("text", "json"):
-        raise UsageError('--format: chọn "text" hoặc "json"')
     session = _session((paths or []) + (plans or []) or None, db, no_cache=True)
     ws = load(session.plan_paths(), use_cache=False, extra_units=session.config.units)
     if not ws.files:
@@ -577,7 +645,8 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
                 "--period", help="Thời gian kế hoạch: 2026 hoặc 2025-07-01..2025-12-31 (mặc định năm của --today).",
                 show_default=False)] = None,
             today: TodayOpt = None,
-            format: Annotated[str, typer.Option("--format", "-f", help="text hoặc json (mỗi dòng một đối tượng).")] = "text",
+            format: Annotated[TextFormat, typer.Option("--format", "-f", help="text hoặc json (mỗi dòng một đối tượng).")] =
+            TextFormat.text,
             explain: Annotated[bool, typer.Option(
                 "--explain", "-e", help="Giải thích cách đọc: phần nào thành mốc nào, phần nào bỏ qua và vì sao.")] = False):
     """Giải nghĩa cụm thời hạn như kế hoạch viết ("Quý II/2026", "Chậm nhất ngày 15/8/2026" …)."""
@@ -586,8 +655,6 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
     from tthc_cli.deadline import KIND_VI, fmt, parse_period
     from tthc_cli.deadline import resolve as resolve_text
 
-    if format not in ("text", "json"):
-        raise UsageError('--format: chọn "text" hoặc "json"')
     try:
         per = parse_period(period) if period else parse_period(resolve_today(today).year)
     except ValueError as exc:
@@ -624,7 +691,8 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
 
 
 @app.command()
-def units(plans: PlansOpt = None, format: Annotated[str, typer.Option("--format", "-f", help="table hoặc json.")] = "table",
+def units(plans: PlansOpt = None,
+          format: Annotated[TableFormat, typer.Option("--format", "-f", help="table hoặc json.")] = TableFormat.table,
           no_cache: NoCacheOpt = False):
     """Danh mục đơn vị, với số nhiệm vụ mỗi đơn vị chủ trì và phối hợp."""
     from tthc_cli.show import unit_counts
@@ -698,7 +766,8 @@ def digest(unit: UnitOpt = None,
                                                       show_default=False)] = None,
            always: Annotated[bool, typer.Option("--always", help="Gửi cả cho đơn vị không có việc nào.")] = False,
            resend: Annotated[bool, typer.Option("--resend", help="Gửi lại cả thư đã gửi hôm nay.")] = False,
-           within: WithinOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
+           within: WithinOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None,
+           force: Annotated[bool, typer.Option("--force", help="Với --out: ghi đè tệp .eml đã có.")] = False):
     """Thư tổng hợp mỗi đơn vị: việc quá hạn, đến hạn hôm nay, sắp đến hạn (chạy hằng đêm bằng cron).
 
     Mã thoát: 0 đã gửi hết hoặc không có gì để gửi; 1 lỗi cấu hình; 2 có thư gửi không được sau
@@ -720,10 +789,7 @@ def digest(unit: UnitOpt = None,
     sender = smtp.get("sender") or "tthc <tthc@localhost>"
     digests = digest_cli.build_all(session, unit, all_units, day, horizon, sender, always)
     if out:
-        try:
-            lines = digest_cli.write_eml(digests, Path(out), day)
-        except OSError as exc:
-            raise TthcError(f'không ghi được vào thư mục "{out}": {exc.strerror or exc}') from None
+        lines = digest_cli.write_eml(digests, Path(out), day, force)
         for line in lines:
             typer.echo(line)
         return
@@ -755,13 +821,15 @@ def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None,
                                                       show_default=False)] = None,
         alarm: Annotated[Optional[int], typer.Option("--alarm-days", help="Nhắc trước hạn N ngày (0: không nhắc).",
                                                      show_default=False)] = None,
-        db: DbOpt = None):
+        db: DbOpt = None, force: ForceOpt = False):
     """Lịch RFC 5545 (.ics) các hạn: mỗi hạn một sự kiện cả ngày, kèm nhắc trước."""
     from datetime import datetime, timezone
 
     from tthc_cli.icsexport import calendar_bytes
 
     day = resolve_today(today)
+    if alarm is not None and not 0 <= alarm <= 365:
+        raise UsageError(f"--alarm-days: {alarm} không hợp lệ (từ 0 đến 365 ngày; 0: không nhắc)")
     session = _session(plans, db)
     items, u = _items(session, unit, role, day)
     name = f"tthc — {u.code}" if u else "tthc"
@@ -769,11 +837,9 @@ def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None,
     data = calendar_bytes([i for i in items if i.due is not None], name=name, alarm_days=days or None,
                           stamp=datetime.now(timezone.utc).replace(microsecond=0))
     if output:
-        from pathlib import Path
+        from tthc_cli.files import write_file
 
-        from tthc_cli.importer.build import write_atomically
-
-        write_atomically(Path(output), data, force=True)
+        write_file(output, data, force=force, what="lịch")
         typer.echo(f"Đã ghi {sum(1 for i in items if i.due)} hạn vào {output}.", err=True)
     else:
         sys.stdout.buffer.write(data)
@@ -828,35 +894,144 @@ def _click():
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    """Run the CLI; map every user error to a message and an exit code."""
-    click = _click()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["resolve"]:
-        argv = ["resolve", *_resolve_args(argv[1:])]
+    """Run the CLI; map every error to a message and an exit code (see errors.EXIT_CODES), never a traceback."""
+    _readable_streams()
+    code = _run(list(sys.argv[1:] if argv is None else argv))
+    if code in (0, 3) and _GLOBAL.get("left_out"):
+        code = EXIT_PARTIAL  # the answer is missing whole plan files: cron must notice
     try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as exc:
+        code = _output_failed(exc)
+    except ValueError:  # stdout closed by the command's reader
+        pass
+    sys.exit(code)
+
+
+def _run(argv: list[str]) -> int:
+    click = _click()
+    try:
+        bad = next((a for a in argv if _undecodable(a)), None)
+        if bad is not None:
+            raise UsageError(f'tham số "{bad.encode("utf-8", "replace").decode("utf-8")}" có byte không phải '
+                             f"UTF-8; hãy gõ lại bằng bảng mã UTF-8 (Unicode)")
+        if argv[:1] == ["resolve"]:
+            argv = ["resolve", *_resolve_args(argv[1:])]
         rv = _app_for(argv)(args=argv, prog_name="tthc", standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
     except TthcError as exc:
         typer.echo(f"Lỗi: {exc.message}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Abort:
         typer.echo("Đã dừng.", err=True)
-        sys.exit(130)
+        return 130
     except click.exceptions.ClickException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             typer.echo(exc.format_message())
-            sys.exit(0)
+            return 0
         typer.echo(f"Lỗi: {_click_message_vi(exc)}", err=True)
         typer.echo("Xem `tthc --help` hoặc `tthc LỆNH --help`.", err=True)
-        sys.exit(2)
+        return 2
     except KeyboardInterrupt:
         typer.echo("Đã dừng.", err=True)
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(0)
-    sys.exit(rv if isinstance(rv, int) else 0)
+        return 130
+    except BrokenPipeError:  # `tthc due | head`: the reader has all it wanted
+        _silence_stdout()
+        return 0
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EBADF) and _is_stdout_error(exc):
+            return _output_failed(exc)
+        return _crash(exc)
+    except MemoryError:
+        _silence_stdout()
+        typer.echo("Lỗi: hết bộ nhớ khi xử lý dữ liệu này; có phải tệp kế hoạch hợp lệ không?", err=True)
+        return EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 - the error boundary: a message and a crash report, never a traceback
+        return _crash(exc)
+
+
+def _undecodable(arg: str) -> bool:
+    """An argument with bytes the terminal's encoding could not decode (Python keeps them as lone surrogates)."""
+    return any("\udc80" <= ch <= "\udcff" for ch in arg)
+
+
+def _readable_streams() -> None:
+    """A terminal or pipe that is not UTF-8 (a Windows code page such as cp1258) gets "?" for what it cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if enc and enc not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def _is_stdout_error(exc: OSError) -> bool:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    return any(f.name in ("echo", "write", "flush", "print") for f in frames[-3:])
+
+
+def _output_failed(exc: OSError) -> int:
+    _silence_stdout()
+    from tthc_cli.files import os_reason
+
+    try:
+        typer.echo(f"Lỗi: không ghi được kết quả ra màn hình hoặc tệp: {os_reason(exc)}", err=True)
+    except OSError:
+        pass
+    return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _crash(exc: BaseException) -> int:
+    """An error tthc did not foresee: one line for the user, the traceback in a crash report file."""
+    import traceback
+
+    report = "".join(traceback.format_exception(exc))
+    where = _write_crash_report(report)
+    if isinstance(exc, OSError):
+        _silence_stdout()
+    hint = f"; chi tiết đã ghi vào {where}, hãy gửi tệp này cho người quản trị" if where else ""
+    try:
+        typer.echo(f"Lỗi: tthc gặp lỗi ngoài dự kiến ({type(exc).__name__}){hint}.", err=True)
+    except OSError:
+        pass
+    return EXIT_INTERNAL
+
+
+def _write_crash_report(text: str) -> str | None:
+    import tempfile
+    import time
+
+    from tthc_cli.loader import cache_dir
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folders = [f for f in (cache_dir(), Path(tempfile.gettempdir())) if f is not None]
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, path = tempfile.mkstemp(dir=folder, prefix=f"tthc-crash-{stamp}-", suffix=".txt")
+            with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
+                fh.write(f"tthc {__version__}\nlệnh: {' '.join(sys.argv)}\n\n{text}")
+            return path
+        except OSError:
+            continue
+    return None
 
 
 def _app_for(argv: list[str]) -> typer.Typer:

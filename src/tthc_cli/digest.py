@@ -75,8 +75,9 @@ def subject(unit: str, counts: dict[str, int], today: date) -> str:
 
 
 def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, horizon: date, sender: str,
-          to: list[str], cc: list[str], commune: str | None = None, days=None) -> Digest:
-    """The digest email for one unit."""
+          to: list[str], cc: list[str], commune: str | None = None, days=None,
+          left_out: list[tuple[str, str]] = ()) -> Digest:
+    """The digest email for one unit; `left_out` (file, why) names plan files missing from it, at its top."""
     groups = sections(items, today, horizon)
     counts = {k: len(v) for k, v in groups.items()}
     undated = count_undated(items)
@@ -92,9 +93,26 @@ def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, hor
     msg["X-Tthc-Unit"] = _header_safe(unit_code)
     msg["X-Tthc-Day"] = today.isoformat()
     text = _text(unit_code, unit_name, groups, undated, today, horizon, commune, days)
+    body = _html(unit_code, unit_name, groups, undated, today, horizon, commune, days)
+    if left_out:
+        warning = gap_warning(left_out)
+        text = "\n".join(warning) + "\n\n" + text
+        e = html.escape
+        body = body.replace("<body style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222\">",
+                            "<body style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222\">"
+                            f"<p style=\"color:#b00020;font-weight:bold\">{e(warning[0])}</p><ul>"
+                            + "".join(f"<li style=\"color:#b00020\">{e(w.lstrip(' -'))}</li>" for w in warning[1:])
+                            + "</ul>", 1)
     msg.set_content(text)
-    msg.add_alternative(_html(unit_code, unit_name, groups, undated, today, horizon, commune, days), subtype="html")
+    msg.add_alternative(body, subtype="html")
     return Digest(unit_code, unit_name, list(to), list(cc), msg, counts)
+
+
+def gap_warning(left_out: list[tuple[str, str]]) -> list[str]:
+    """Lines saying which plan files an answer lacks, and why: for the digest and the report."""
+    return ([f"CẢNH BÁO: {len(left_out)} tệp kế hoạch không đọc được nên KHÔNG có trong nội dung dưới đây; "
+             "hãy báo người quản lý kế hoạch sửa:"]
+            + [f"  - {file}: {why}" for file, why in left_out])
 
 
 def _address(value: str) -> Address:

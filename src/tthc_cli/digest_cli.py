@@ -77,7 +77,7 @@ def build_all(session, unit_arg, all_units, day, horizon, sender, always):
         items = unit_items(session, unit, day)
         d = build(unit.code, unit.name, items, today=day, horizon=horizon, sender=sender,
                   to=spec.get("to", []), cc=spec.get("cc", []), commune=session.config.commune,
-                  days=session.calendar)
+                  days=session.calendar, left_out=session.workspace.left_out)
         if d.empty and not always:
             out.append((d, "bỏ qua: không có việc quá hạn hay sắp đến hạn"))
         else:
@@ -85,19 +85,35 @@ def build_all(session, unit_arg, all_units, day, horizon, sender, always):
     return out
 
 
-def write_eml(digests, folder: Path, day: date) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=True)
+def write_eml(digests, folder: Path, day: date, force: bool = False) -> list[str]:
+    """One .eml file per unit in `folder`, named from the day and the unit code (made safe: never a path)."""
+    from tthc_cli.files import FileError, inside, os_reason, safe_name, write_file
+
+    if folder.exists() and not folder.is_dir():
+        raise FileError(f'không ghi được vào "{folder}": đó là một tệp, --out cần một thư mục')
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileError(f'không ghi được vào thư mục "{folder}": {os_reason(exc)}') from None
+    names = [safe_name(d.unit) for d, skip in digests if not skip]
     lines = []
     for d, skip in digests:
         if skip:
             lines.append(f"{d.unit}: {skip}")
             continue
-        path = folder / f"{day.isoformat()}-{d.unit}.eml"
-        tmp = path.with_suffix(".eml.tmp")
-        tmp.write_bytes(bytes(d.message))
-        os.replace(tmp, path)
+        name = safe_name(d.unit)
+        if names.count(name) > 1:  # two codes that differ only in unsafe characters: keep both files apart
+            name = f"{name}-{_sha(d.unit)}"
+        path = inside(folder, f"{day.isoformat()}-{name}.eml")
+        write_file(path, bytes(d.message), force=force, what="thư")
         lines.append(f"{d.unit}: đã ghi {path} ({d.summary()})")
     return lines
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list[str], int]:

@@ -1,4 +1,21 @@
-"""Errors the CLI turns into a Vietnamese message and an exit code, in one place."""
+"""Errors the CLI turns into a Vietnamese message and an exit code, in one place.
+
+Exit codes (the README has the same table):
+
+| code | meaning |
+| --- | --- |
+| 0 | done |
+| 1 | an error: a plan, the config, the progress store or a file that cannot be used |
+| 2 | a command line that cannot be used; for `digest --send`: some mail not delivered |
+| 3 | `check`: some items are overdue |
+| 4 | the answer is incomplete: some plan files could not be read and were left out (named on stderr) |
+| 70 | an unforeseen error inside tthc (a crash report file is named on stderr) |
+| 75 | `digest --send`: another run is sending now |
+| 130 | stopped (Ctrl+C) |
+"""
+
+EXIT_PARTIAL = 4
+EXIT_INTERNAL = 70
 
 
 class TthcError(Exception):

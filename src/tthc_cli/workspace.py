@@ -37,11 +37,14 @@ def base_registry(use_cache: bool = True) -> Registry:
 class Workspace:
     """Plans loaded from the user's paths, linked, with their problems."""
 
-    def __init__(self, plans: list[Plan], registry: Registry, problems: list[Problem], files: list[Path]):
+    def __init__(self, plans: list[Plan], registry: Registry, problems: list[Problem], files: list[Path],
+                 left_out: list[tuple[str, str]] | None = None):
         self.plans = plans
         self.registry = registry
         self.problems = problems
         self.files = files
+        self.left_out = left_out or []
+        """(file, why) of each plan file that gave no plan: every answer lacks it."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,18 +66,25 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     plans: list[Plan] = []
     problems: list[Problem] = []
     seen: dict[str, Plan] = {}
+    left_out: list[tuple[str, str]] = []
     for f in files:
         raw = read_plan(f, cache)
         problems.extend(raw.problems)
         if not raw.ok:
+            left_out.append((raw.file, _first_error(raw.problems)))
             continue
-        plan, found = build_plan(raw.data, raw.file)
+        try:
+            plan, found = build_plan(raw.data, raw.file)
+        except RecursionError:  # tasks nested thousands deep
+            plan, found = None, [Problem(ERROR, "nhiệm vụ lồng nhau quá sâu", raw.file, None, "")]
         problems.extend(found)
         if plan is None:
+            left_out.append((raw.file, _first_error(found)))
             continue
         if plan.id in seen:
-            problems.append(Problem(ERROR, f'mã kế hoạch "{plan.id}" trùng với tệp {seen[plan.id].file}',
-                                    plan.file, None, "plan.id"))
+            message = f'mã kế hoạch "{plan.id}" trùng với tệp {seen[plan.id].file}'
+            problems.append(Problem(ERROR, message, plan.file, None, "plan.id"))
+            left_out.append((plan.file, message))
             continue
         seen[plan.id] = plan
         plans.append(plan)
@@ -88,7 +98,14 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
         lookup = registry.copy()
         for p in plans:
             lookup.add_data({"units": p.units})
-    return Workspace(plans, lookup, problems, files)
+    return Workspace(plans, lookup, problems, files, left_out)
+
+
+def _first_error(problems: list[Problem]) -> str:
+    first = next((p for p in problems if p.severity == ERROR), None)
+    if first is None:
+        return "không đọc được"
+    return f"dòng {first.line}: {first.message}" if first.line else first.message
 
 
 def located(problems: list[Problem]) -> list[Problem]:
