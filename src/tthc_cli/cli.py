@@ -942,8 +942,8 @@ def _run(argv: list[str]) -> int:
     except BrokenPipeError:  # `tthc due | head`: the reader has all it wanted
         _silence_stdout()
         return 0
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EBADF) and _is_stdout_error(exc):
+    except OSError as exc:  # files tthc writes report their own errors: what is left is the output itself
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EIO, errno.EBADF):
             return _output_failed(exc)
         return _crash(exc)
     except MemoryError:
@@ -968,13 +968,6 @@ def _readable_streams() -> None:
                 stream.reconfigure(errors="replace")
             except (ValueError, OSError):
                 pass
-
-
-def _is_stdout_error(exc: OSError) -> bool:
-    import traceback
-
-    frames = traceback.extract_tb(exc.__traceback__)
-    return any(f.name in ("echo", "write", "flush", "print") for f in frames[-3:])
 
 
 def _output_failed(exc: OSError) -> int:

@@ -1,0 +1,393 @@
+"""Hostile and broken input (issue 9): each reproducer gets a Vietnamese message and a documented exit code,
+within seconds and bounded memory, and changes no file it should not.
+
+Every run here goes through the real CLI in a separate process with an address-space limit, so a
+regression that allocates without bound fails the test instead of taking the machine down."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import PLANS, ROOT, Result, write
+
+MEMORY_LIMIT = 1536 * 1024 * 1024  # an honest run of these needs under 200 MB
+SEED = "xuan-truong-cchc-2026"
+
+GOOD = """\
+plan:
+  id: thu-nghiem-2026
+  title: Kế hoạch thử nghiệm
+  period: 2026
+tasks:
+  - id: "1"
+    title: Báo cáo quý
+    lead: Văn phòng HĐND và UBND
+    deadline: Quý I/2026
+"""
+
+
+def _limits():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+@pytest.fixture
+def run(tmp_path):
+    """The CLI under a memory limit and a 60 s timeout, in a private home and cache."""
+    home = tmp_path / "home"
+
+    def call(*args, cwd=None, env=None, stdin=None, stdout=subprocess.PIPE, timeout=60) -> Result:
+        e = {k: v for k, v in os.environ.items() if not k.startswith("TTHC_")}
+        e.update({"TTHC_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", "COLUMNS": "200",
+                  "PYTHONIOENCODING": "utf-8", "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")})
+        e.update(env or {})
+        argv = [sys.executable, "-m", "tthc_cli", *(a if isinstance(a, bytes) else str(a) for a in args)]
+        p = subprocess.run(argv, input=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd or tmp_path, env=e,
+                           timeout=timeout, preexec_fn=_limits)
+        out = p.stdout.decode("utf-8", "replace") if p.stdout else ""
+        err = p.stderr.decode("utf-8", "replace")
+        assert "Traceback" not in err and "Traceback" not in out, err
+        return Result(p.returncode, out, err)
+
+    return call
+
+
+@pytest.fixture
+def plans(tmp_path):
+    d = tmp_path / "plans"
+    d.mkdir()
+    shutil.copy(PLANS / f"{SEED}.yaml", d)
+    return d
+
+
+# -- resources -------------------------------------------------------------------------------------------------------
+
+BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("plan: {id: x, period: 2026}\ntasks:\n  - id: '1'\n    title: t\n    lead: &a [*a]\n", "vòng"),
+    (BILLION_LAUGHS, "làm tệp lớn lên"),
+    ("plan:\n  id: a\n  id: b\n  period: 2026\ntasks: []\n", 'khóa "id" viết hai lần'),
+    ("plan: {id: a, period: !!int x}\ntasks: []\n", "thẻ YAML"),
+    ("plan: {id: a, period: 2026}\ntasks: " + "[" * 5000 + "]" * 5000 + "\n", ""),
+])
+def test_yaml_that_explodes_or_lies_is_refused(run, tmp_path, text, message):
+    f = write(tmp_path / "p" / "bad.yaml", text)
+    for command in (("validate", f), ("due", "--plans", f, "--today", "2026-06-01")):
+        r = run(*command)
+        assert r.code == 1, r.err
+        assert message in r.err + r.out
+
+
+def test_plan_with_aliases_within_budget_still_loads(run, tmp_path):
+    f = write(tmp_path / "p" / "a.yaml", GOOD + "  - id: '2'\n    title: Việc hai\n    lead: &vp Văn phòng HĐND và UBND\n"
+              "    support: [*vp]\n    deadline: Quý II/2026\n")
+    r = run("validate", f)
+    assert r.code == 0, r.out
+
+
+def test_non_regular_files_are_refused_without_hanging(run, tmp_path, plans):
+    fifo = tmp_path / "ong.yaml"
+    os.mkfifo(fifo)
+    r = run("due", "--plans", fifo, "--today", "2026-06-01", timeout=20)
+    assert r.code == 1 and "ống dẫn (FIFO)" in r.err
+    r = run("due", "--plans", "/dev/zero", "--today", "2026-06-01", timeout=20)
+    assert r.code == 1 and '"/dev/zero" là thiết bị' in r.err
+    r = run("import", fifo, timeout=20)
+    assert r.code == 1 and "ống dẫn (FIFO)" in r.err
+    db = tmp_path / "db.fifo"
+    os.mkfifo(db)
+    r = run("due", "--plans", plans, "--db", db, "--today", "2026-06-01", timeout=20)
+    assert r.code == 1 and "ống dẫn (FIFO)" in r.err
+    r = run("done", "1", "--plans", plans, "--db", db, "--today", "2026-06-01", timeout=20)
+    assert r.code in (1, 2) and "Traceback" not in r.err
+    assert stat.S_ISFIFO(os.stat(db).st_mode)  # left as it was
+
+
+def test_docx_zip_bomb_is_refused_before_unpacking(run, tmp_path):
+    bomb = tmp_path / "bom.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"<w:document>" + b" " * (400 * 1024 * 1024) + b"</w:document>")
+    assert bomb.stat().st_size < 1024 * 1024
+    r = run("import", bomb, timeout=30)
+    assert r.code == 1 and "giải nén ra quá lớn" in r.err
+
+
+# -- writers that never destroy --------------------------------------------------------------------------------------
+
+def test_report_and_ics_refuse_an_existing_file_without_force(run, plans, tmp_path):
+    target = plans / f"{SEED}.yaml"
+    before = target.read_bytes()
+    for command in (("report", "--period", "Quý II/2026"), ("ics",)):
+        r = run(*command, "--plans", plans, "--today", "2026-06-01", "-o", target)
+        assert r.code == 1 and "đã có; thêm --force" in r.err
+        assert target.read_bytes() == before
+    out = tmp_path / "bao-cao.md"
+    assert run("report", "--period", "Quý II/2026", "--plans", plans, "--today", "2026-06-01", "-f", "md", "-o",
+               out).code == 0
+    assert run("report", "--period", "Quý II/2026", "--plans", plans, "--today", "2026-06-01", "-f", "md", "-o",
+               out, "--force").code == 0
+    assert out.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_writers_follow_a_symlink_and_refuse_special_files(run, plans, tmp_path):
+    real = tmp_path / "that" / "lich.ics"
+    real.parent.mkdir()
+    real.write_text("cũ")
+    os.chmod(real, 0o640)
+    link = tmp_path / "lich.ics"
+    link.symlink_to(real)
+    assert run("ics", "--plans", plans, "--today", "2026-06-01", "-o", link, "--force").code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    dangling = tmp_path / "hong.ics"
+    dangling.symlink_to(tmp_path / "khong-co" / "x.ics")
+    r = run("ics", "--plans", plans, "--today", "2026-06-01", "-o", dangling, "--force")
+    assert r.code == 1 and "liên kết hỏng" in r.err and not (tmp_path / "khong-co").exists()
+    fifo = tmp_path / "ong.ics"
+    os.mkfifo(fifo)
+    r = run("ics", "--plans", plans, "--today", "2026-06-01", "-o", fifo, "--force", timeout=20)
+    assert r.code == 1 and "không phải tệp thường" in r.err and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    r = run("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01", "-o", "/dev/null", "--force")
+    assert r.code == 1 and "thiết bị" in r.err and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    r = run("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01", "-f", "xlsx",
+            "-o", fifo, "--force", timeout=20)
+    assert r.code == 1 and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert not [p for p in tmp_path.rglob("*.tthc-tmp")]
+
+
+def test_stale_temporary_files_are_swept(tmp_path):
+    from tthc_cli.files import STALE_SECONDS, sweep, write_file
+
+    old = tmp_path / ".bao-cao.md.123.456.tthc-tmp"
+    old.write_text("x")
+    fresh = tmp_path / ".khac.md.1.2.tthc-tmp"  # another run may be writing it right now
+    fresh.write_text("y")
+    os.utime(old, (0, 0))
+    write_file(tmp_path / "bao-cao.md", "nội dung", force=False)
+    assert not old.exists() and fresh.exists()
+    assert sweep(tmp_path, now=os.stat(fresh).st_mtime + STALE_SECONDS + 1) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao.md"]
+
+
+def test_file_names_from_unit_codes_never_leave_the_folder(tmp_path):
+    from tthc_cli.files import FileError, inside, safe_name
+
+    assert safe_name("VP/HĐND") == "VP_HĐND"
+    assert safe_name("..") == "khong-ro"
+    assert safe_name("../../etc/passwd") == "etc_passwd"
+    assert safe_name("A\r\nBcc: x") == "A_Bcc_x"
+    (tmp_path / "out").mkdir()
+    assert inside(tmp_path / "out", "2026-06-01-VP.eml") == tmp_path / "out" / "2026-06-01-VP.eml"
+    with pytest.raises(FileError):
+        inside(tmp_path / "out", "../x.eml")
+
+
+# -- no silent gaps --------------------------------------------------------------------------------------------------
+
+def test_a_plan_with_a_syntax_error_makes_due_and_check_exit_4_and_names_it(run, plans):
+    broken = write(plans / "hong.yaml", "plan:\n  id: hong\n  title: [chưa đóng\n")
+    r = run("due", "--unit", "TTPVHCC", "--plans", plans, "--today", "2026-06-01")
+    assert r.code == 4
+    assert "Việc cần làm — TTPVHCC" in r.out  # the rest is still shown
+    assert f"{broken}: dòng 4: YAML sai cú pháp" in r.err and "BỎ QUA" in r.err
+    assert run("check", "--plans", plans, "--today", "2026-06-01").code == 4
+    assert run("ics", "--plans", plans, "--today", "2026-06-01").code == 4
+    assert run("due", "--plans", broken, "--today", "2026-06-01").code == 1  # nothing at all could be read
+
+
+# -- strict values ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, message", [
+    (("due", "--today", "15/13"), "hãy viết đủ ngày, tháng, năm"),
+    (("due", "--today", "31/02/2026"), "không tồn tại"),
+    (("due", "--today", "9999-12-31"), "nằm ngoài khoảng"),
+    (("due", "--today", "9999-12-31", "--within", "1m"), "nằm ngoài khoảng"),
+    (("due", "--today", "2026-06-01", "--within", "9999m"), "dài quá 10 năm"),
+    (("trigger", "1", "--date", "9999-12-31"), "nằm ngoài khoảng"),
+    (("ics", "--alarm-days", "-1", "--today", "2026-06-01"), "--alarm-days"),
+    (("units", "--format", "xml"), "--format"),
+    (("validate", "--format", "xml"), "--format"),
+])
+def test_impossible_option_values_are_errors_not_guesses(run, plans, args, message):
+    r = run(*args, "--plans", plans)
+    assert r.code == 2 and message in r.err
+    assert r.out == ""
+
+
+def test_undecodable_bytes_in_an_argument(run, plans, tmp_path):
+    db = tmp_path / "p.db"
+    assert run("done", "I.1", "--plans", plans, "--db", db, "--today", "2026-06-01", "-e", "ok").code in (0, 2)
+    r = run("done", "I.2", "--plans", plans, "--db", db, "--today", "2026-06-01", "--evidence", b"Q\xff\xfe")
+    assert r.code == 2 and "không phải UTF-8" in r.err
+
+
+# -- the store -------------------------------------------------------------------------------------------------------
+
+def test_an_empty_progress_db_is_refused_and_kept(run, plans, tmp_path):
+    db = tmp_path / ".tthc" / "progress.db"
+    db.parent.mkdir()
+    db.touch()
+    for command in (("due",), ("done", "I.1")):
+        r = run(*command, "--plans", plans, "--db", db, "--today", "2026-06-01")
+        assert r.code == 1 and "tệp rỗng (0 byte)" in r.err
+    assert db.stat().st_size == 0 and sorted(p.name for p in db.parent.iterdir()) == ["progress.db"]
+
+
+def test_an_impossible_row_is_named(run, plans, tmp_path):
+    db = tmp_path / "p.db"
+    assert run("done", "I.1", "--plans", plans, "--db", db, "--today", "2026-06-01").code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE events SET day = '2026-02-30'")
+    r = run("due", "--plans", plans, "--db", db, "--today", "2026-06-01")
+    assert r.code == 1 and "bản ghi #1 có day không hợp lệ ('2026-02-30')" in r.err
+
+
+def test_twenty_done_at_once_on_one_item_record_it_once(plans, tmp_path):
+    db = tmp_path / "p.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TTHC_")}
+    env.update({"TTHC_CACHE_DIR": str(tmp_path / "cache"), "HOME": str(tmp_path / "home"), "PYTHONIOENCODING": "utf-8"})
+    subprocess.run([sys.executable, "-m", "tthc_cli", "validate", plans], env=env, capture_output=True)  # warm cache
+    argv = [sys.executable, "-m", "tthc_cli", "done", "I.1", "--plans", str(plans), "--db", str(db),
+            "--today", "2026-06-01", "-e", "Báo cáo số 1"]
+    procs = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(20)]
+    results = [(p.wait(timeout=120), p.stdout.read().decode(), p.stderr.read().decode()) for p in procs]
+    ok = [r for r in results if r[0] == 0]
+    assert len(ok) == 1, results
+    assert all(code == 2 and "đã được ghi hoàn thành" in err for code, _, err in results if code != 0), results
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM events WHERE kind = 'done'").fetchone()[0] == 1
+
+
+def test_the_same_trigger_twice_is_recorded_once(run, tmp_path):
+    plan = write(tmp_path / "p" / "a.yaml", GOOD + "  - id: '2'\n    title: Khi có hướng dẫn\n    lead: Văn phòng HĐND "
+                 "và UBND\n    deadline: Trong thời hạn 10 ngày kể từ ngày có hướng dẫn của tỉnh\n")
+    db = tmp_path / "p.db"
+    assert run("trigger", "2", "--date", "2026-05-04", "--plans", plan, "--db", db).code == 0
+    r = run("trigger", "2", "--date", "2026-05-04", "--plans", plan, "--db", db)
+    assert r.code == 2 and "đã được ghi (bản ghi #1" in r.err
+    assert run("trigger", "2", "--date", "2026-05-06", "--plans", plan, "--db", db).code == 0  # a correction
+
+
+def _as_reader():
+    """preexec_fn: a user who may read but not write. As root, drop the capabilities that let root ignore
+    file modes (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER) from the bounding set, so the
+    modes apply after exec; as anyone else the modes apply anyway."""
+    _limits()
+    if os.geteuid() == 0:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        for cap in (1, 2, 3):
+            if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_a_reader_who_may_not_write_reads_and_leaves_nothing_behind(tmp_path, run):
+    base = tmp_path / "chung"
+    shutil.copytree(PLANS, base / "plans")
+    db = base / ".tthc" / "progress.db"
+    r = run("done", "xuan-truong-cchc-2026:I.1", "--plans", base / "plans", "--today", "2026-06-01", "-e", "BC 1",
+            cwd=base)
+    assert r.code == 0, r.err
+    folders = (base, base / "plans", db.parent)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TTHC_")}
+    env.update({"TTHC_CACHE_DIR": "", "HOME": str(tmp_path / "home"), "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"})
+
+    def reader(*args):
+        return subprocess.run([sys.executable, "-m", "tthc_cli", *args], cwd=base, env=env, capture_output=True,
+                              text=True, preexec_fn=_as_reader, timeout=60)
+
+    try:
+        for d in folders:
+            os.chmod(d, 0o555)
+        os.chmod(db, 0o444)
+        probe = reader("done", "xuan-truong-cchc-2026:I.2", "-k", "Quý I/2026", "--today", "2026-06-01")
+        assert probe.returncode == 1 and "không có quyền ghi" in probe.stderr, probe.stderr  # really read-only
+        for command in (("due", "--unit", "TTPVHCC", "--today", "2026-06-01"), ("list", "--all", "--today", "2026-06-01"),
+                        ("report", "--period", "Năm 2026", "--today", "2026-06-01"), ("history",)):
+            p = reader(*command)
+            assert p.returncode == 0, (command, p.stderr)
+            assert "Traceback" not in p.stderr
+        assert "BC 1" in reader("history").stdout
+        assert sorted(x.name for x in db.parent.iterdir()) == ["progress.db"]  # no -wal/-shm left by the reader
+    finally:
+        for d in folders:
+            os.chmod(d, 0o755)
+        os.chmod(db, 0o644)
+    r = run("done", "xuan-truong-cchc-2026:I.2", "-k", "Quý I/2026", "--plans", base / "plans", "--today", "2026-06-01",
+            cwd=base)
+    assert r.code == 0, r.err
+
+
+def test_a_reader_with_write_access_to_the_folder_leaves_no_file_either(tmp_path, run):
+    """In a shared folder everyone may write, a reader's -shm (owned by them) would block the owner's next done."""
+    shutil.copytree(PLANS, tmp_path / "plans")
+    db = tmp_path / ".tthc" / "progress.db"
+    assert run("done", "xuan-truong-cchc-2026:I.1", "--plans", tmp_path / "plans", "--today", "2026-06-01").code == 0
+    for command in (("due",), ("list", "--all"), ("check",)):
+        run(*command, "--plans", tmp_path / "plans", "--today", "2026-06-01")
+        assert sorted(x.name for x in db.parent.iterdir()) == ["progress.db"]
+
+
+# -- outputs ---------------------------------------------------------------------------------------------------------
+
+def test_output_to_a_full_disk_is_a_message(run, plans):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "wb") as full:
+        r = run("list", "--all", "--plans", plans, "--today", "2026-06-01", stdout=full)
+    assert r.code == 1 and "đĩa đầy" in r.err
+
+
+def test_a_terminal_in_a_windows_code_page_gets_readable_output(run, plans):
+    r = run("due", "--unit", "TTPVHCC", "--plans", plans, "--today", "2026-06-01", env={"PYTHONIOENCODING": "cp1258"})
+    assert r.code == 0
+    assert "TTPVHCC" in r.out
+
+
+def test_an_unforeseen_error_is_one_line_and_a_crash_report(tmp_path, monkeypatch, capsys):
+    from tthc_cli import cli, queries
+
+    def broken(*a, **k):
+        raise RuntimeError("hỏng giữa chừng")
+
+    monkeypatch.setenv("TTHC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(queries, "collect", broken)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["due", "--plans", str(PLANS), "--today", "2026-06-01"])
+    assert exit_.value.code == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lỗi ngoài dự kiến (RuntimeError)" in err and "Traceback" not in err
+    reports = list((tmp_path / "cache").glob("tthc-crash-*.txt"))
+    assert len(reports) == 1 and "hỏng giữa chừng" in reports[0].read_text(encoding="utf-8")
+    assert str(reports[0]) in err
+
+
+def test_a_cache_folder_others_may_write_is_not_used(run, plans, tmp_path):
+    cache = tmp_path / "chung"
+    cache.mkdir()
+    os.chmod(cache, 0o777)
+    r = run("due", "--plans", plans, "--today", "2026-06-01", env={"TTHC_CACHE_DIR": str(cache)})
+    assert r.code == 0 and "không dùng bộ nhớ đệm" in r.err and "người khác ghi được" in r.err
+    assert list(cache.iterdir()) == []
+
+
+def test_the_exit_code_table_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    from tthc_cli import errors
+
+    for code in (0, 1, 2, 3, errors.EXIT_PARTIAL, errors.EXIT_INTERNAL, 75, 130):
+        assert f"| {code} |" in readme
