@@ -945,6 +945,11 @@ def _run(argv: list[str]) -> int:
     except OSError as exc:  # files tthc writes report their own errors: what is left is the output itself
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EIO, errno.EBADF):
             return _output_failed(exc)
+        if exc.errno in _PATH_ERRORS:  # a path given by the user that the system refuses
+            name = str(exc.filename or "")
+            shown = f'"{name[:60]}…"' if len(name) > 60 else f'"{name}"'
+            typer.echo(f"Lỗi: {shown}: {_PATH_ERRORS[exc.errno]}", err=True)
+            return 2 if exc.errno == errno.ENAMETOOLONG else 1
         return _crash(exc)
     except MemoryError:
         _silence_stdout()
@@ -952,6 +957,17 @@ def _run(argv: list[str]) -> int:
         return EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 - the error boundary: a message and a crash report, never a traceback
         return _crash(exc)
+
+
+_PATH_ERRORS = {
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+    errno.EACCES: "không có quyền đọc hoặc ghi",
+    errno.EPERM: "không có quyền",
+    errno.ELOOP: "liên kết (symlink) lặp vòng",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EROFS: "ổ đĩa chỉ đọc",
+    errno.ENOENT: "không có tệp hoặc thư mục",
+}
 
 
 def _undecodable(arg: str) -> bool:

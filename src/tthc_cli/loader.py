@@ -46,11 +46,7 @@ def discover(paths: list[str]) -> list[Path]:
         if not p.exists():
             raise PlanPathError(f'không tìm thấy "{raw}" (tệp hoặc thư mục kế hoạch)')
         if p.is_dir():
-            found.extend(sorted(
-                f for f in p.rglob("*")
-                if f.suffix.lower() in PLAN_SUFFIXES and f.is_file()
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            ))
+            found.extend(_plan_files(p, raw))
         else:
             found.append(p)
     seen, unique = set(), []
@@ -60,6 +56,43 @@ def discover(paths: list[str]) -> list[Path]:
             seen.add(key)
             unique.append(f)
     return unique
+
+
+MAX_ENTRIES = 200_000
+"""How many folder entries a plans folder may hold: `--plans /` must end with a message, not walk the disk."""
+MAX_FILES = 5_000
+"""How many plan files one run reads (a province is about 200)."""
+
+
+def _plan_files(folder: Path, given: str) -> list[Path]:
+    """Plan files under `folder`, recursively; hidden folders and files skipped, symlinked folders not followed."""
+    found: list[Path] = []
+    seen = 0
+    stack = [folder]
+    while stack:
+        d = stack.pop()
+        try:
+            entries = list(os.scandir(d))
+        except OSError:
+            continue
+        seen += len(entries)
+        if seen > MAX_ENTRIES:
+            raise PlanPathError(f'thư mục "{given}" có quá nhiều tệp (hơn {MAX_ENTRIES:,}) để là thư mục kế hoạch; '
+                                f"hãy chỉ thư mục chứa các tệp kế hoạch".replace(",", "."))
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(Path(e.path))
+                elif e.name.lower().endswith(PLAN_SUFFIXES) and e.is_file():
+                    found.append(Path(e.path))
+            except OSError:
+                continue
+        if len(found) > MAX_FILES:
+            raise PlanPathError(f'thư mục "{given}" có hơn {MAX_FILES:,} tệp .yaml; tthc đọc tối đa {MAX_FILES:,} '
+                                f"tệp kế hoạch một lần".replace(",", "."))
+    return sorted(found)
 
 
 def cache_dir() -> Path | None:
@@ -216,8 +249,8 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
         return _fail(name, f"YAML sai cú pháp: {_yaml_problem_vi(what)}", line)
     except RecursionError:
         return _fail(name, "YAML lồng nhau quá sâu: có phải tệp kế hoạch không?")
-    except (ValueError, TypeError, OverflowError) as exc:  # an explicit tag on a value it cannot be: `!!int x`
-        return _fail(name, f"giá trị không đúng với thẻ YAML của nó (như !!int, !!float): {exc}")
+    except Exception as exc:  # noqa: BLE001 - an explicit tag on a value it cannot be: `!!int x`, `!!timestamp x`
+        return _fail(name, f"giá trị không đúng với thẻ YAML của nó (như !!int, !!timestamp): {type(exc).__name__}")
     finally:
         loader.dispose()
     return RawPlan(name, data)
