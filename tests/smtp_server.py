@@ -10,6 +10,9 @@
         smtp_server.data_reply("554 5.7.1 spam", times=1) # refuse the next message at the end of DATA
         smtp_server.without("8BITMIME", "SMTPUTF8")       # do not advertise these in EHLO
         smtp_server.require_auth("user", "secret")        # MAIL without AUTH gets 530
+        smtp_server.require_auth("user", "secret", reply="535 5.7.8 bad {received}")  # a failed login quoted
+        smtp_server.only_auth("LOGIN")                    # advertise only these AUTH mechanisms
+        smtp_server.delay_data_reply(2.0, times=1)        # keep the next message, answer its DATA 2 s late
         smtp_server.enable_starttls(cert, key)            # offer STARTTLS (see make_cert)
         ... SmtpSettings(host=smtp_server.host, port=smtp_server.port, security="none", ...)
         smtp_server.messages[0].message["Subject"]
@@ -76,6 +79,9 @@ class SmtpServer:
         self._drops: list[bool] = []  # one entry per message still to drop: reply first?
         self._data_replies: list[str] = []  # replies to give instead of accepting the next messages
         self._credentials: tuple[str, str] | None = None
+        self._auth_reply = None  # the reply to a failed login: None (aiosmtpd's 535), a template or a callable
+        self._auth_mechanisms: set[str] | None = None  # None: every mechanism aiosmtpd has (LOGIN, PLAIN)
+        self._data_delays: list[float] = []  # seconds to wait before answering the end of DATA, per message
         self._hidden: set[str] = set()  # EHLO keywords not advertised
         self._logins: list[str] = []
         self._tls: ssl.SSLContext | None = None
@@ -115,10 +121,30 @@ class SmtpServer:
         with self._lock:
             self._hidden = {e.upper() for e in extensions}
 
-    def require_auth(self, user: str, password: str):
-        """MAIL FROM gets 530 until the client has logged in with these credentials (no TLS needed)."""
+    def require_auth(self, user: str, password: str, *, reply=None):
+        """MAIL FROM gets 530 until the client has logged in with these credentials (no TLS needed).
+
+        `reply`: what a failed login gets instead of aiosmtpd's "535 5.7.8 Authentication credentials
+        invalid", quoting what the client sent (a careless server's debug echo). Either a template with the
+        fields {mechanism}, {login}, {password} (decoded, as received), {squeezed} (the password without
+        whitespace) and {received} (the base64 the client sent: the AUTH PLAIN token, or for LOGIN the user's
+        and the password's, space-separated), or a callable (mechanism, login, password) -> str. A reply
+        may hold CRLF between the lines of a multi-line reply ("535-first" CRLF "535 last").
+        """
         with self._lock:
             self._credentials = (user, password)
+            self._auth_reply = reply
+
+    def only_auth(self, *mechanisms: str):
+        """Advertise and accept only these AUTH mechanisms ("LOGIN", "PLAIN") on new connections."""
+        with self._lock:
+            self._auth_mechanisms = {m.upper() for m in mechanisms}
+
+    def delay_data_reply(self, seconds: float, times: int = 1):
+        """Keep each of the next `times` messages at the end of DATA, then wait `seconds` before answering
+        250 (a slow content filter): a client that gives up waiting has delivered it all the same."""
+        with self._lock:
+            self._data_delays = [float(seconds)] * int(times)
 
     def enable_starttls(self, certfile, keyfile):
         """Offer STARTTLS on new connections with this certificate."""
@@ -173,9 +199,11 @@ class SmtpServer:
         with self._lock:
             self.connections += 1
             tls = self._tls
+            allowed = self._auth_mechanisms
+        excluded = None if allowed is None else sorted({"LOGIN", "PLAIN"} - allowed)
         return SMTP(_Handler(self), hostname="smtp.test.invalid", data_size_limit=DATA_LIMIT, enable_SMTPUTF8=True,
                     timeout=IDLE_TIMEOUT, auth_require_tls=False, authenticator=self._authenticate,
-                    tls_context=tls, command_call_limit=100)
+                    tls_context=tls, command_call_limit=100, auth_exclude_mechanism=excluded)
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         with self._lock:
@@ -184,9 +212,29 @@ class SmtpServer:
                   and (auth_data.login, auth_data.password) == (creds[0].encode(), creds[1].encode()))
             if ok:
                 self._logins.append(creds[0])
-        # handled=False: aiosmtpd then answers 535 itself; its default (handled=True) means "the
-        # authenticator already replied", so a failed login would get no reply and the client would hang
-        return AuthResult(success=ok, handled=False)
+            reply = self._auth_reply
+        message = None
+        if not ok and reply is not None and isinstance(auth_data, LoginPassword):
+            message = _auth_echo(reply, mechanism, auth_data.login, auth_data.password)
+        # handled=False: aiosmtpd then answers `message` (or its 535) itself; its default (handled=True) means
+        # "the authenticator already replied", so a failed login would get no reply and the client would hang
+        return AuthResult(success=ok, handled=False, message=message)
+
+
+def _auth_echo(reply, mechanism: str, login: bytes, password: bytes) -> str:
+    """A failed login's reply quoting the credentials: the base64 is what the client sent (standard base64
+    of the decoded values, which is byte for byte what smtplib and tthc send)."""
+    import base64
+
+    def b64(raw: bytes) -> str:
+        return base64.b64encode(raw).decode("ascii")
+
+    text_login, text_password = login.decode("utf-8", "replace"), password.decode("utf-8", "replace")
+    if callable(reply):
+        return reply(mechanism, text_login, text_password)
+    received = b64(b"\0" + login + b"\0" + password) if mechanism == "PLAIN" else f"{b64(login)} {b64(password)}"
+    return reply.format(mechanism=mechanism, login=text_login, password=text_password,
+                        squeezed="".join(text_password.split()), received=received)
 
 
 class _Handler:
@@ -239,6 +287,9 @@ class _Handler:
                 return "452 4.3.1 test server full"
             o._messages.append(Captured(envelope.mail_from, list(envelope.rcpt_tos), list(envelope.mail_options),
                                         bytes(envelope.original_content)))
+            delay = o._data_delays.pop(0) if o._data_delays else 0.0
+        if delay:
+            await asyncio.sleep(delay)  # kept already: the answer comes late, or to a client that has gone
         if drop is True:
             # after this reply has been written: the handler writes it before it next yields to the loop
             asyncio.get_running_loop().call_soon(server.transport.close)

@@ -391,3 +391,38 @@ def test_the_exit_code_table_is_in_the_readme():
 
     for code in (0, 1, 2, 3, errors.EXIT_PARTIAL, errors.EXIT_INTERNAL, 75, 130):
         assert f"| {code} |" in readme
+
+
+from smtp_server import smtp_server  # noqa: E402,F401  (the fixture)
+
+
+def test_digest_send_with_a_broken_plan_says_so_in_the_mail_and_exits_4(run, plans, tmp_path, smtp_server):
+    write(plans / "hong.yaml", "plan:\n  id: hong\n  title: 'chưa đóng\n")
+    write(tmp_path / "tthc.yaml", f"""\
+plans: plans
+recipients:
+  TTPVHCC: ttpvhcc@xuantruong.gov.vn
+smtp:
+  host: 127.0.0.1
+  port: {smtp_server.port}
+  security: none
+  sender: "Văn phòng <vp@xuantruong.gov.vn>"
+  retry_delays: [0, 0]
+""")
+    r = run("digest", "--all", "--send", "--today", "2026-06-01")
+    assert r.code == 4, r.err
+    assert "  - plans/hong.yaml: dòng 4: YAML sai cú pháp" in r.err  # as the config names the plans folder
+    [m] = smtp_server.messages
+    text = m.message.get_body(("plain",)).get_content()
+    assert text.startswith("CẢNH BÁO: 1 tệp kế hoạch không đọc được nên KHÔNG có trong nội dung dưới đây")
+    assert "  - plans/hong.yaml: dòng 4: " in text
+    assert "CẢNH BÁO: 1 tệp kế hoạch" in m.message.get_body(("html",)).get_content()
+
+
+def test_digest_out_without_any_config_uses_a_valid_placeholder_sender(run, plans, tmp_path):
+    r = run("digest", "--all", "--out", tmp_path / "thu", "--plans", plans, "--today", "2026-06-01")
+    assert r.code == 0, r.err
+    [first, *_] = sorted((tmp_path / "thu").glob("*.eml"))
+    assert b"From: tthc <tthc@tthc.invalid>" in first.read_bytes()
+    again = run("digest", "--all", "--out", tmp_path / "thu", "--plans", plans, "--today", "2026-06-01")
+    assert again.code == 1 and "đã có; thêm --force" in again.err

@@ -299,7 +299,7 @@ def test_server_without_8bitmime_or_smtputf8(smtp_server):
 
 def test_settings_repr_masks_the_password():
     st = SmtpSettings(host="smtp.xuantruong.gov.vn", security="ssl", user="u", password=PASSWORD, sender=SENDER)
-    assert st.port == 465 and st.timeout == 30
+    assert (st.port, st.timeout, st.data_timeout) == (465, 300, 600)  # RFC 5321 4.5.3.2: 5 and 10 minutes
     assert PASSWORD not in repr(st) and "password='******'" in repr(st)
     assert "password=None" in repr(st.replace(password=None))
     with pytest.raises(ValueError):

@@ -786,7 +786,7 @@ def digest(unit: UnitOpt = None,
     _workspace(session)
     horizon = parse_within(within or session.config.within, day).horizon(day, session)
     smtp = session.config.smtp or {}
-    sender = smtp.get("sender") or "tthc <tthc@localhost>"
+    sender = smtp.get("sender") or "tthc <tthc@tthc.invalid>"  # RFC 2606: a name that is no one's
     digests = digest_cli.build_all(session, unit, all_units, day, horizon, sender, always)
     if out:
         lines = digest_cli.write_eml(digests, Path(out), day, force)

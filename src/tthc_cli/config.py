@@ -85,19 +85,151 @@ def _day_list(v, key) -> set[date]:
     return {_day(x, f"{key}[{i}]") for i, x in enumerate(v)}
 
 
-_ADDR = re.compile(r"^[^@\s<>\"(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$")
+# -- e-mail addresses ---------------------------------------------------------------------------------------------
+#
+# One entry is one mailbox: a bare addr-spec (vp@xa.gov.vn) or "Display Name <addr-spec>", the name bare or in
+# double quotes. The standard library's parsers are lenient by design (parseaddr("Ông A Bcc: x@y <a@b>") is
+# ('', 'x@y')), so the grammar is checked here, strictly, and whatever is accepted is returned in a form that
+# email.utils.parseaddr (which builds the message headers) reads back as exactly the mailbox checked.
+
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
+_ATEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
+_NAME_PUNCT = frozenset(".()'&/_")  # besides letters, marks, digits, dashes and spaces
+_HEADER_SYNTAX = ':;,<>@"\\'
+
+
+def _bad_char(c: str) -> bool:
+    """A character no address may contain: controls (CR, LF, TAB, NEL...), format characters (bidi overrides,
+    zero-width), line and paragraph separators (U+2028, U+2029), unassigned or private ones, and any space
+    other than U+0020."""
+    import unicodedata
+
+    cat = unicodedata.category(c)
+    return cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or (cat == "Zs" and c != " ")
+
+
+def quoted(value: str) -> str:
+    """The value in double quotes, with the characters that must not reach a terminal escaped."""
+    return '"' + "".join(f"\\u{ord(c):04x}" if _bad_char(c) else c for c in value) + '"'
+
+
+def _name_char(c: str) -> bool:
+    import unicodedata
+
+    cat = unicodedata.category(c)
+    return cat[0] in "LMN" or cat == "Pd" or c == " " or c in _NAME_PUNCT
+
+
+def _display_name(part: str) -> str:
+    """The display name written before "<": bare or wholly in double quotes; ValueError(reason) otherwise."""
+    if '"' in part:
+        if not (len(part) >= 2 and part[0] == part[-1] == '"' and part.count('"') == 2):
+            raise ValueError('dấu ngoặc kép (") không cân hoặc đặt sai chỗ: tên hiển thị phải nằm trọn trong '
+                             'một cặp ngoặc kép')
+        part = part[1:-1]
+    depth = 0
+    for c in part:
+        if c in _HEADER_SYNTAX:
+            raise ValueError(f'tên hiển thị không được chứa "{c}"')
+        if not _name_char(c):
+            raise ValueError(f'tên hiển thị không được chứa ký tự "{c}"')
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            break
+    if depth:
+        raise ValueError("dấu ngoặc đơn trong tên hiển thị không cân")
+    return " ".join(part.split())
+
+
+def _addr_spec(addr: str) -> str:
+    """local@domain: a dot-atom local part (ASCII atext or letters and digits of any script, RFC 6531) and a
+    domain of two or more ASCII labels; ValueError(reason) otherwise."""
+    if addr.count("@") != 1:
+        raise ValueError("địa chỉ phải có đúng một dấu @" if addr else "thiếu địa chỉ")
+    local, domain = addr.split("@")
+    import unicodedata
+
+    ok_local = (0 < len(local) <= 64 and not local.startswith(".") and not local.endswith(".") and ".." not in local
+                and all(c == "." or c in _ATEXT or (not c.isascii() and unicodedata.category(c)[0] in "LMN")
+                        for c in local))
+    if not ok_local:
+        raise ValueError(f'phần trước @ ("{local}") không hợp lệ')
+    if len(domain) > 253 or not _DOMAIN.fullmatch(domain):
+        raise ValueError(f'tên miền "{domain}" không hợp lệ')
+    return addr
+
+
+def parse_mailbox(value) -> tuple[str, str]:
+    """(display name, addr-spec) of one mailbox, checked strictly; ValueError with the reason (Vietnamese).
+
+    Accepted: `vp@xa.gov.vn`, `Văn phòng <vp@xa.gov.vn>`, `"Văn phòng HĐND và UBND xã" <vp@xa.gov.vn>`,
+    `Phòng Tư pháp - Hộ tịch (TP) <tp@xa.gov.vn>`. Refused: header syntax in a display name (: ; , < > @ "
+    and backslash), several addresses in one entry, control characters of any kind, U+2028/U+2029.
+    """
+    if not isinstance(value, str):
+        raise ValueError("phải là chuỗi")
+    bad = next((c for c in value if _bad_char(c)), None)
+    if bad is not None:
+        raise ValueError(f"chứa ký tự điều khiển hoặc xuống dòng (U+{ord(bad):04X})")
+    s = value.strip(" ")
+    if not s:
+        raise ValueError("trống")
+    if "<" not in s and ">" not in s:
+        if "," in s or ";" in s:
+            raise ValueError("mỗi mục chỉ được ghi một địa chỉ; nhiều người nhận thì dùng danh sách [a@…, b@…]")
+        if '"' in s or "(" in s or ")" in s or " " in s:
+            raise ValueError('tên hiển thị phải đứng trước địa chỉ trong <…>, ví dụ: Văn phòng <vp@xa.gov.vn>')
+        return "", _addr_spec(s)
+    lt = s.find("<")
+    if s.count("<") != 1 or s.count(">") != 1 or not s.endswith(">") or lt < 0:
+        if s.count("<") > 1 or s.count(">") > 1:
+            raise ValueError("mỗi mục chỉ được ghi một địa chỉ trong <…>")
+        raise ValueError('địa chỉ trong <…> phải đứng cuối, có đủ dấu "<" và ">"')
+    name = _display_name(s[:lt].strip(" "))
+    return name, _addr_spec(s[lt + 1:-1].strip(" "))
+
+
+def format_mailbox(name: str, addr: str) -> str:
+    """The mailbox as config text that email.utils.parseaddr reads back as (name, addr)."""
+    if not name:
+        return addr
+    import unicodedata
+
+    if all(c == " " or unicodedata.category(c)[0] in "LMN" for c in name):
+        return f"{name} <{addr}>"
+    return f'"{name}" <{addr}>'  # the name has no '"' or backslash: nothing to escape
+
+
+def mailbox(value: str):
+    """The checked mailbox as an email.headerregistry.Address, for building headers: exactly what was checked."""
+    from email.headerregistry import Address
+
+    name, addr = parse_mailbox(value)
+    local, _, domain = addr.rpartition("@")  # not addr_spec=: it refuses a non-ASCII local part (RFC 6531)
+    return Address(display_name=name, username=local, domain=domain)
 
 
 def check_address(value: str, key: str) -> str:
-    """An email address, optionally with a display name: "Văn phòng <vp@xa.gov.vn>"."""
+    """One mailbox, strictly (parse_mailbox), as text parseaddr reads back exactly: "Văn phòng <vp@xa.gov.vn>".
+
+    The text as written is kept when it already reads back so (the progress store remembers recipients by it);
+    otherwise the canonical form (format_mailbox) is returned.
+    """
     from email.utils import parseaddr
 
-    if not isinstance(value, str) or "\n" in value or "\r" in value:
-        raise ConfigError(f"{key}: địa chỉ thư không hợp lệ: {value!r}")
-    name, addr = parseaddr(value)
-    if not addr or not _ADDR.match(addr):
-        raise ConfigError(f'{key}: địa chỉ thư không hợp lệ: "{value}"')
-    return value.strip()
+    try:
+        name, addr = parse_mailbox(value)
+    except ValueError as exc:
+        shown = quoted(value) if isinstance(value, str) else repr(value)
+        raise ConfigError(f"{key}: địa chỉ thư không hợp lệ: {shown} ({exc})") from None
+    given = value.strip(" ")
+    if parseaddr(given) == (name, addr):
+        return given
+    canonical = format_mailbox(name, addr)
+    if parseaddr(canonical) != (name, addr):  # not expected: refuse rather than send elsewhere
+        raise ConfigError(f"{key}: địa chỉ thư không hợp lệ: {quoted(value)} (không đọc lại được đúng địa chỉ)")
+    return canonical
 
 
 def _addresses(v, key) -> list[str]:
@@ -130,14 +262,20 @@ def _recipients(v, key) -> dict[str, dict[str, list[str]]]:
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SMTP_KEYS = {"host": str, "port": int, "security": str, "user": str, "sender": str, "password_file": str,
-             "timeout": int, "retry_delays": list}
+             "timeout": (int, float), "data_timeout": (int, float), "retry_delays": list}
+# RFC 5321 4.5.3.2: a client should wait 5 minutes for the reply to a command and 10 minutes for the reply to
+# the end of DATA (the server may be checking the message). A shorter wait makes a slow server look dead
+# after it has accepted the message, and the retry sends it again.
+TIMEOUT = 300
+DATA_TIMEOUT = 600
+MAX_TIMEOUT = 3600
 
 
 def _smtp(v, key) -> dict:
     if not isinstance(v, dict):
         raise ConfigError(f"{key} phải là bảng khóa–giá trị (host, port, security, user, sender)")
     out = {"host": None, "port": None, "security": "starttls", "user": None, "sender": None,
-           "password_file": None, "timeout": 30, "retry_delays": [1, 4]}
+           "password_file": None, "timeout": TIMEOUT, "data_timeout": None, "retry_delays": [1, 4]}
     for k, val in v.items():
         if k == "password":
             raise ConfigError(f"{key}.password: không ghi mật khẩu trong tệp cấu hình; dùng biến TTHC_SMTP_PASSWORD "
@@ -146,6 +284,12 @@ def _smtp(v, key) -> dict:
             hint = closest(str(k), SMTP_KEYS, n=1)
             raise ConfigError(f'{key}: khóa "{k}" không hợp lệ' + (f'; có phải "{hint[0]}"?' if hint else ""))
         typ = SMTP_KEYS[k]
+        if k in ("timeout", "data_timeout"):
+            if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 < val <= MAX_TIMEOUT:
+                raise ConfigError(f"{key}.{k} phải là số giây, lớn hơn 0 và tối đa {MAX_TIMEOUT} "
+                                  f"(mặc định {TIMEOUT if k == 'timeout' else DATA_TIMEOUT})")
+            out[k] = val
+            continue
         if not isinstance(val, typ) or isinstance(val, bool):
             what = {int: "số", list: "danh sách số giây"}.get(typ, "chuỗi")
             raise ConfigError(f"{key}.{k} phải là {what}")
@@ -155,8 +299,10 @@ def _smtp(v, key) -> dict:
         out[k] = val
     if out["security"] not in SECURITIES:
         raise ConfigError(f'{key}.security phải là starttls, ssl hoặc none (không phải "{out["security"]}")')
+    if out["data_timeout"] is None:  # an old file's timeout: 30 still waits long enough for the end of DATA
+        out["data_timeout"] = max(DATA_TIMEOUT, out["timeout"])
     if out["sender"]:
-        check_address(out["sender"], f"{key}.sender")
+        out["sender"] = check_address(out["sender"], f"{key}.sender")
     if out["port"] is None:
         out["port"] = DEFAULT_PORTS[out["security"]]
     if not 0 < out["port"] < 65536:
@@ -183,8 +329,9 @@ ENTRIES = {
     "units": (_units, [], "Đơn vị hoặc cách viết thêm vào danh mục (như units: trong kế hoạch)."),
     "commune": (_str, None, "Tên xã, hiện trong thư tổng hợp (ví dụ: UBND xã Xuân Trường)."),
     "recipients": (_recipients, {}, "Người nhận thư của mỗi đơn vị: mã đơn vị → địa chỉ, hoặc {to, cc}."),
-    "smtp": (_smtp, None, "Máy chủ thư: host, port, security (starttls, ssl, none), user, sender, password_file, "
-                          "timeout, retry_delays (giây chờ giữa các lần thử lại, mặc định [1, 4])."),
+    "smtp": (_smtp, None, ("Máy chủ thư: host, port, security (starttls, ssl, none), user, sender, password_file, "
+                           "timeout (giây chờ mỗi lệnh, mặc định 300), data_timeout (giây chờ máy chủ nhận xong "
+                           "thư, mặc định 600), retry_delays (giây chờ giữa các lần thử lại, mặc định [1, 4]).")),
     "alarm_days": (_int, 3, "Lịch .ics: nhắc trước hạn bao nhiêu ngày."),
 }
 

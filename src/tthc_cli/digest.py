@@ -116,9 +116,10 @@ def gap_warning(left_out: list[tuple[str, str]]) -> list[str]:
 
 
 def _address(value: str) -> Address:
-    name, addr = parseaddr(value)
-    user, _, domain = addr.rpartition("@")
-    return Address(display_name=_header_safe(name), username=user, domain=domain)
+    """The mailbox exactly as the config check parsed it: one address, nothing a display name could add."""
+    from tthc_cli.config import mailbox
+
+    return mailbox(value)
 
 
 def _date_header(today: date) -> str:

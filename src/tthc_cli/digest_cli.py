@@ -24,8 +24,20 @@ class LockedError(TthcError):
 @contextmanager
 def run_lock(path: Path):
     """An exclusive lock held while sending; released by the OS if the process dies."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(path, "a+")
+    import stat
+
+    from tthc_cli.files import FileError, kind_vi, os_reason
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise FileError(f"không mở được tệp khóa {path}: {os_reason(exc)}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # a FIFO would block the nightly run, a device would be written to
+        os.close(fd)
+        raise FileError(f"tệp khóa {path} là {kind_vi(mode)}, không phải tệp thường")
+    fh = os.fdopen(fd, "r+")
     try:
         try:
             import fcntl
@@ -128,8 +140,7 @@ def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list
         raise ConfigError("thiếu mật khẩu máy chủ thư: đặt biến TTHC_SMTP_PASSWORD hoặc smtp.password_file")
     from tthc_cli.mailer import Delivery, SmtpSettings, send_all
 
-    settings = SmtpSettings(host=smtp["host"], port=smtp["port"], security=smtp["security"], user=smtp.get("user"),
-                            password=password, sender=smtp["sender"], timeout=smtp.get("timeout") or 30)
+    settings = SmtpSettings.from_config(smtp, password)  # RFC 5321 timeouts: 5 min a command, 10 for DATA
     lines: list[str] = []
     deliveries, by_unit = [], {}
     with run_lock(session.db_path().parent / "digest.lock"):

@@ -8,7 +8,13 @@ when it has dropped. Each recipient gets one `Outcome`:
 - refused with a 5xx reply: permanent, not retried;
 - refused with a 4xx reply, or the connection dropped or timed out: retried,
   for those recipients only, up to `attempts` times in all, sleeping
-  `backoff[i]` between attempts.
+  `backoff[i]` between attempts;
+- no reply to the end of DATA within `data_timeout`: failed, not retried (the
+  server may have accepted the message: see `_Run._lost`).
+
+Timeouts follow RFC 5321 4.5.3.2: `timeout` (default 5 minutes) for the
+greeting and each command, `data_timeout` (default 10 minutes) for the reply
+to the end of the message, when the server may be checking it.
 
 Failures that would repeat for every message stop the run early instead of
 waiting through every retry again: a rejected login, a server without
@@ -17,13 +23,21 @@ could not be reached for a whole delivery (temporary). The deliveries after
 that are not tried and get the same error with `attempts=0`.
 
 No exception leaves `send_all` except programming errors. Error texts are
-Vietnamese, carry the server's reply, and never contain the password.
+Vietnamese, carry the server's reply, and never contain the password in any
+form a server could quote (`mask_secrets`).
+
+Addresses are checked as strictly as the configuration checks them
+(`config.parse_mailbox`): the envelope gets exactly the parsed addr-spec of
+each recipient, and a message whose address headers hold anything but plain
+mailboxes (a group, an unparsable entry, header syntax in a display name) is
+not sent.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import functools
 import io
 import re
 import smtplib
@@ -32,9 +46,8 @@ import ssl
 import time
 from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.utils import parseaddr
 
-from tthc_cli.config import DEFAULT_PORTS, SECURITIES
+from tthc_cli.config import DATA_TIMEOUT, DEFAULT_PORTS, SECURITIES, TIMEOUT, parse_mailbox, quoted
 from tthc_cli.value import Value
 
 MASK = "******"
@@ -45,12 +58,17 @@ NO_SMTPUTF8 = "máy chủ thư không hỗ trợ địa chỉ thư có dấu (SM
 
 
 class SmtpSettings(Value):
-    """Where and how to connect; `repr` never shows the password."""
+    """Where and how to connect; `repr` never shows the password.
 
-    __slots__ = ("host", "port", "security", "user", "password", "sender", "timeout")
+    `timeout`: seconds to wait for the greeting and for the reply to each command;
+    `data_timeout`: for the reply to the end of DATA (None: 600 s, or `timeout` if longer).
+    """
+
+    __slots__ = ("host", "port", "security", "user", "password", "sender", "timeout", "data_timeout")
 
     def __init__(self, host: str, port: int | None = None, security: str = "starttls", user: str | None = None,
-                 password: str | None = None, sender: str = "", timeout: float = 30):
+                 password: str | None = None, sender: str = "", timeout: float = TIMEOUT,
+                 data_timeout: float | None = None):
         if security not in SECURITIES:
             raise ValueError(f"security must be one of {SECURITIES}, not {security!r}")
         self.host = host
@@ -60,11 +78,19 @@ class SmtpSettings(Value):
         self.password = password
         self.sender = sender
         self.timeout = timeout
+        self.data_timeout = max(DATA_TIMEOUT, timeout) if data_timeout is None else data_timeout
+
+    @classmethod
+    def from_config(cls, smtp: dict, password: str | None) -> SmtpSettings:
+        """The settings of a checked `smtp:` configuration entry (config._smtp) and the password."""
+        return cls(host=smtp["host"], port=smtp.get("port"), security=smtp.get("security") or "starttls",
+                   user=smtp.get("user"), password=password, sender=smtp.get("sender") or "",
+                   timeout=smtp.get("timeout") or TIMEOUT, data_timeout=smtp.get("data_timeout"))
 
     def __repr__(self) -> str:
         return (f"SmtpSettings(host={self.host!r}, port={self.port!r}, security={self.security!r}, "
                 f"user={self.user!r}, password={MASK if self.password else None!r}, sender={self.sender!r}, "
-                f"timeout={self.timeout!r})")
+                f"timeout={self.timeout!r}, data_timeout={self.data_timeout!r})")
 
 
 class Delivery(Value):
@@ -127,22 +153,26 @@ class _Failure(Exception):
 
     `fatal`: it would fail the same way for every other delivery of the run.
     `connect`: it happened while connecting (the server may be unreachable).
+    `retry`: False when trying again could deliver the message twice.
     """
 
-    def __init__(self, text: str, permanent: bool, *, fatal: bool = False, connect: bool = False):
+    def __init__(self, text: str, permanent: bool, *, fatal: bool = False, connect: bool = False,
+                 retry: bool = True):
         super().__init__(text)
         self.text = text
         self.permanent = permanent
         self.fatal = fatal
         self.connect = connect
+        self.retry = retry
 
 
 class _Recipient:
-    __slots__ = ("given", "addr")
+    __slots__ = ("given", "addr", "problem")
 
-    def __init__(self, given: str, addr: str):
+    def __init__(self, given: str, addr: str, problem: str | None = None):
         self.given = given  # as the caller wrote it: the Outcome reports this string
-        self.addr = addr  # the bare address for RCPT TO
+        self.addr = addr  # the parsed addr-spec for RCPT TO ("" when it does not parse)
+        self.problem = problem  # why it does not parse
 
 
 class _Run:
@@ -161,8 +191,9 @@ class _Run:
         final: dict[str, Outcome] = {}
         pending: list[_Recipient] = []
         for r in recipients:
-            if not _plausible(r.addr):
-                final[r.given] = self._outcome(d, r, False, True, f"địa chỉ người nhận không hợp lệ: {r.given!r}", 0)
+            if r.problem is not None:
+                final[r.given] = self._outcome(d, r, False, True,
+                                               f"địa chỉ người nhận không hợp lệ: {_shown(r.given)} ({r.problem})", 0)
             else:
                 pending.append(r)
         if pending and self.stopped is not None:
@@ -170,7 +201,7 @@ class _Run:
                 final[r.given] = self._outcome(d, r, False, self.stopped.permanent, self.stopped.text, 0)
             pending = []
         if pending:
-            problem = _header_problem(d.message) or self._sender_problem()
+            problem = _header_problem(d.message) or _address_problem(d.message) or self._sender_problem()
             if problem:
                 for r in pending:
                     final[r.given] = self._outcome(d, r, False, True, problem, 0)
@@ -185,7 +216,8 @@ class _Run:
             still = []
             for r in pending:
                 ok, permanent, error = results[r.addr]
-                if ok or permanent or attempt == self.attempts or self.stopped is not None:
+                final_try = failure is not None and not failure.retry
+                if ok or permanent or final_try or attempt == self.attempts or self.stopped is not None:
                     final[r.given] = self._outcome(d, r, ok, permanent, error, attempt)
                 else:
                     still.append(r)
@@ -196,13 +228,14 @@ class _Run:
         return [final[r.given] for r in recipients]
 
     def _outcome(self, d, r, ok, permanent, error, attempts) -> Outcome:
-        if error and self.settings.password:
-            error = error.replace(self.settings.password, MASK)
+        # every text leaving the mailer goes through here (the terminal, the store's sent.error)
+        error = mask_secrets(error, self.settings.user, self.settings.password) if error else error
         return Outcome(d.unit, r.given, ok, False if ok else permanent, None if ok else error, attempts)
 
     def _sender_problem(self) -> str | None:
-        if not _plausible(self.connection.envelope_from):
-            return f"địa chỉ gửi không hợp lệ: {self.settings.sender!r} (smtp.sender)"
+        problem = self.connection.sender_problem
+        if problem is not None:
+            return f"địa chỉ gửi không hợp lệ: {_shown(self.settings.sender or '')} (smtp.sender: {problem})"
         return None
 
     def _attempt(self, d: Delivery, pending: list[_Recipient], payloads: dict):
@@ -237,6 +270,7 @@ class _Run:
             options = ["SMTPUTF8", "BODY=8BITMIME"]
         elif not data.isascii():
             options = ["BODY=8BITMIME"]
+        smtp.awaiting_end_of_data = False
         try:
             refused = smtp.sendmail(sender, addrs, data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as e:
@@ -247,7 +281,7 @@ class _Run:
                 if a not in refused:
                     refused[a] = closing or (451, b"")
         except smtplib.SMTPSenderRefused as e:
-            text = _reply(e.smtp_code, e.smtp_error)
+            text = _reply(e.smtp_code, e.smtp_error, self.settings)
             if e.smtp_code == 530:
                 raise _Failure(f"máy chủ thư yêu cầu đăng nhập: đặt smtp.user và mật khẩu ({text})", True,
                                fatal=True) from None
@@ -255,27 +289,42 @@ class _Run:
         except smtplib.SMTPDataError as e:
             if e.smtp_code == 421:
                 self.connection.discard()
-            raise _Failure(f"máy chủ từ chối nội dung thư ({_reply(e.smtp_code, e.smtp_error)})",
+            raise _Failure(f"máy chủ từ chối nội dung thư ({_reply(e.smtp_code, e.smtp_error, self.settings)})",
                            _permanent(e.smtp_code)) from None
         except smtplib.SMTPNotSupportedError:
             raise _Failure(NO_SMTPUTF8, True) from None
         except smtplib.SMTPServerDisconnected as e:
-            self.connection.discard()
-            raise _Failure(_dropped(e, self.settings), False) from None
+            raise self._lost(smtp, e) from None
         except smtplib.SMTPResponseException as e:
             self.connection.discard()
-            raise _Failure(f"máy chủ thư trả lời lỗi ({_reply(e.smtp_code, e.smtp_error)})",
+            raise _Failure(f"máy chủ thư trả lời lỗi ({_reply(e.smtp_code, e.smtp_error, self.settings)})",
                            _permanent(e.smtp_code)) from None
         except (smtplib.SMTPException, OSError) as e:
-            self.connection.discard()
-            raise _Failure(_dropped(e, self.settings), False) from None
+            raise self._lost(smtp, e) from None
         for a in addrs:
             if a in refused:
                 code, reply = refused[a]
-                results[a] = (False, _permanent(code), _refused_text(code, reply))
+                results[a] = (False, _permanent(code), _refused_text(code, reply, self.settings))
             else:
                 results[a] = (True, False, None)
         return results
+
+    def _lost(self, smtp: smtplib.SMTP, e: BaseException) -> _Failure:
+        """The session broke (dropped or timed out) during a transaction."""
+        awaiting = getattr(smtp, "awaiting_end_of_data", False)
+        self.connection.discard()
+        if awaiting and _timed_out(e):
+            # The whole message went out and the server said nothing within data_timeout: it may well have
+            # accepted it (a slow content filter), and sending it again is how 3 recipients got 11 copies.
+            # So this is not retried in this run: the recipients are reported as failed, temporarily, with a
+            # text saying the message may have arrived; sending again (a later run sends what was not
+            # confirmed, or --resend) is the user's decision. The 10-minute default makes this rare. A
+            # connection that drops at that point, without a timeout, is still retried, as RFC 5321 6.1
+            # expects: the server has not taken the message over until it has said so.
+            return _Failure(f"máy chủ thư không trả lời sau khi đã nhận hết nội dung thư (chờ "
+                            f"{_seconds(self.settings.data_timeout)}): thư có thể đã đến người nhận nên không "
+                            f"gửi lại tự động; hỏi lại người nhận trước khi gửi lại", False, retry=False)
+        return _Failure(_dropped(e, self.settings), False)
 
 
 class _Connection:
@@ -284,7 +333,11 @@ class _Connection:
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
         self.smtp: smtplib.SMTP | None = None
-        self.envelope_from = parseaddr(settings.sender or "")[1]
+        try:
+            self.envelope_from = parse_mailbox(settings.sender or "")[1]
+            self.sender_problem: str | None = None
+        except ValueError as e:
+            self.envelope_from, self.sender_problem = "", str(e)
 
     @property
     def where(self) -> str:
@@ -305,9 +358,10 @@ class _Connection:
         s = self.settings
         try:
             if s.security == "ssl":
-                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=_tls_context())
+                smtp = _SMTP_SSL(s.host, s.port, timeout=s.timeout, context=_tls_context())
             else:
-                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                smtp = _SMTP(s.host, s.port, timeout=s.timeout)
+            smtp.data_timeout = s.data_timeout
         except Exception as e:  # the constructor closes what it opened
             raise self._failure(e, "connect") from None
         step = "ehlo"
@@ -330,7 +384,7 @@ class _Connection:
     def _failure(self, e: Exception, step: str) -> _Failure:
         where = f"không kết nối được máy chủ thư {self.where}"
         if isinstance(e, smtplib.SMTPAuthenticationError):
-            text = f"{AUTH_FAILED}; máy chủ trả lời {_reply(e.smtp_code, e.smtp_error)}"
+            text = f"{AUTH_FAILED}; máy chủ trả lời {_reply(e.smtp_code, e.smtp_error, self.settings)}"
             if _permanent(e.smtp_code):
                 return _Failure(text, True, fatal=True, connect=True)
             return _Failure(text, False, connect=True)  # 454: a temporary authentication failure
@@ -345,7 +399,7 @@ class _Connection:
             return _Failure(f"{where}: chứng chỉ TLS của máy chủ không hợp lệ ({e.verify_message or e})", True,
                             fatal=True, connect=True)
         if isinstance(e, smtplib.SMTPResponseException):
-            return _Failure(f"{where} ({_reply(e.smtp_code, e.smtp_error)})", _permanent(e.smtp_code),
+            return _Failure(f"{where} ({_reply(e.smtp_code, e.smtp_error, self.settings)})", _permanent(e.smtp_code),
                             fatal=_permanent(e.smtp_code), connect=True)
         if isinstance(e, smtplib.SMTPServerDisconnected) and not _timed_out(e):
             return _Failure(f"{where} (máy chủ đóng kết nối)", False, connect=True)
@@ -373,6 +427,47 @@ class _Connection:
             except (smtplib.SMTPException, OSError):
                 pass
             _close_quietly(smtp)
+
+
+class _EndOfDataTimeout:
+    """smtplib's DATA, waiting `data_timeout` seconds (not the command timeout) for the reply to the final ".".
+
+    `awaiting_end_of_data` is True from the moment the whole message has been sent until that reply has
+    been read: a timeout then means the server may have taken the message.
+    """
+
+    data_timeout: float | None = None
+    awaiting_end_of_data = False
+
+    def data(self, msg):
+        self.putcmd("data")
+        code, repl = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, repl)
+        if isinstance(msg, str):
+            msg = re.sub(r"(?:\r\n|\n|\r(?!\n))", "\r\n", msg).encode("ascii")
+        q = re.sub(rb"(?m)^\.", b"..", msg)  # dot-stuffing (RFC 5321 4.5.2), as smtplib does
+        if q[-2:] != b"\r\n":
+            q += b"\r\n"
+        self.send(q + b".\r\n")
+        self.awaiting_end_of_data = True
+        if self.data_timeout is not None and self.sock is not None:
+            self.sock.settimeout(self.data_timeout)
+        try:
+            reply = self.getreply()
+        finally:
+            if self.sock is not None:  # getreply closes the connection on a timeout
+                self.sock.settimeout(self.timeout)
+        self.awaiting_end_of_data = False
+        return reply
+
+
+class _SMTP(_EndOfDataTimeout, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_EndOfDataTimeout, smtplib.SMTP_SSL):
+    pass
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
@@ -403,20 +498,57 @@ def _close_quietly(smtp: smtplib.SMTP) -> None:
         pass
 
 
-def _plausible(addr: str) -> bool:
-    """An address that can go into MAIL FROM / RCPT TO (the config checks it properly)."""
-    return "@" in addr and not any(c in addr for c in "\r\n\t <>,")
-
-
 def _recipients(given: list[str]) -> list[_Recipient]:
-    """Each distinct string once, in order, with its bare address."""
+    """Each distinct string once, in order, with its addr-spec parsed as strictly as the config does."""
     out, seen = [], set()
     for g in given:
         if g in seen:
             continue
         seen.add(g)
-        out.append(_Recipient(g, parseaddr(g)[1] or g.strip()))
+        try:
+            out.append(_Recipient(g, parse_mailbox(g)[1]))
+        except ValueError as e:
+            out.append(_Recipient(g, "", str(e)))
     return out
+
+
+def _shown(value) -> str:
+    return quoted(value) if isinstance(value, str) else repr(value)
+
+
+_ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc")
+
+
+def _address_problem(message) -> str | None:
+    """Why the message must not be sent: an address header that is not a plain list of mailboxes.
+
+    A display name that reads as header syntax ("Ông A Bcc: x@y <a@b>" is a group holding x@y) could show or
+    add recipients nobody configured; every mailbox must pass the same check as a configured address.
+    """
+    from email.errors import InvalidHeaderDefect
+    from email.headerregistry import HeaderRegistry
+
+    registry = None
+    for name in _ADDRESS_HEADERS:
+        for value in message.get_all(name) or []:
+            if not hasattr(value, "groups"):  # compat32, or a raw value: parse it as the default policy would
+                registry = registry or HeaderRegistry()
+                value = registry(name, str(value))
+            group = next((g for g in value.groups if g.display_name is not None), None)
+            if group is not None:
+                return f"tiêu đề thư {name} chứa nhóm địa chỉ {_shown(group.display_name)}; không gửi"
+            defect = next((x for x in value.defects if isinstance(x, InvalidHeaderDefect)), None)
+            if defect is not None:
+                return f"tiêu đề thư {name} không đọc được thành danh sách địa chỉ ({defect}); không gửi"
+            for group in value.groups:
+                for a in group.addresses:
+                    try:
+                        parse_mailbox(a.addr_spec)
+                        if a.display_name:
+                            parse_mailbox(f'"{a.display_name}" <{a.addr_spec}>')
+                    except ValueError as e:
+                        return f"tiêu đề thư {name} có địa chỉ không hợp lệ {_shown(str(a))} ({e}); không gửi"
+    return None
 
 
 _FOLDING = re.compile(r"\r?\n[ \t]+(?=\S)")
@@ -472,21 +604,69 @@ def _permanent(code) -> bool:
     return isinstance(code, int) and 500 <= code <= 599
 
 
-def _reply(code, text) -> str:
+def mask_secrets(text: str, user: str | None, password: str | None) -> str:
+    """`text` with every form of the password a server could quote back replaced by MASK.
+
+    The forms: the password itself; base64 of what AUTH PLAIN sends ("\\0user\\0pass", also with the user as
+    authorization identity, and "user\\0pass"); base64 of the password and of user+password, as AUTH LOGIN
+    sends them; each with the password also whitespace-collapsed, stripped and without whitespace. They are
+    matched case-insensitively, with or without base64 padding, and with any whitespace (a folded or
+    multi-line reply) or none between their characters, so a server that folds, strips or drops spaces
+    does not get one past.
+    """
+    if not text or not password:
+        return text
+    return _secret_pattern(user or "", password).sub(MASK, text)
+
+
+@functools.lru_cache(maxsize=4)
+def _secret_pattern(user: str, password: str) -> re.Pattern:
+    u = user.encode("utf-8")
+    variants = {password, password.strip(), " ".join(password.split()), "".join(password.split())}
+    texts, tokens = set(), set()
+    for v in variants:
+        if not v:
+            continue
+        p = v.encode("utf-8")
+        texts.add(v)
+        for token in (b"\0" + u + b"\0" + p, u + b"\0" + u + b"\0" + p, u + b"\0" + p, p, u + p):
+            tokens.add(base64.b64encode(token).decode("ascii").rstrip("="))
+
+    def spaced(form: str) -> str:  # the characters of `form`, any whitespace or none between them
+        return r"\s*".join(re.escape(c) for c in "".join(form.split()))
+
+    alternatives = [(len(t), spaced(t) + r"(?:\s*=)*") for t in tokens]  # with or without its padding
+    alternatives += [(len(t), spaced(t)) for t in texts if "".join(t.split())]
+    # longest first: a quoted AUTH PLAIN token is masked whole, not around the password's base64 inside it
+    alternatives.sort(key=lambda a: (-a[0], a[1]))
+    return re.compile("|".join(a for _, a in alternatives), re.IGNORECASE)
+
+
+_ENHANCED = re.compile(r"[245]\.\d{1,3}\.\d{1,3}(?:\s+|$)")  # RFC 3463, at the start of a reply line
+
+
+def _reply(code, text, settings: SmtpSettings | None = None) -> str:
+    """The server's reply on one line, at most 200 characters; secrets masked before anything is cut."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    text = " ".join(str(text or "").split())
+    lines = str(text or "").splitlines()
+    # smtplib drops each line's "535-" but not its enhanced status code: in a multi-line reply the codes of
+    # the continuation lines repeat the first one, and would sit inside a token the server wrapped
+    text = " ".join([*lines[:1], *(_ENHANCED.sub("", line, count=1) for line in lines[1:])])
+    if settings is not None:
+        text = mask_secrets(text, settings.user, settings.password)
+    text = " ".join(text.split())
     if len(text) > 200:
         text = text[:199] + "…"
     return f"{code} {text}".strip() if code not in (None, -1) else (text or "không rõ")
 
 
-def _refused_text(code, text) -> str:
+def _refused_text(code, text, settings: SmtpSettings) -> str:
     if code == 421:
-        return f"máy chủ thư tạm ngừng phục vụ ({_reply(code, text)})"
+        return f"máy chủ thư tạm ngừng phục vụ ({_reply(code, text, settings)})"
     if _permanent(code):
-        return f"máy chủ từ chối người nhận ({_reply(code, text)})"
-    return f"máy chủ tạm thời từ chối người nhận ({_reply(code, text)})"
+        return f"máy chủ từ chối người nhận ({_reply(code, text, settings)})"
+    return f"máy chủ tạm thời từ chối người nhận ({_reply(code, text, settings)})"
 
 
 def _seconds(timeout) -> str:
