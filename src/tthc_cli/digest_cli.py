@@ -108,15 +108,21 @@ def write_eml(digests, folder: Path, day: date, force: bool = False) -> list[str
     except OSError as exc:
         raise FileError(f'không ghi được vào thư mục "{folder}": {os_reason(exc)}') from None
     names = [safe_name(d.unit) for d, skip in digests if not skip]
+    paths = {}
+    for d, skip in digests:
+        if not skip:
+            name = safe_name(d.unit)
+            if names.count(name) > 1:  # two codes that differ only in unsafe characters: keep both files apart
+                name = f"{name}-{_sha(d.unit)}"
+            paths[d.unit] = path = inside(folder, f"{day.isoformat()}-{name}.eml")
+            if not force and os.path.lexists(path):  # refuse before writing any: never half a run
+                raise FileError(f'"{path}" đã có; thêm --force để ghi đè')
     lines = []
     for d, skip in digests:
         if skip:
             lines.append(f"{d.unit}: {skip}")
             continue
-        name = safe_name(d.unit)
-        if names.count(name) > 1:  # two codes that differ only in unsafe characters: keep both files apart
-            name = f"{name}-{_sha(d.unit)}"
-        path = inside(folder, f"{day.isoformat()}-{name}.eml")
+        path = paths[d.unit]
         write_file(path, bytes(d.message), force=force, what="thư")
         lines.append(f"{d.unit}: đã ghi {path} ({d.summary()})")
     return lines
