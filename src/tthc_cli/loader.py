@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
 from pathlib import Path
 
 from tthc_cli import __version__
@@ -235,9 +234,10 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
     import yaml
 
     loader = safe_loader()(text)
+    loader.anchors = _may_anchor(text)
     try:
         node = loader.get_single_node()
-        if node is not None and _ANCHOR.search(text):
+        if node is not None and loader.anchors:
             _check_aliases(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
@@ -256,8 +256,17 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
     return RawPlan(name, data)
 
 
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])&[^\s\[\]{},]")
-"""Text that may define a YAML anchor; without one there can be no alias, and the check below is skipped."""
+def _may_anchor(text: str) -> bool:
+    """Whether the text may define a YAML anchor (`&name` where a value starts); without one there can be
+    no alias, and the alias check is skipped. "HĐND&UBND", as plans write it, is not one."""
+    i = text.find("&")
+    while i != -1:
+        if (i == 0 or text[i - 1] in " \t\n\r[{,:?-") and text[i + 1:i + 2] not in ("", " ", "\t", "\n", "\r", "[", "]",
+                                                                                "{", "}", ","):
+            return True
+        i = text.find("&", i + 1)
+    return False
+
 
 ALIAS_BUDGET = 10_000
 """How many nodes aliases may add to a plan beyond those written out (plans need none)."""
@@ -336,17 +345,17 @@ def safe_loader():
         base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
         class Loader(base):
+            anchors = True  # parse_bytes says when the text has none (then no merge key either: the fast check)
+
             def construct_mapping(self, node, deep=False):
                 """A mapping whose keys are all different: a key written twice is an error, not "the last wins"."""
-                seen = set()
-                for key_node, _ in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                        k = key_node.value
-                        if k in seen:
-                            raise yaml.MarkedYAMLError(problem=f'khóa "{k}" viết hai lần trong cùng một bảng',
-                                                       problem_mark=key_node.start_mark)
-                        seen.add(k)
-                return super().construct_mapping(node, deep)
+                if self.anchors:  # merge keys may legitimately repeat a key: check the keys as written
+                    _unique_keys(node.value)
+                    return super().construct_mapping(node, deep)
+                mapping = super().construct_mapping(node, deep)
+                if len(mapping) != len(node.value):
+                    _unique_keys(node.value)
+                return mapping
 
         Loader.yaml_implicit_resolvers = {
             first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -354,6 +363,19 @@ def safe_loader():
         }
         _LOADER = Loader
     return _LOADER
+
+
+def _unique_keys(pairs) -> None:
+    import yaml
+
+    seen = set()
+    for key_node, _ in pairs:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+            k = key_node.value
+            if k in seen:
+                raise yaml.MarkedYAMLError(problem=f'khóa "{k}" viết hai lần trong cùng một bảng',
+                                           problem_mark=key_node.start_mark)
+            seen.add(k)
 
 
 def _yaml_problem_vi(problem: str) -> str:
