@@ -355,6 +355,8 @@ def safe_loader():
                 mapping = super().construct_mapping(node, deep)
                 if len(mapping) != len(node.value):
                     _unique_keys(node.value)
+                    raise yaml.MarkedYAMLError(problem="hai khóa viết khác nhau nhưng cùng một giá trị (như 1 và 01, "
+                                                       "yes và true) trong cùng một bảng", problem_mark=node.start_mark)
                 return mapping
 
         Loader.yaml_implicit_resolvers = {
