@@ -427,11 +427,14 @@ def smtp_password(config: Config) -> str | None:
     if os.name == "posix" and st.st_mode & 0o077:
         raise ConfigError(f'smtp.password_file: "{path}" phải có quyền 0600 (chmod 600 {path}); '
                           f"hiện là {oct(st.st_mode & 0o777)}")
-    try:
-        return path.read_text(encoding="utf-8").strip() or None
-    except (OSError, UnicodeError) as exc:
-        raise ConfigError(f'smtp.password_file: không đọc được "{path}" '
-                          f'({getattr(exc, "strerror", None) or "không phải văn bản UTF-8"})') from None
+    from tthc_cli.files import FileError, read_regular
+
+    try:  # a regular file of at most 64 KB: a FIFO or a device would hang or fill the memory
+        return read_regular(path, 65536, "tệp mật khẩu").decode("utf-8").strip() or None
+    except FileError as exc:
+        raise ConfigError(f"smtp.password_file: {exc.message}") from None
+    except UnicodeError:
+        raise ConfigError(f'smtp.password_file: "{path}" không phải văn bản UTF-8') from None
 
 
 def load(explicit: str | None = None, cache=None) -> Config:
