@@ -352,6 +352,16 @@ def test_output_to_a_full_disk_is_a_message(run, plans):
     assert r.code == 1 and "đĩa đầy" in r.err
 
 
+def test_output_to_a_closed_stdout_is_a_message(plans, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TTHC_")}
+    env.update({"TTHC_CACHE_DIR": str(tmp_path / "cache"), "HOME": str(tmp_path / "home"), "PYTHONIOENCODING": "utf-8"})
+    p = subprocess.run([sys.executable, "-m", "tthc_cli", "due", "--plans", str(plans), "--today", "2026-06-01"],
+                       env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1),
+                       timeout=60)
+    err = p.stderr.decode("utf-8")
+    assert p.returncode == 1 and "stdout) đã bị đóng" in err and "Traceback" not in err
+
+
 def test_a_terminal_in_a_windows_code_page_gets_readable_output(run, plans):
     r = run("due", "--unit", "TTPVHCC", "--plans", plans, "--today", "2026-06-01", env={"PYTHONIOENCODING": "cp1258"})
     assert r.code == 0

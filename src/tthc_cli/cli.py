@@ -895,6 +895,12 @@ def _click():
 
 def main(argv: Optional[list[str]] = None) -> None:
     """Run the CLI; map every error to a message and an exit code (see errors.EXIT_CODES), never a traceback."""
+    if sys.stderr is None:  # started with stderr closed (2>&-): messages go nowhere, but nothing breaks
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    if sys.stdout is None:  # started with stdout closed (>&-): there is nowhere to put the answer
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+        typer.echo("Lỗi: đầu ra chuẩn (stdout) đã bị đóng; không có chỗ ghi kết quả", err=True)
+        sys.exit(1)
     _readable_streams()
     code = _run(list(sys.argv[1:] if argv is None else argv))
     if code in (0, 3) and _GLOBAL.get("left_out"):
