@@ -91,3 +91,183 @@ def test_split_prefers_the_longest_known_names(reg):
 def test_a_bullet_after_a_comma_is_a_separator(reg):
     assert reg.split("- Các phòng chuyên môn, - Cơ quan, đơn vị có liên quan.") == [
         "Các phòng chuyên môn", "Cơ quan, đơn vị có liên quan"]
+
+
+# --- hostile and broken unit tables (issue 9) ---------------------------------------------------------------
+
+import random  # noqa: E402
+
+from tthc_cli.units import Registry, UnitDataError, _segment, check_entry, code_problem, key  # noqa: E402
+
+
+@pytest.mark.parametrize("entry,where,needle", [
+    ({"code": "TP", "name": "Phòng Tư pháp", "members": 5}, "members", "members phải là danh sách mã đơn vị"),
+    ({"code": "TP", "name": "Phòng Tư pháp", "members": {"a": 1}}, "members", "không phải bảng khóa–giá trị"),
+    ({"code": "TP", "name": "Phòng Tư pháp", "members": ["VP", None]}, "members[1]", "không phải rỗng"),
+    ({"code": "TP", "name": "Phòng Tư pháp", "members": [1]}, "members[0]", "không phải số"),
+    ({"code": "TP", "name": "Phòng Tư pháp", "members": None}, "members", "không phải rỗng"),
+    ({"code": 12, "name": "Tổ 12"}, "code", 'hãy đặt trong dấu nháy, ví dụ code: "12"'),
+    ({"code": 1.5, "name": "Tổ"}, "code", "code phải là chuỗi, không phải số"),
+    ({"code": True, "name": "Tổ"}, "code", "không phải true/false"),
+    ({"code": ["TP"], "name": "Tổ"}, "code", "không phải danh sách"),
+    ({"code": {"a": 1}, "name": "Tổ"}, "code", "không phải bảng khóa–giá trị"),
+    ({"code": None, "name": "Tổ"}, "", "đơn vị cần có code và name"),
+    ({"name": "Tổ"}, "", "đơn vị cần có code và name"),
+    ({"code": "TP", "name": None}, "", "đơn vị cần có code và name"),
+    ({"code": "TP", "name": "   "}, "", "đơn vị cần có code và name"),
+    ({"code": "TP", "name": 5}, "name", "name phải là chuỗi, không phải số"),
+    ({"code": "TP", "name": ["a", "b"]}, "name", "không phải danh sách"),
+    ({"code": "TP", "name": False}, "name", "không phải true/false"),
+    ({"code": "TP", "name": "Tổ", "aliases": "Tổ A"}, "aliases", "aliases phải là danh sách, không phải chuỗi"),
+    ({"code": "TP", "name": "Tổ", "aliases": {"a": 1}}, "aliases", "không phải bảng khóa–giá trị"),
+    ({"code": "TP", "name": "Tổ", "aliases": None}, "aliases", "không phải rỗng"),
+    ({"code": "TP", "name": "Tổ", "aliases": ["x", 3]}, "aliases[1]", "không phải số"),
+    ({"code": "TP", "name": "Tổ", "aliases": [["x"]]}, "aliases[0]", "không phải danh sách"),
+    ({"code": "TP", "name": "Tổ", "external": "yes"}, "external", "external phải là true hoặc false"),
+    ({"code": "TP", "name": "Tổ", "external": 1}, "external", "không phải số"),
+    ({"code": "TP", "name": "Tổ", "external": None}, "external", "không phải rỗng"),
+    ({"code": "TP", "name": "Tổ", "short": 7}, "short", "short phải là chuỗi, không phải số"),
+    ({"code": "TP", "name": "Tổ", "short": ["a"]}, "short", "không phải danh sách"),
+    ({"code": "TP", "name": "Tổ", "short": None}, "short", "không phải rỗng"),
+    (5, "", "mỗi đơn vị là một bảng khóa–giá trị"),
+    ("TP", "", "không phải chuỗi"),
+    (None, "", "không phải rỗng"),
+])
+def test_a_wrong_type_in_a_unit_entry_is_a_problem(entry, where, needle):
+    cleaned, problems = check_entry(entry)
+    assert cleaned is None
+    assert [k for k, _ in problems] == [where]
+    assert needle in problems[0][1]
+    reg = Registry.from_data({"units": [{"code": "VP", "name": "Văn phòng"}]})
+    with pytest.raises(UnitDataError) as exc:
+        reg.add_data({"units": [{"code": "OK", "name": "Đơn vị tốt"}, entry]})
+    assert f"units[1]{'.' + where if where else ''}: " in exc.value.message and needle in exc.value.message
+    assert sorted(reg.units) == ["VP"]  # nothing of a broken table is added, not even its good entries
+
+
+def test_the_bundled_tables_sections_are_checked_too():
+    for data, needle in (({"groups": [{"code": "G", "name": "Nhóm", "members": 5}]}, "groups[0].members: "),
+                         ({"external": [{"code": "S/X", "name": "Sở X"}]}, "external[0].code: "),
+                         ({"units": {"code": "VP"}}, "units: phải là danh sách"),
+                         ({"prefixes": [1, 2]}, "prefixes: phải là danh sách chuỗi"),
+                         ([1, 2], "phải là bảng khóa–giá trị")):
+        with pytest.raises(UnitDataError) as exc:
+            Registry.from_data(data)
+        assert needle in exc.value.message, exc.value.message
+    # a good table still reads as before
+    reg = Registry.from_data({"units": [{"code": "TP", "name": "Phòng Tư pháp", "aliases": ["Tư pháp"],
+                                         "external": False, "short": "TP"}],
+                              "groups": [{"code": "G", "name": "Nhóm", "members": "all"}]})
+    assert reg.match("Tư pháp").code == "TP" and reg.members(reg.units["G"]) == {"TP"}
+
+
+def test_unit_table_text_is_cleaned_of_terminal_controls():
+    cleaned, problems = check_entry({"code": "TP", "name": "Phòng \x1b[31mTư pháp\x1b[0m", "aliases": ["Tư\u202e pháp"],
+                                     "short": "T\x07P", "members": ["VP\x1b[0m"]})
+    assert problems == []
+    assert cleaned == {"code": "TP", "name": "Phòng Tư pháp", "aliases": ["Tư pháp"], "short": "TP",
+                       "members": ["VP"]}
+
+
+@pytest.mark.parametrize("code", ["VP", "TTPVHCC", "Đội-1.a_b", "TỔ_2", "x2.v-1", "9A", "A" * 40])
+def test_safe_unit_codes(code):
+    assert code_problem(code) is None
+    assert check_entry({"code": code, "name": "Tổ"})[1] == []
+
+
+@pytest.mark.parametrize("code,needle", [
+    ("A/B", '"/"'), ("A\\B", '"\\"'), ("A B", "dấu cách"), (" VP", "dấu cách"), ("VP ", "dấu cách"),
+    ("A\rB", "\\r"), ("A\nB", "\\n"), ("VP\r\n", "\\r"), ("A\u2028B", "\\u2028"), ("A\x85B", "\\x85"),
+    ("A\tB", "\\t"), ("A\x1b[31mB", "\\x1b"), ("A\x00B", "\\x00"), ("A\u202eB", "\\u202e"), ("A:B", '":"'),
+    ("A;B", '";"'), ("A*B", '"*"'), ('A"B', "'\"'"), ("..", 'bắt đầu bằng "."'),
+    (".VP", 'bắt đầu bằng "."'), ("-VP", 'bắt đầu bằng "-"'), ("A" * 41, "tối đa 40"),
+])
+def test_unsafe_unit_codes_are_refused(code, needle):
+    why = code_problem(code)
+    assert why is not None and needle in why, why
+    assert "\r" not in why and "\n" not in why and "\x1b" not in why  # the message itself prints safely
+    cleaned, problems = check_entry({"code": code, "name": "Tổ"})
+    assert cleaned is None and [k for k, _ in problems] == ["code"]
+    with pytest.raises(UnitDataError):  # the config's `units:` goes through the same check
+        Registry().add_data({"units": [{"code": code, "name": "Tổ"}]})
+
+
+# The splitter before issue 9: every split point of every piece tried (O(n³)); kept as the reference.
+def _reference_segment(reg, piece):
+    from tthc_cli.units import _TOKEN_SEP
+
+    parts = _TOKEN_SEP.split(piece)
+    tokens, seps = parts[0::2], parts[1::2]
+    n = len(tokens)
+    if n == 1 or reg.match(piece):
+        return [piece]
+    best = [None] * (n + 1)
+    best[0] = (0, 0, [])
+    for j in range(1, n + 1):
+        for i in range(j):
+            text = "".join(tokens[k] + (seps[k] if k < j - 1 else "") for k in range(i, j))
+            covered = (j - i) if reg.match(text) else 0
+            cand = (best[i][0] + covered, best[i][1] - 1, best[i][2] + [i])
+            if best[j] is None or cand[:2] > best[j][:2]:
+                best[j] = cand
+    starts = best[n][2] + [n]
+    out = ["".join(tokens[k] + (seps[k] if k < b - 1 else "") for k in range(a, b)).strip(" .;,:")
+           for a, b in zip(starts, starts[1:])]
+    return [o for o in out if o]
+
+
+def test_the_bounded_splitter_cuts_as_the_exhaustive_one(reg):
+    from tthc_cli.workspace import bundled_registry_data
+
+    data = bundled_registry_data(False)
+    spellings = [s for section in ("units", "groups", "external") for e in data[section]
+                 for s in (e["name"], *(e.get("aliases") or ()))]
+    unknown = ["Phòng Tư pháp", "Tổ dân phố", "Sở Xây dựng", "Bộ Tài chính", "xã", "các cơ quan", "đơn vị",
+               "Kho bạc Nhà nước", "liên quan", "ngành", "Sở"]
+    rnd = random.Random(9)
+    for _ in range(300):
+        names = [rnd.choice(spellings if rnd.random() < 0.6 else unknown) for _ in range(rnd.randint(2, 12))]
+        cell = names[0] + "".join(rnd.choice((", ", " - ", ",", " – ")) + nm for nm in names[1:])
+        assert _segment(reg, cell) == _reference_segment(reg, cell), cell
+    small = Registry.from_data({"units": [{"code": "A", "name": "Alpha"}, {"code": "B", "name": "Beta, Gamma"},
+                                          {"code": "C", "name": "Delta - Eps"}], "prefixes": ["Sở"]})
+    words = ["Alpha", "Beta", "Gamma", "Delta", "Eps", "Sở X", "foo", "A", "Sở"]
+    for _ in range(300):  # cells many times longer than the longest name, prefixes among them
+        names = [rnd.choice(words) for _ in range(rnd.randint(2, 30))]
+        cell = names[0] + "".join(rnd.choice((", ", " - ")) + nm for nm in names[1:])
+        assert _segment(small, cell) == _reference_segment(small, cell), cell
+
+
+class _Counting(Registry):
+    """A registry that counts the lookups a split makes and the characters it looks up."""
+
+    calls = chars = 0
+
+    def match(self, name):
+        self.calls += 1
+        self.chars += len(name)
+        return super().match(name)
+
+
+NAMES = ["Phòng Kinh tế", "Công an xã", "Tổ dân phố số 7", "VHXH", "Bưu điện xã", "PKT", "Phòng Văn hóa - Xã hội",
+         "Hội Nông dân", "Công an xã", "BHXH"]
+
+
+def _work(n):
+    from tthc_cli.workspace import bundled_registry_data
+
+    reg = _Counting.from_data(bundled_registry_data(False))
+    names = [NAMES[i % len(NAMES)] for i in range(n)]
+    cell = ", ".join(names)
+    assert reg.split(cell) == names
+    return cell, reg.calls, reg.chars
+
+
+def test_splitting_a_huge_cell_is_linear():
+    """Issue 9: a 16 KB lead cell of 1,500 names took minutes (an O(n³) search); the work now grows with n."""
+    cell, calls, chars = _work(1500)
+    assert len(cell.encode()) >= 16 * 1024
+    _, calls2, chars2 = _work(3000)
+    # O(n) doubles the work when n doubles; O(n²) would quadruple it, O(n³) multiply it by eight
+    assert calls2 <= 2.1 * calls and chars2 <= 2.1 * chars
+    assert calls <= 1500 * 20  # a bounded number of lookups per name

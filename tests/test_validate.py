@@ -250,3 +250,79 @@ def test_output_paths_that_cannot_be_written(tthc, tmp_path):
     r = tthc("report", "--period", "Quý II/2026", "--format", "xlsx", "-o", tmp_path)
     assert r.code == 2 and "là thư mục" in r.err
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+BAD_UNITS = """\
+units:
+  - {code: TP, name: Phòng Tư pháp, members: 5}
+  - {code: 12, name: Tổ 12}
+  - {code: OK1, name: [a, b]}
+  - {code: OK2, name: Tổ 2, aliases: {a: 1}}
+  - {code: OK3, name: Tổ 3, aliases: [Tổ ba, 3]}
+  - {code: OK4, name: Tổ 4, external: "yes"}
+  - {code: OK5, name: Tổ 5, short: 7}
+  - {code: OK6, name: Tổ 6, members: [VP, {a: 1}]}
+  - {code: null, name: Tổ 7}
+  - {code: true, name: Tổ 8}
+  - {code: OK9, name: null}
+  - {code: OK10, name: Tổ 10, aliases: null}
+  - 5
+  - {code: "A/B", name: Tổ AB}
+  - {code: "X\\r\\nY", name: Tổ XY}
+  - {code: "Q\\u2028", name: Tổ Q}
+  - {code: "N\\x85", name: Tổ N}
+  - {code: "Tổ 1", name: Tổ một}
+  - {code: "\\e[31mRED", name: Tổ đỏ}
+  - {code: Đội-1.a_b, name: Đội một}
+"""
+
+
+def test_wrong_types_in_a_plans_units_are_problems_not_tracebacks(tthc, plan_dir, tmp_path):
+    """Issue 9: `units[0].members: 5` gave a traceback; every wrong type is an error at its key path."""
+    text = GOOD.replace("lead: TTPVHCC", "lead: [TTPVHCC, Đội một, Tổ AB]").replace(
+        "tasks:\n  - id: I\n", BAD_UNITS + "tasks:\n  - id: I\n", 1)
+    f = write(plan_dir / "a.yaml", text)
+    r = tthc("validate", f)
+    _no_traceback(r)
+    assert r.code == 1
+    expected = [
+        "units[0].members: lỗi: members phải là danh sách mã đơn vị (hoặc all), không phải số",
+        'units[1].code: lỗi: code phải là chuỗi, không phải số; hãy đặt trong dấu nháy, ví dụ code: "12"',
+        "units[2].name: lỗi: name phải là chuỗi, không phải danh sách",
+        "units[3].aliases: lỗi: aliases phải là danh sách, không phải bảng khóa–giá trị",
+        "units[4].aliases[1]: lỗi: mỗi cách viết trong aliases phải là chuỗi, không phải số",
+        "units[5].external: lỗi: external phải là true hoặc false, không phải chuỗi",
+        "units[6].short: lỗi: short phải là chuỗi, không phải số",
+        "units[7].members[1]: lỗi: mã đơn vị trong members phải là chuỗi, không phải bảng khóa–giá trị",
+        "units[8]: lỗi: đơn vị cần có code và name",
+        "units[9].code: lỗi: code phải là chuỗi, không phải true/false",
+        "units[10]: lỗi: đơn vị cần có code và name",
+        "units[11].aliases: lỗi: aliases phải là danh sách, không phải rỗng",
+        "units[12]: lỗi: mỗi đơn vị là một bảng khóa–giá trị (code, name, aliases), không phải số",
+        'units[13].code: lỗi: mã đơn vị "A/B" có ký tự không được dùng: "/"',
+        'units[14].code: lỗi: mã đơn vị "X\\r\\nY" có ký tự không được dùng: \\r',
+        'units[15].code: lỗi: mã đơn vị "Q\\u2028" có ký tự không được dùng: \\u2028',
+        'units[16].code: lỗi: mã đơn vị "N\\x85" có ký tự không được dùng: \\x85',
+        'units[17].code: lỗi: mã đơn vị "Tổ 1" có ký tự không được dùng: dấu cách',
+        'units[18].code: lỗi: mã đơn vị "\\x1b[31mRED" có ký tự không được dùng: \\x1b',
+    ]
+    for needle in expected:
+        assert needle in r.out, needle
+    assert "units[19]" not in r.out  # a safe code with Vietnamese letters, "-", "." and "_"
+    assert "\x1b" not in r.out and "\r" not in r.out and "\u2028" not in r.out and "\x85" not in r.out
+    assert f"{f}:6: units[0].members:" in r.out  # with its line
+    assert 'không có đơn vị "Tổ AB"' in r.out  # a refused unit is not added
+    assert 'không có đơn vị "Đội một"' not in r.out
+    # the other commands still run, and the bad codes never name a file
+    due = tthc("due", "--plans", f, "--today", "2026-03-25", "--format", "json")
+    _no_traceback(due)
+    assert due.code == 0 and [row["task"] for row in due.json()] == ["I.1", "I.2"]
+    _no_traceback(tthc("units", "--plans", f))
+    out = tmp_path / "thu"
+    # (an ASCII code here: digest.py puts the code into the Message-ID as it is)
+    f = write(plan_dir / "a.yaml", text.replace("code: Đội-1.a_b", "code: DOI-1.a_b"))
+    digest = tthc("digest", "--all", "--plans", f, "--out", out, "--today", "2026-03-25")
+    _no_traceback(digest)
+    assert digest.code == 0, digest.err
+    files = [p.relative_to(out) for p in out.rglob("*")]
+    assert files and all(len(p.parts) == 1 and p.suffix == ".eml" for p in files), files

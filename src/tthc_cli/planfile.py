@@ -12,13 +12,14 @@ from datetime import date, datetime
 
 from tthc_cli.deadline import iso_date, parse_period
 from tthc_cli.model import ERROR, WARNING, Plan, Problem, Task
-from tthc_cli.text import closest
+from tthc_cli.text import clean_text, closest, type_name, visible
+from tthc_cli.units import ENTRY_KEYS, check_entry
 
 TOP_KEYS = ("plan", "units", "tasks")
 PLAN_KEYS = ("id", "title", "issuer", "document", "period", "source", "notes")
 TASK_KEYS = ("id", "title", "lead", "support", "deadline", "due", "product", "notes",
              "after", "tasks", "review")
-UNIT_KEYS = ("code", "name", "aliases", "external", "members", "short")
+UNIT_KEYS = ENTRY_KEYS
 PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
 
@@ -36,21 +37,17 @@ class _Collector:
     def unknown_keys(self, mapping: dict, allowed, path: str) -> None:
         for k in mapping:
             if k not in allowed:
-                hint = closest(str(k), allowed, n=1)
+                name = clean_text(str(k))
+                hint = closest(name, allowed, n=1)
                 more = f'; có phải "{hint[0]}"?' if hint else f" (các khóa hợp lệ: {', '.join(allowed)})"
-                self.error(_join(path, str(k)), f'khóa "{k}" không có trong định dạng kế hoạch{more}')
+                self.error(_join(path, name), f'khóa "{visible(name)}" không có trong định dạng kế hoạch{more}')
 
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-_TYPE_VI = {str: "chuỗi", list: "danh sách", dict: "bảng khóa–giá trị", bool: "true/false",
-            int: "số", float: "số", date: "ngày", type(None): "rỗng"}
-
-
-def _type_name(value) -> str:
-    return _TYPE_VI.get(type(value), type(value).__name__)
+_type_name = type_name
 
 
 def build_plan(data, file: str) -> tuple[Plan | None, list[Problem]]:
@@ -73,15 +70,17 @@ def build_plan(data, file: str) -> tuple[Plan | None, list[Problem]]:
     if plan_id is None:
         c.error("plan.id", "thiếu mã kế hoạch (plan.id)")
         return None, c.problems
-    plan_id = str(plan_id)
-    if not PLAN_ID.match(plan_id):
-        c.error("plan.id", f'mã kế hoạch "{plan_id}" chỉ được gồm chữ không dấu, số, ".", "-", "_"')
+    raw_id = str(plan_id)
+    plan_id = _nfc(clean_text(raw_id).strip())
+    if not PLAN_ID.fullmatch(raw_id):
+        c.error("plan.id", f'mã kế hoạch "{visible(raw_id)}" chỉ được gồm chữ không dấu, số, ".", "-", "_"')
     period = None
     if "period" not in head:
         c.error("plan.period", "thiếu thời gian kế hoạch (plan.period), ví dụ: 2026")
     else:
         try:
-            period = parse_period(head["period"])
+            raw_period = head["period"]
+            period = parse_period(clean_text(raw_period) if isinstance(raw_period, str) else raw_period)
         except ValueError as exc:
             c.error("plan.period", str(exc))
     plan = Plan(
@@ -100,17 +99,13 @@ def build_plan(data, file: str) -> tuple[Plan | None, list[Problem]]:
         else:
             for i, u in enumerate(units):
                 p = f"units[{i}]"
-                if not isinstance(u, dict):
-                    c.error(p, "mỗi đơn vị là một bảng khóa–giá trị (code, name, aliases)")
-                    continue
-                c.unknown_keys(u, UNIT_KEYS, p)
-                if not u.get("code") or not u.get("name"):
-                    c.error(p, "đơn vị cần có code và name")
-                    continue
-                if "aliases" in u and not isinstance(u["aliases"], list):
-                    c.error(_join(p, "aliases"), "aliases phải là danh sách")
-                    continue
-                plan.units.append(u)
+                if isinstance(u, dict):
+                    c.unknown_keys(u, UNIT_KEYS, p)
+                entry, problems = check_entry(u)
+                for key, message in problems:  # a unit with any problem is left out, never half-read
+                    c.error(_join(p, key) if key else p, message)
+                if entry is not None:
+                    plan.units.append(entry)
     tasks = data.get("tasks")
     if tasks is None:
         c.error("tasks", "thiếu danh sách nhiệm vụ (tasks)")
@@ -126,7 +121,7 @@ def _text(c: _Collector, mapping: dict, key: str, path: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return _nfc(value.strip())
+        return _nfc(clean_text(value).strip())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, (date, datetime)):
@@ -140,12 +135,12 @@ def _names(c: _Collector, mapping: dict, key: str, path: str) -> tuple[str, ...]
     if value is None:
         return ()
     if isinstance(value, str):
-        return (value,)
+        return (clean_text(value),)
     if isinstance(value, list):
         out = []
         for i, v in enumerate(value):
             if isinstance(v, (str, int)) and not isinstance(v, bool):
-                out.append(str(v))
+                out.append(clean_text(str(v)))
             else:
                 c.error(f"{_join(path, key)}[{i}]", f"tên đơn vị phải là chuỗi, không phải {_type_name(v)}")
         return tuple(out)
@@ -167,13 +162,21 @@ def _task_id(value) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (str, int)):
-        return _nfc(str(value).strip())
+        return _nfc(clean_text(str(value)).strip())
     return None
 
 
 def _nfc(text: str) -> str:
     """Text as typed, in NFC (plans are matched and compared in NFC)."""
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _deadline_text(value) -> str | None:
+    """A deadline as the plan words it, cleaned; None when there is none."""
+    if not isinstance(value, str):
+        return None
+    value = clean_text(value).strip()
+    return value or None
 
 
 def _build_tasks(c: _Collector, plan: Plan, items: list, parent: Task | None, path: str) -> None:
@@ -218,7 +221,7 @@ def _build_tasks(c: _Collector, plan: Plan, items: list, parent: Task | None, pa
             product=product,
             lead_text=_names(c, item, "lead", p),
             support_text=_names(c, item, "support", p),
-            deadline=deadline.strip() if isinstance(deadline, str) and deadline.strip() else None,
+            deadline=_deadline_text(deadline),
             due_override=_dates(c, item["due"], _join(p, "due")) if item.get("due") is not None else (),
             notes=_text(c, item, "notes", p),
             after=_names(c, item, "after", p),

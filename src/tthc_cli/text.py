@@ -40,15 +40,92 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# Anything a terminal could act on: C0 controls but tab and newline (ESC among
+# them), DEL, C1 controls, the Unicode line/paragraph separators and the bidi
+# embeddings, overrides and isolates. One search decides the common clean case.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Escape sequences, removed whole (ECMA-48): CSI (ESC [ or 8-bit CSI, parameters,
+# intermediates, final byte); the string sequences OSC, DCS, SOS, PM, APC up to
+# BEL or ST (or the end of the text when unterminated); any other ESC + final byte.
+_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]"
+)
+_ESCAPE_START = re.compile(r"[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
+_LINE_SEPARATORS = re.compile(r"[\u2028\u2029]")
+
+
+def clean_text(text: str) -> str:
+    """Text safe to print on a terminal: escape sequences and control characters removed.
+
+    Removes ANSI/VT escape sequences whole, then every other C0 control except
+    tab and newline, DEL, C1 controls and bidi override characters; turns
+    U+2028/U+2029 into newlines. A clean string is returned as it is.
+    """
+    if not _UNSAFE.search(text):
+        return text
+    if _ESCAPE_START.search(text):
+        text = _ESCAPE.sub("", text)
+    text = _LINE_SEPARATORS.sub("\n", text)
+    return _UNSAFE.sub("", text)
+
+
+def visible(text: str) -> str:
+    """Text for a message, with invisible and control characters shown as escapes (\\x1b, \\u2028)."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+# Spreadsheets run a cell starting with one of these as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+
+
+def formula_safe(value):
+    """A CSV field that a spreadsheet shows as text: a string that could start a
+    formula gets a leading "'" unless it is a plain number such as "-3"."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+_TYPE_VI = {"str": "chuỗi", "list": "danh sách", "dict": "bảng khóa–giá trị", "bool": "true/false",
+            "int": "số", "float": "số", "date": "ngày", "datetime": "ngày", "NoneType": "rỗng"}
+
+
+def type_name(value) -> str:
+    """The Vietnamese name of a parsed YAML value's type, for messages."""
+    name = type(value).__name__
+    return _TYPE_VI.get(name, name)
+
+
 def tone_canonical(text: str) -> str:
     """Lower-case text with tone marks placed one consistent way."""
     return _TONE.sub(lambda m: _TONE_PAIRS[m.group(0)], text)
 
 
+class _FoldTable(dict):
+    """Code point -> the character without its combining marks, filled as characters are met.
+
+    Per character is the same as for the whole text: NFD decomposes character by
+    character, and canonical reordering only moves the marks that are dropped.
+    """
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = "d" if ch == "đ" else "D" if ch == "Đ" else \
+            "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if len(self) < 20000:  # hostile text with every code point in it must not grow this without end
+            self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+
+
 def fold_diacritics(text: str) -> str:
     """Text without Vietnamese diacritics ("Văn hóa" -> "Van hoa")."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text if text.isascii() else text.translate(_FOLD)
 
 
 def closest(word: str, candidates, n: int = 3, cutoff: float = 0.6) -> list[str]:

@@ -7,12 +7,34 @@ the user's config); reading those files happens at the edges.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
-from tthc_cli.text import clean, closest, fold_diacritics, tone_canonical
+from tthc_cli.errors import TthcError
+from tthc_cli.text import clean, clean_text, closest, fold_diacritics, tone_canonical, type_name, visible
 from tthc_cli.value import Value
 
 UNIT, GROUP, EXTERNAL = "unit", "group", "external"
+ENTRY_KEYS = ("code", "name", "aliases", "external", "members", "short")
+MAX_CODE = 40
+# A known name is looked for inside a cell over at most this many tokens, whatever
+# a unit table holds: a hostile 10,000-word name must not make splitting quadratic
+# (such a name is still found when it is a whole cell or line).
+MAX_SPAN = 64
+# Codes name files (`digest --out`), mail headers and command-line values: letters
+# (Vietnamese too), digits, "_", "-", "."; a letter or digit first (a leading "-"
+# would read as an option, a leading "." as a hidden file).
+_CODE = re.compile(r"[^\W_][\w.\-]*")
+
+
+class UnitDataError(TthcError):
+    """A unit table (the bundled one or the config's `units:`) with an entry that cannot be used."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.problems = problems  # each "units[2].members: …", for a caller that lists them
 
 
 class Unit(Value):
@@ -75,14 +97,125 @@ def key(name: str) -> str:
     return _TRAIL.sub("", s)
 
 
+def code_problem(code: str) -> str | None:
+    """Why `code` cannot be a unit code, or None when it can."""
+    if len(code) > MAX_CODE:
+        return f'mã đơn vị "{visible(code[:MAX_CODE])}…" dài {len(code)} ký tự; tối đa {MAX_CODE}'
+    if _CODE.fullmatch(code):
+        return None
+    bad = next((ch for ch in code if not (ch.isalnum() or ch in "_-.")), None)
+    if bad is None:  # only the first character is wrong
+        what = f'không được bắt đầu bằng "{code[0]}"'
+    else:
+        what = f"có ký tự không được dùng: {_char_name(bad)}"
+    return (f'mã đơn vị "{visible(code)}" {what}; mã chỉ gồm chữ, số và các dấu "_", "-", "." '
+            f'(bắt đầu bằng chữ hoặc số), tối đa {MAX_CODE} ký tự')
+
+
+def _char_name(ch: str) -> str:
+    if ch == " ":
+        return "dấu cách"
+    if ch == '"':
+        return "'\"'"
+    if ch.isprintable():
+        return f'"{ch}"'
+    return f"{visible(ch)} (ký tự điều khiển hoặc xuống dòng)" if unicodedata.category(ch)[0] in "CZ" \
+        else visible(ch)
+
+
+def check_entry(entry) -> tuple[dict | None, list[tuple[str, str]]]:
+    """A unit table entry with its text cleaned (None when it cannot be used) and its problems.
+
+    Problems are (key, message) pairs, the key relative to the entry ("members",
+    "aliases[2]", "" for the entry itself). Pure; `planfile` turns them into plan
+    problems, `Registry.add_data` into a UnitDataError.
+    """
+    if not isinstance(entry, dict):
+        return None, [("", f"mỗi đơn vị là một bảng khóa–giá trị (code, name, aliases), không phải {type_name(entry)}")]
+    problems: list[tuple[str, str]] = []
+    out: dict = {}
+    code = entry.get("code")
+    name = entry.get("name")
+    blank_name = isinstance(name, str) and not _entry_text(name)
+    if code is None or code == "" or name is None or blank_name:
+        problems.append(("", "đơn vị cần có code và name"))
+    if isinstance(code, str) and code:
+        code = unicodedata.normalize("NFC", code)  # not stripped: a space or line break is an error
+        why = code_problem(code)
+        if why:
+            problems.append(("code", why))
+        out["code"] = code
+    elif code is not None and code != "":
+        hint = f'; hãy đặt trong dấu nháy, ví dụ code: "{code}"' if isinstance(code, (int, float)) \
+            and not isinstance(code, bool) else ""
+        problems.append(("code", f"code phải là chuỗi, không phải {type_name(code)}{hint}"))
+    if isinstance(name, str):
+        if not blank_name:
+            out["name"] = _entry_text(name)
+    elif name is not None:
+        problems.append(("name", f"name phải là chuỗi, không phải {type_name(name)}"))
+    if "aliases" in entry:
+        aliases = entry["aliases"]
+        if not isinstance(aliases, list):
+            problems.append(("aliases", f"aliases phải là danh sách, không phải {type_name(aliases)}"))
+        else:
+            kept = []
+            for i, a in enumerate(aliases):
+                text = _entry_text(a)
+                if text is None:
+                    problems.append((f"aliases[{i}]",
+                                     f"mỗi cách viết trong aliases phải là chuỗi, không phải {type_name(a)}"))
+                elif text:
+                    kept.append(text)
+            out["aliases"] = kept
+    if "external" in entry:
+        if isinstance(entry["external"], bool):
+            out["external"] = entry["external"]
+        else:
+            problems.append(("external",
+                             f"external phải là true hoặc false, không phải {type_name(entry['external'])}"))
+    if "members" in entry:
+        members = entry["members"]
+        if isinstance(members, str):
+            members = [members]
+        if not isinstance(members, list):
+            problems.append(("members",
+                             f"members phải là danh sách mã đơn vị (hoặc all), không phải {type_name(members)}"))
+        else:
+            kept = []
+            for i, m in enumerate(members):
+                text = _entry_text(m)
+                if text is None:
+                    problems.append((f"members[{i}]",
+                                     f"mã đơn vị trong members phải là chuỗi, không phải {type_name(m)}"))
+                elif text:
+                    kept.append(text)
+            out["members"] = kept
+    if "short" in entry:
+        short = _entry_text(entry["short"])
+        if short is None:
+            problems.append(("short", f"short phải là chuỗi, không phải {type_name(entry['short'])}"))
+        elif short:
+            out["short"] = short
+    return (None if problems else out), problems
+
+
+def _entry_text(value) -> str | None:
+    """A name, alias or short name cleaned for display and matching; None when it is not text."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", clean_text(value)).strip()
+    return None
+
+
 class Registry:
     """Units by code and by every known spelling."""
 
-    def __init__(self, units=None, by_key=None, by_fold=None, prefixes=None):
+    def __init__(self, units=None, by_key=None, by_fold=None, prefixes=None, span: int = 1):
         self.units: dict[str, Unit] = units or {}
         self._by_key: dict[str, Unit] = by_key or {}
         self._by_fold: dict[str, Unit | None] = by_fold or {}
         self._prefixes: list[str] = prefixes or []
+        self._span = span  # the most cell tokens a known spelling can cover (see `_segment`)
         self._member_cache: dict = {}
         self._refs_cache: dict = {}
 
@@ -93,28 +226,49 @@ class Registry:
         return reg
 
     def add_data(self, data: dict) -> None:
-        """Add units from a registry table (bundled file, plan or config)."""
-        for entry in data.get("units") or []:
-            kind = EXTERNAL if entry.get("external") else UNIT
-            if entry.get("members"):
-                kind = GROUP
+        """Add units from a registry table (bundled file, plan or config).
+
+        Every entry is checked first; if any cannot be used, UnitDataError names
+        them all by key path (`units[2].members: …`) and nothing is added.
+        """
+        if not isinstance(data, dict):
+            raise UnitDataError(f"danh mục đơn vị phải là bảng khóa–giá trị, không phải {type_name(data)}")
+        units: list[tuple[dict, str]] = []
+        problems: list[str] = []
+        for section in ("units", "groups", "external"):
+            entries = data.get(section)
+            if entries is None:
+                continue
+            if not isinstance(entries, list):
+                problems.append(f"{section}: phải là danh sách, không phải {type_name(entries)}")
+                continue
+            for i, raw in enumerate(entries):
+                entry, found = check_entry(raw)
+                problems.extend(f"{section}[{i}]{'.' + k if k else ''}: {m}" for k, m in found)
+                if entry is not None:
+                    kind = {"groups": GROUP, "external": EXTERNAL}.get(section, UNIT)
+                    if section == "units":
+                        kind = GROUP if entry.get("members") else EXTERNAL if entry.get("external") else UNIT
+                    units.append((entry, kind))
+        prefixes = data.get("prefixes")
+        if prefixes is not None and not (isinstance(prefixes, list) and all(isinstance(p, str) for p in prefixes)):
+            problems.append(f"prefixes: phải là danh sách chuỗi, không phải {type_name(prefixes)}")
+            prefixes = None
+        if problems:
+            shown = problems[:5] + ([f"… và {len(problems) - 5} lỗi khác"] if len(problems) > 5 else [])
+            raise UnitDataError("danh mục đơn vị có lỗi: " + "; ".join(shown), tuple(problems))
+        for entry, kind in units:
             self.add(self._unit(entry, kind))
-        for entry in data.get("groups") or []:
-            self.add(self._unit(entry, GROUP))
-        for entry in data.get("external") or []:
-            self.add(self._unit(entry, EXTERNAL))
-        for p in data.get("prefixes") or []:
+        for p in prefixes or []:
             self._prefixes.append(key(p) + " ")
         self._member_cache = {}
         self._refs_cache = {}
 
     @staticmethod
     def _unit(entry: dict, kind: str) -> Unit:
-        members = entry.get("members") or ()
-        if isinstance(members, str):
-            members = (members,)
-        return Unit(str(entry["code"]), str(entry["name"]), kind, tuple(members),
-                    tuple(str(a) for a in entry.get("aliases") or ()), entry.get("short"))
+        """A Unit from an entry `check_entry` accepted."""
+        return Unit(entry["code"], entry["name"], kind, tuple(entry.get("members") or ()),
+                    tuple(entry.get("aliases") or ()), entry.get("short"))
 
     def add(self, unit: Unit) -> None:
         old = self.units.get(unit.code)
@@ -124,13 +278,14 @@ class Registry:
         self.units[unit.code] = unit
         for spelling in (unit.code, unit.name, *unit.aliases):
             k = key(spelling)
+            self._span = max(self._span, min(_span_of(k), MAX_SPAN))
             self._by_key[k] = unit
             f = _fold(k)
             prev = self._by_fold.get(f, unit)
             self._by_fold[f] = unit if prev is None or prev.code == unit.code else None
 
     def copy(self) -> "Registry":
-        reg = Registry(dict(self.units), dict(self._by_key), dict(self._by_fold), list(self._prefixes))
+        reg = Registry(dict(self.units), dict(self._by_key), dict(self._by_fold), list(self._prefixes), self._span)
         reg._member_cache = {}
         reg._refs_cache = {}
         return reg
@@ -146,10 +301,13 @@ class Registry:
         u = self._by_fold.get(_fold(k))
         if u is not None:
             return u
-        for p in self._prefixes:
-            if (k + " ").startswith(p) and len(k) > len(p):
-                return Unit(name, clean(name), EXTERNAL)
+        if self._prefixed(k):
+            return Unit(name, clean(name), EXTERNAL)
         return None
+
+    def _prefixed(self, k: str) -> bool:
+        """Whether a key starts with a prefix that names outside bodies ("sở …")."""
+        return any((k + " ").startswith(p) and len(k) > len(p) for p in self._prefixes)
 
     def ref(self, name: str) -> UnitRef:
         text = clean(name).strip(" .;,")
@@ -234,28 +392,82 @@ def _split_cached(reg: Registry, cell: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _span_of(k: str) -> int:
+    """The most cell tokens a spelling with key `k` can match.
+
+    A cell is cut into tokens at ", " and " - "; in a key those separators
+    become "," and "-", and in its diacritic-free form "," and " ". So a
+    spelling covers at most one token more than it has commas, dashes and spaces.
+    """
+    return 1 + k.count(",") + k.count("-") + k.count(" ")
+
+
 def _segment(reg: Registry, piece: str) -> list[str]:
-    """Split a piece on " - " and ", " only where the parts are known names."""
+    """Split a piece on " - " and ", " only where the parts are known names.
+
+    Of all ways to cut the tokens into names, the one that covers the most
+    tokens with known names, then has the fewest names (ties: the earliest
+    cuts). Dynamic programming over the tokens; a known name spans at most
+    `reg._span` tokens (longer runs are names only by a prefix such as "Sở"),
+    so a cell of n tokens costs O(n · span) lookups, not O(n³).
+    """
     parts = _TOKEN_SEP.split(piece)
     tokens, seps = parts[0::2], parts[1::2]
     n = len(tokens)
     if n == 1 or reg.match(piece):
         return [piece]
-    # best[i] = (covered tokens, -segments, split points) for tokens[:i]
-    best: list[tuple[int, int, list[int]] | None] = [None] * (n + 1)
-    best[0] = (0, 0, [])
+    span = reg._span
+    # Scores are (covered tokens, -names) for tokens[:i]; back[i]: where the last name starts.
+    cov, neg, back = [0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
+    top = 0  # the earliest i with the best score so far: the start of an unknown run
+    long_best = None  # (cov[i] - i, neg[i], i), best over starts of long prefix names
+    long_ok = _long_starts(reg, tokens, seps, span) if reg._prefixes else None
     for j in range(1, n + 1):
-        for i in range(j):
-            if best[i] is None:
+        # an unknown run tokens[top:j] adds no cover and one name
+        best_c, best_n, best_i = cov[top], neg[top] - 1, top
+        # a known name tokens[i:j] of at most `span` tokens
+        lo = max(0, j - span)
+        texts = []
+        text = tokens[j - 1]
+        for i in range(j - 1, lo - 1, -1):
+            if i < j - 1:
+                text = tokens[i] + seps[i] + text
+            texts.append(text)
+        for i in range(lo, j):
+            if reg.match(texts[j - 1 - i]) is None:
                 continue
-            text = "".join(tokens[k] + (seps[k] if k < j - 1 else "") for k in range(i, j))
-            covered = (j - i) if reg.match(text) else 0
-            cand = (best[i][0] + covered, best[i][1] - 1, best[i][2] + [i])
-            if best[j] is None or cand[:2] > best[j][:2]:
-                best[j] = cand
-    starts = best[n][2] + [n]
+            c, m = cov[i] + j - i, neg[i] - 1
+            if (c, m) > (best_c, best_n) or ((c, m) == (best_c, best_n) and i < best_i):
+                best_c, best_n, best_i = c, m, i
+        # a longer name, by prefix: tokens[i:j] with i < j - span
+        if long_ok is not None:
+            i = j - span - 1
+            if i >= 0 and long_ok[i] and (long_best is None or (cov[i] - i, neg[i]) > long_best[:2]):
+                long_best = (cov[i] - i, neg[i], i)
+            if long_best is not None:
+                c, m, i = long_best[0] + j, long_best[1] - 1, long_best[2]
+                if (c, m) > (best_c, best_n) or ((c, m) == (best_c, best_n) and i < best_i):
+                    best_c, best_n, best_i = c, m, i
+        cov[j], neg[j], back[j] = best_c, best_n, best_i
+        if (best_c, best_n) > (cov[top], neg[top]):
+            top = j
+    starts = [n]
+    while starts[-1] > 0:
+        starts.append(back[starts[-1]])
+    starts.reverse()
     out = []
     for a, b in zip(starts, starts[1:]):
         text = "".join(tokens[k] + (seps[k] if k < b - 1 else "") for k in range(a, b))
         out.append(text.strip(" .;,:"))
     return [o for o in out if o]
+
+
+def _long_starts(reg: Registry, tokens: list[str], seps: list[str], span: int) -> list[bool]:
+    """For each token, whether the runs of more than `span` tokens starting there name an outside
+    body by prefix (judged on the shortest such run: a prefix is at the start)."""
+    n = len(tokens)
+    out = [False] * n
+    for i in range(n - span):
+        text = "".join(tokens[k] + (seps[k] if k < i + span else "") for k in range(i, i + span + 1))
+        out[i] = reg._prefixed(key(text))
+    return out
