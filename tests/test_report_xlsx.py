@@ -159,3 +159,46 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path):
     with pytest.raises(OSError):
         write_xlsx(_report(), locked)
     assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.xlsx"]
+
+
+FORMULAS = ('=HYPERLINK("http://x","y")', "-Rà soát thủ tục", "+84 912 345 678", "@SUM(A1:A9)", "\tthụt lề",
+            "=1+1")
+
+
+def _hostile_report() -> Report:
+    units = (UnitStats("VP", "=cmd|' /C calc'!A0", total=1, late=1),)
+    lines = tuple(
+        ReportLine("VP", "kh-cchc-2026", f"kh-cchc-2026:{i}", str(i), text, "Quý II/2026", None, date(2026, 6, 15),
+                   date(2026, 6, 20), "Hoàn thành quá hạn", 5, FORMULAS[-1 - i])
+        for i, text in enumerate(FORMULAS))
+    odd = ReportLine("VP", "kh-cchc-2026", "kh-cchc-2026:9", "9", "Tiêu đề \x1b[31mđỏ\x1b[0m\x07", None, None,
+                     date(2026, 6, 15), None, "Quá hạn", 15, "x" * 40000)
+    return Report("=Báo cáo", "Quý II/2026", date(2026, 4, 1), date(2026, 6, 30), date(2026, 6, 30), units,
+                  lines + (odd,))
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    """Issue 9: evidence `=HYPERLINK(…)` became a live formula; every such cell is now stored as text."""
+    import zipfile
+
+    path = tmp_path / "bao-cao.xlsx"
+    write_xlsx(_hostile_report(), path)
+    with zipfile.ZipFile(path) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(sheets) == 2
+    assert not any("<f>" in x or "<f " in x for x in sheets)  # no formula anywhere
+    wb = openpyxl.load_workbook(path)
+    lines = wb["Quá hạn, trễ hạn"]
+    for row, text in enumerate(FORMULAS, 2):
+        for cell, value in ((lines.cell(row, 5), text), (lines.cell(row, 12), FORMULAS[-1 - (row - 2)])):
+            assert cell.value == value and cell.data_type == "s", (cell.coordinate, cell.value)
+            assert cell.quotePrefix  # Excel keeps it text when someone re-enters the cell
+    summary = wb["Tổng hợp"]
+    assert summary["A1"].value == "=Báo cáo" and summary["A1"].data_type == "s"
+    assert summary["B5"].value == "=cmd|' /C calc'!A0" and summary["B5"].data_type == "s"
+    assert summary["A5"].value == "VP" and not summary["A5"].quotePrefix  # ordinary text is left alone
+    odd = lines.cell(2 + len(FORMULAS), 5)
+    assert odd.value == "Tiêu đề đỏ"  # control characters would make openpyxl refuse the whole file
+    evidence = lines.cell(2 + len(FORMULAS), 12).value
+    assert len(evidence) == 32767 and evidence.endswith("…")  # Excel's limit for one cell
+    assert lines.cell(2, 11).value == 5 and lines.cell(2, 11).data_type == "n"  # numbers stay numbers

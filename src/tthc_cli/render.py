@@ -11,6 +11,7 @@ from datetime import date
 
 from tthc_cli.deadline import fmt
 from tthc_cli.queries import OVERDUE, SOON, TODAY, Item
+from tthc_cli.text import formula_safe
 
 GROUPS = (("overdue", "QUÁ HẠN"), ("today", "ĐẾN HẠN HÔM NAY"), ("upcoming", "SẮP TỚI"), ("later", "CHƯA ĐẾN HẠN"),
           ("undated", "KHÔNG CÓ HẠN CỤ THỂ"), ("done", "ĐÃ HOÀN THÀNH"))
@@ -69,7 +70,8 @@ def to_json(rows: list[dict]) -> str:
 
 
 def dicts_to_csv(rows: list[dict]) -> str:
-    """Rows with the same keys as CSV, in their key order."""
+    """Rows with the same keys as CSV, in their key order; text that a spreadsheet
+    would run as a formula is kept as text (see `text.formula_safe`)."""
     import csv
     import io
 
@@ -77,7 +79,7 @@ def dicts_to_csv(rows: list[dict]) -> str:
     if rows:
         w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: formula_safe(v) for k, v in r.items()} for r in rows)
     return buf.getvalue()
 
 
@@ -92,7 +94,7 @@ def to_csv(rows: list[dict]) -> str:
         flat = dict(r)
         for k in ("lead", "support", "lead_codes"):
             flat[k] = "; ".join(x or "" for x in r[k])
-        w.writerow(flat)
+        w.writerow({k: formula_safe(v) for k, v in flat.items()})
     return buf.getvalue()
 
 

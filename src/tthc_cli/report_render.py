@@ -9,6 +9,7 @@ import json
 
 from tthc_cli.deadline import fmt
 from tthc_cli.report import Report, UnitStats
+from tthc_cli.text import clean_text, formula_safe
 
 HEAD = ("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Quá hạn (đã xong)", "Quá hạn (chưa xong)", "Còn trong hạn",
         "Tỷ lệ đúng hạn")
@@ -27,8 +28,9 @@ def _unit_cells(u: UnitStats) -> list[str]:
 
 def _line_cells(ln) -> list[str]:
     period = " · ".join(x for x in (ln.milestone, ln.occurrence) if x)
-    return [ln.unit, ln.ref, ln.path, ln.title, period, fmt(ln.due), fmt(ln.done) if ln.done else "", ln.status,
-            str(ln.days_late), ln.evidence or ""]
+    # evidence is typed by users and kept in the progress store: no terminal controls from it
+    return [ln.unit, ln.ref, ln.path, clean_text(ln.title or ""), period, fmt(ln.due), fmt(ln.done) if ln.done else "",
+            ln.status, str(ln.days_late), clean_text(ln.evidence or "")]
 
 
 def render(rep: Report, kind: str) -> str:
@@ -99,8 +101,10 @@ def markdown(rep: Report) -> str:
 
 
 def to_csv(rep: Report) -> str:
+    """The report as CSV: the unit table, a blank row, the late items. Text that a
+    spreadsheet would run as a formula is kept as text (see `text.formula_safe`)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = _SafeWriter(csv.writer(buf, lineterminator="\n"))
     w.writerow(("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Quá hạn (đã xong)", "Quá hạn (chưa xong)", "Còn trong hạn",
                 "Tỷ lệ đúng hạn"))
     for u in (*rep.units, rep.totals):
@@ -114,6 +118,16 @@ def to_csv(rep: Report) -> str:
         c[5], c[6] = ln.due.isoformat(), ln.done.isoformat() if ln.done else ""
         w.writerow(c)
     return buf.getvalue()
+
+
+class _SafeWriter:
+    """A csv writer whose every field goes through `formula_safe`."""
+
+    def __init__(self, writer):
+        self._w = writer
+
+    def writerow(self, row) -> None:
+        self._w.writerow([formula_safe(v) for v in row])
 
 
 def to_json(rep: Report) -> str:

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from tthc_cli.report import Report
+from tthc_cli.text import FORMULA_START, clean_text
 
 SUMMARY_SHEET = "Tổng hợp"
 LINES_SHEET = "Quá hạn, trễ hạn"
@@ -33,6 +34,7 @@ CHART_TITLE = "Tỷ lệ hoàn thành đúng hạn theo đơn vị"
 _SUMMARY_WIDTHS = (12, 34, 14, 13, 11, 13, 9, 15, 9, 11)
 _LINES_WIDTHS = (24, 16, 22, 10, 50, 14, 18, 12, 12, 18, 9, 40)
 _HEADER_FILL = "DDEBF7"  # light blue, as in the ministry's report templates
+MAX_CELL_TEXT = 32767  # Excel's limit; a longer text makes it "repair" the file
 
 
 def write_xlsx(report: Report, path: Path) -> None:
@@ -44,8 +46,8 @@ def write_xlsx(report: Report, path: Path) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.properties.title = report.title
-    wb.properties.subject = report.period_label
+    wb.properties.title = _cell_text(report.title)
+    wb.properties.subject = _cell_text(report.period_label)
     wb.properties.creator = "tthc"
     wb.properties.lastModifiedBy = "tthc"
     _summary_sheet(wb.active, report)
@@ -70,9 +72,35 @@ def _styles():
     return S
 
 
+def _put(ws, row: int, col: int, value):
+    """Set a cell. Text is always stored as text, never as a formula, whatever it
+    starts with ("=HYPERLINK(…)" in evidence stays words); a text that a user
+    re-entering it would turn into a formula gets Excel's quote prefix."""
+    c = ws.cell(row, col)
+    if isinstance(value, str):
+        value = _cell_text(value)
+        c.value = value
+        c.data_type = "s"  # openpyxl makes a formula of any text starting with "="
+        if value.startswith(FORMULA_START):
+            c.quotePrefix = True
+    else:
+        c.value = value
+    return c
+
+
+def _cell_text(text: str) -> str:
+    """Text an xlsx can hold: no control characters (openpyxl refuses them), at most Excel's length."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = clean_text(text)
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
+
+
 def _header(ws, row: int, headers, s) -> None:
     for col, text in enumerate(headers, 1):
-        c = ws.cell(row, col, text)
+        c = _put(ws, row, col, text)
         c.font = s.bold
         c.fill = s.header_fill
         c.alignment = s.header_align
@@ -105,13 +133,13 @@ def _summary_sheet(ws, report: Report) -> None:
     ws.title = SUMMARY_SHEET
     ncols = len(SUMMARY_HEADERS)
     last = get_column_letter(ncols)
-    ws["A1"] = report.title
+    _put(ws, 1, 1, report.title)
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 24
-    ws["A2"] = (f"Kỳ báo cáo: {report.period_label} ({fmt(report.start)} – {fmt(report.end)}); "
-                f"số liệu tính đến ngày {fmt(report.today)}")
+    _put(ws, 2, 1, f"Kỳ báo cáo: {report.period_label} ({fmt(report.start)} – {fmt(report.end)}); "
+                   f"số liệu tính đến ngày {fmt(report.today)}")
     ws["A2"].font = Font(italic=True)
     ws["A2"].alignment = Alignment(horizontal="center")
     ws.merge_cells(f"A2:{last}2")
@@ -143,7 +171,7 @@ def _unit_row(ws, row: int, u, s, bold: bool = False) -> None:
     values = (u.code or None, u.name, u.total, u.on_time, u.on_time_rate, u.late, u.share(u.late), u.overdue,
               u.share(u.overdue), u.pending)
     for col, v in enumerate(values, 1):
-        c = ws.cell(row, col, v)
+        c = _put(ws, row, col, v)
         c.border = s.border
         c.alignment = s.top_wrap if col == 2 else s.top
         if col in (5, 7, 9):
@@ -200,7 +228,7 @@ def _lines_sheet(ws, report: Report) -> None:
         values = (names.get(ln.unit, ln.unit), ln.plan, ln.ref, ln.path, ln.title, ln.occurrence, ln.milestone,
                   ln.due, ln.done, ln.status, ln.days_late, ln.evidence)
         for col, v in enumerate(values, 1):
-            c = ws.cell(row, col, v)
+            c = _put(ws, row, col, v)
             c.border = s.border
             if col in (8, 9):
                 c.number_format = DATE
@@ -214,7 +242,7 @@ def _lines_sheet(ws, report: Report) -> None:
     else:
         from openpyxl.styles import Font
 
-        ws.cell(2, 1, "Không có nhiệm vụ quá hạn hoặc hoàn thành trễ hạn trong kỳ.").font = Font(italic=True)
+        _put(ws, 2, 1, "Không có nhiệm vụ quá hạn hoặc hoàn thành trễ hạn trong kỳ.").font = Font(italic=True)
     ws.freeze_panes = "A2"
     _widths(ws, _LINES_WIDTHS)
     _print_setup(ws, 1)
