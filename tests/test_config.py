@@ -77,7 +77,7 @@ def test_bad_within_and_unreadable_password_file(tthc, tmp_path):
     (tmp_path / "secret").chmod(0o700)  # private, but a folder: it cannot be read as a password
     write(tmp_path / "tthc.yaml", "plans: plans\nsmtp: {host: h, sender: a@b.vn, user: u, password_file: secret}\n")
     r = tthc("config", "check", cwd=tmp_path)
-    assert r.code == 1 and "không đọc được" in r.out and "Traceback" not in r.out + r.err
+    assert r.code == 1 and "\"secret\" là thư mục, không phải tệp mật khẩu" in r.out and "Traceback" not in r.out + r.err
 
 
 def test_written_files_follow_the_umask(tthc, tmp_path):

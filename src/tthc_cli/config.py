@@ -469,10 +469,15 @@ def check_all(explicit: str | None = None, plans: list[str] | None = None) -> tu
     cfg = parse(raw.data, path, problems)
     from tthc_cli.workspace import base_registry
 
+    from tthc_cli.units import UnitDataError
+
     reg = base_registry(False)
     if cfg.units:
         reg = reg.copy()
-        reg.add_data({"units": cfg.units})
+        try:
+            reg.add_data({"units": cfg.units})
+        except UnitDataError as exc:  # listed with the other problems, under the config file's name
+            problems.extend(f"{path}: {p}" for p in (exc.problems or (exc.message,)))
     for code in cfg.recipients:
         if reg.units.get(code) is None and reg.match(code) is None:
             hint = reg.suggest(code)

@@ -89,7 +89,7 @@ def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, hor
         msg["Cc"] = [_address(a) for a in cc]
     msg["Date"] = _date_header(today)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "tthc.invalid"
-    msg["Message-ID"] = make_msgid(idstring=f"tthc.{unit_code}.{today.isoformat()}", domain=domain)
+    msg["Message-ID"] = make_msgid(idstring=f"tthc.{_ascii_id(unit_code)}.{today.isoformat()}", domain=domain)
     msg["X-Tthc-Unit"] = _header_safe(unit_code)
     msg["X-Tthc-Day"] = today.isoformat()
     text = _text(unit_code, unit_name, groups, undated, today, horizon, commune, days)
@@ -106,6 +106,15 @@ def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, hor
     msg.set_content(text)
     msg.add_alternative(body, subtype="html")
     return Digest(unit_code, unit_name, list(to), list(cc), msg, counts)
+
+
+def _ascii_id(code: str) -> str:
+    """The unit code as Message-ID text: ASCII letters, digits, "-" and "_" (codes may have Vietnamese letters)."""
+    import re
+
+    from tthc_cli.text import fold_diacritics
+
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", fold_diacritics(code)) or "unit"
 
 
 def gap_warning(left_out: list[tuple[str, str]]) -> list[str]:

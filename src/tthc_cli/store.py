@@ -228,8 +228,13 @@ class Store:
             raise StoreError("sự kiện thiếu người ghi (who)")
         recorded_at = _utc_seconds(event.recorded_at) if event.recorded_at is not None else utc_now()
         day, due = _as_date(event.day), _as_date(event.due)
+        from tthc_cli.text import clean_text  # free text typed by people: no escape sequence reaches a terminal later
+
+        evidence = clean_text(event.evidence) if event.evidence else event.evidence
+        note = clean_text(event.note) if event.note else event.note
+        who = clean_text(who)
         row = (event.kind, event.plan, event.task, event.milestone or "", event.occurrence or "",
-               day.isoformat() if day else None, due.isoformat() if due else None, event.evidence, event.note, who,
+               day.isoformat() if day else None, due.isoformat() if due else None, evidence, note, who,
                recorded_at.isoformat(timespec="seconds"))
 
         def insert(conn: sqlite3.Connection) -> int:
@@ -242,8 +247,8 @@ class Store:
             return cur.lastrowid
 
         new_id = self._write(insert)
-        return event.replace(id=new_id, who=who, recorded_at=recorded_at, day=day, due=due,
-                             milestone=event.milestone or "", occurrence=event.occurrence or "")
+        return event.replace(id=new_id, who=who, recorded_at=recorded_at, day=day, due=due, evidence=evidence,
+                             note=note, milestone=event.milestone or "", occurrence=event.occurrence or "")
 
     def labels_since(self) -> datetime | None:
         """When this store began recording occurrence labels of deadline grammar 2 (migration 4)."""
@@ -601,6 +606,9 @@ def _event(row: tuple, path: Path | None = None) -> Event:
                          ("note", note), ("who", who)):
         if value is not None and not isinstance(value, str):
             raise _bad_row(path, id_, field, value)
+    from tthc_cli.text import clean_text  # a row written by another tool may hold escape sequences
+
+    evidence, note, who = (clean_text(v) if v else v for v in (evidence, note, who))
     stamp = _parse_time(recorded_at, "recorded_at", path, id_)
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=timezone.utc)

@@ -61,8 +61,15 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     cache = cache_dir() if use_cache else None
     registry = base_registry(use_cache)
     if extra_units:  # the user's config adds units and spellings
+        from tthc_cli.units import UnitDataError
+
         registry = registry.copy()
-        registry.add_data({"units": extra_units})
+        try:
+            registry.add_data({"units": extra_units})
+        except UnitDataError as exc:
+            from tthc_cli.config import ConfigError
+
+            raise ConfigError(f"tệp cấu hình, mục units: {'; '.join(exc.problems) or exc.message}") from None
     plans: list[Plan] = []
     problems: list[Problem] = []
     seen: dict[str, Plan] = {}
