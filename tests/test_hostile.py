@@ -436,3 +436,21 @@ def test_digest_out_without_any_config_uses_a_valid_placeholder_sender(run, plan
     assert b"From: tthc <tthc@tthc.invalid>" in first.read_bytes()
     again = run("digest", "--all", "--out", tmp_path / "thu", "--plans", plans, "--today", "2026-06-01")
     assert again.code == 1 and "đã có; thêm --force" in again.err
+
+
+def test_a_report_missing_a_plan_says_so_in_its_header(run, plans, tmp_path):
+    import json
+
+    from openpyxl import load_workbook
+
+    write(plans / "hong.yaml", "plan: [\n")
+    base = ("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01")
+    r = run(*base)
+    assert r.code == 4
+    assert r.out.splitlines()[2].startswith("CẢNH BÁO: số liệu THIẾU 1 tệp kế hoạch không đọc được: ")
+    assert "hong.yaml" in r.out.splitlines()[2]
+    r = run(*base, "-f", "json")
+    assert r.code == 4 and [g["file"] for g in json.loads(r.out)["left_out"]] == [str(plans / "hong.yaml")]
+    assert run(*base, "-f", "xlsx", "-o", tmp_path / "r.xlsx").code == 4
+    ws = load_workbook(tmp_path / "r.xlsx")["Tổng hợp"]
+    assert ws["A3"].value.startswith("CẢNH BÁO: số liệu THIẾU 1 tệp")

@@ -560,7 +560,7 @@ def report(period: Annotated[str, typer.Option(
         reg = session.workspace.registry
         codes = _selection(session.workspace, unit, Role.lead)[0].unit_codes
         keep = lambda ref: ref.unit is not None and not reg.codes_for(ref.unit).isdisjoint(codes)  # noqa: E731
-    rep = build_report(items, label, start, end, day, keep)
+    rep = build_report(items, label, start, end, day, keep).replace(left_out=tuple(session.workspace.left_out))
     if format is ReportFormat.xlsx:
         if not output:
             raise UsageError("--format xlsx cần -o TỆP.xlsx")

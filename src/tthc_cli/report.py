@@ -56,13 +56,22 @@ class ReportLine(Value):
         self.evidence = evidence  # "Báo cáo số 45/BC-UBND ngày 20/6/2026"
 
 
+def gap_text(left_out) -> str | None:
+    """One line saying which plan files a report's figures lack, or None."""
+    if not left_out:
+        return None
+    files = "; ".join(f"{file} ({why})" for file, why in left_out)
+    return f"CẢNH BÁO: số liệu THIẾU {len(left_out)} tệp kế hoạch không đọc được: {files}"
+
+
 class Report(Value):
     """Everything a period report shows."""
 
-    __slots__ = ("title", "period_label", "start", "end", "today", "units", "lines")
+    __slots__ = ("title", "period_label", "start", "end", "today", "units", "lines", "left_out")
 
     def __init__(self, title: str, period_label: str, start: date, end: date, today: date,
-                 units: tuple[UnitStats, ...], lines: tuple[ReportLine, ...]):
+                 units: tuple[UnitStats, ...], lines: tuple[ReportLine, ...],
+                 left_out: tuple[tuple[str, str], ...] = ()):
         self.title = title  # "Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026"
         self.period_label = period_label  # "Quý II/2026"
         self.start = start
@@ -70,6 +79,7 @@ class Report(Value):
         self.today = today
         self.units = units
         self.lines = lines
+        self.left_out = left_out  # (file, why) of plan files the figures lack: said in the header
 
     @property
     def totals(self) -> UnitStats:

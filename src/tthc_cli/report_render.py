@@ -8,7 +8,7 @@ import io
 import json
 
 from tthc_cli.deadline import fmt
-from tthc_cli.report import Report, UnitStats
+from tthc_cli.report import Report, UnitStats, gap_text
 from tthc_cli.text import clean_text, formula_safe
 
 HEAD = ("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Quá hạn (đã xong)", "Quá hạn (chưa xong)", "Còn trong hạn",
@@ -39,7 +39,9 @@ def render(rep: Report, kind: str) -> str:
 
 def _subtitle(rep: Report) -> str:
     span = "" if fmt(rep.start) in rep.period_label else f" ({fmt(rep.start)} – {fmt(rep.end)})"
-    return f"Kỳ báo cáo: {rep.period_label}{span}; số liệu tính đến ngày {fmt(rep.today)}"
+    head = f"Kỳ báo cáo: {rep.period_label}{span}; số liệu tính đến ngày {fmt(rep.today)}"
+    gap = gap_text(rep.left_out)
+    return f"{head}\n{gap}" if gap else head
 
 
 def table(rep: Report, bar_width: int = 20) -> str:
@@ -137,6 +139,7 @@ def to_json(rep: Report) -> str:
 
     data = {
         "title": rep.title, "period": rep.period_label, "start": rep.start.isoformat(), "end": rep.end.isoformat(),
+        "left_out": [{"file": file, "why": why} for file, why in rep.left_out],
         "today": rep.today.isoformat(), "units": [unit(u) for u in rep.units], "totals": unit(rep.totals),
         "lines": [{"unit": ln.unit, "plan": ln.plan, "ref": ln.ref, "path": ln.path, "title": ln.title,
                    "occurrence": ln.occurrence, "milestone": ln.milestone, "due": ln.due.isoformat(),

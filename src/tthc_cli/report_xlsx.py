@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tthc_cli.report import Report
+from tthc_cli.report import Report, gap_text
 from tthc_cli.text import FORMULA_START, clean_text
 
 SUMMARY_SHEET = "Tổng hợp"
@@ -143,6 +143,13 @@ def _summary_sheet(ws, report: Report) -> None:
     ws["A2"].font = Font(italic=True)
     ws["A2"].alignment = Alignment(horizontal="center")
     ws.merge_cells(f"A2:{last}2")
+    gap = gap_text(report.left_out)
+    if gap:  # the row left blank above the header says what the figures lack
+        _put(ws, 3, 1, gap)
+        ws["A3"].font = Font(bold=True, color="B00020")
+        ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(f"A3:{last}3")
+        ws.row_dimensions[3].height = 15 * (1 + len(gap) // 120)
 
     _header(ws, HEADER_ROW, SUMMARY_HEADERS, s)
     ws.row_dimensions[HEADER_ROW].height = 45
