@@ -454,3 +454,34 @@ def test_a_report_missing_a_plan_says_so_in_its_header(run, plans, tmp_path):
     assert run(*base, "-f", "xlsx", "-o", tmp_path / "r.xlsx").code == 4
     ws = load_workbook(tmp_path / "r.xlsx")["Tổng hợp"]
     assert ws["A3"].value.startswith("CẢNH BÁO: số liệu THIẾU 1 tệp")
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 512 KB tmpfs (needs root and a kernel that lets us mount): a disk we can fill."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_a_full_disk_says_so_and_reads_still_work(run, plans, tiny_disk):
+    db = tiny_disk / "progress.db"
+    assert run("done", "I.1", "--plans", plans, "--db", db, "--today", "2026-06-01", "-e", "BC 1").code == 0
+    filler = tiny_disk / "filler"
+    with open(filler, "wb", buffering=0) as fh:  # fill every last block
+        try:
+            while True:
+                fh.write(b"\0" * 4096)
+        except OSError:
+            pass
+    r = run("done", "I.2", "-k", "Quý I/2026", "--plans", plans, "--db", db, "--today", "2026-06-01",
+            "-e", "x" * 100_000)
+    assert r.code == 1 and "đĩa đầy" in r.err, r.err
+    r = run("history", "--plans", plans, "--db", db, "-f", "json")
+    assert r.code == 0 and [e["evidence"] for e in __import__("json").loads(r.out)] == ["BC 1"]

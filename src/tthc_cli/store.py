@@ -352,7 +352,7 @@ class Store:
                 return fn()
             except sqlite3.OperationalError as e:
                 if not _is_busy(e):
-                    raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {_reason(e)}") from None
+                    raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {_reason(e, self._path)}") from None
                 if time.monotonic() >= deadline:
                     raise StoreError(f"cơ sở dữ liệu tiến độ {self._path} bận quá lâu "
                                      f"(đã chờ {WRITE_DEADLINE_S:.0f} giây); hãy thử lại") from None
@@ -361,9 +361,9 @@ class Store:
             except sqlite3.DatabaseError as e:
                 if "not a database" in str(e):
                     raise _foreign(self._path) from None
-                raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {_reason(e)}") from None
+                raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {_reason(e, self._path)}") from None
             except sqlite3.Error as e:
-                raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {_reason(e)}") from None
+                raise StoreError(f"lỗi cơ sở dữ liệu tiến độ {self._path}: {_reason(e, self._path)}") from None
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
@@ -410,7 +410,7 @@ def _inspect(path: Path) -> int:
     except sqlite3.DatabaseError as e:
         if "not a database" in str(e):
             raise _foreign(path) from None
-        raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {_reason(e)}") from None
+        raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {_reason(e, path)}") from None
     if version > SCHEMA_VERSION:
         raise _newer(path, version)
     if foreign:
@@ -497,13 +497,22 @@ def _create(path: Path) -> None:
 
 def _connect_read(path: Path) -> sqlite3.Connection:
     """A read-only connection that creates no file: immutable while no write is under way."""
-    busy = os.path.exists(f"{path}-wal") and os.path.exists(f"{path}-shm")
+    try:
+        wal = os.stat(f"{path}-wal").st_size
+    except OSError:
+        wal = 0  # no write-ahead log, or an empty one (a write that failed, a clean close): all is in the file
+    # With records in the log, SQLite must read it (and its index, -shm, which it makes when missing);
+    # an immutable read would miss them and show an item as not done.
+    busy = wal > 0
     query = "mode=ro" if busy else "mode=ro&immutable=1"
     try:
-        return sqlite3.connect(f"{path.as_uri()}?{query}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+        conn = sqlite3.connect(f"{path.as_uri()}?{query}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
                                isolation_level=None)
+        if busy:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the WAL index is read here
+        return conn
     except sqlite3.Error as e:
-        raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {_reason(e)}") from None
+        raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {_reason(e, path)}") from None
 
 
 def _os_reason(e: OSError) -> str:
@@ -512,10 +521,12 @@ def _os_reason(e: OSError) -> str:
     return os_reason(e)
 
 
-def _reason(e: sqlite3.Error) -> str:
+def _reason(e: sqlite3.Error, path: Path | None = None) -> str:
     """SQLite's error in Vietnamese where the user can act on it."""
     code = getattr(e, "sqlite_errorcode", 0) & 0xFF
     text = str(e)
+    if code == sqlite3.SQLITE_IOERR and path is not None and _nearly_full(path):
+        code = sqlite3.SQLITE_FULL  # WAL's shared memory could not grow: SQLite says "disk I/O error"
     if code == sqlite3.SQLITE_FULL or "disk is full" in text:
         return "đĩa đầy; hãy giải phóng chỗ trống rồi chạy lại (không bản ghi nào bị mất)"
     if code == sqlite3.SQLITE_READONLY or "readonly" in text:
@@ -527,6 +538,15 @@ def _reason(e: sqlite3.Error) -> str:
     if code == sqlite3.SQLITE_CORRUPT or "malformed" in text:
         return "tệp bị hỏng; hãy lấy lại bản sao lưu"
     return text
+
+
+def _nearly_full(path: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(path).parent).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 def _user_objects(conn: sqlite3.Connection) -> bool:
