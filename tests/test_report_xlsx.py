@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from pathlib import Path
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -150,15 +151,22 @@ def test_replaces_an_existing_file_and_handles_an_empty_report(tmp_path):
     assert wb["Quá hạn, trễ hạn"].max_row == 2  # header and a "nothing late" note
 
 
-def test_a_failed_write_leaves_nothing_behind(tmp_path):
-    missing = tmp_path / "no-such-folder" / "bao-cao.xlsx"
-    with pytest.raises(OSError):
-        write_xlsx(_report(), missing)
-    locked = tmp_path / "bao-cao.xlsx"
-    locked.mkdir()  # os.replace cannot put a file over a folder
-    with pytest.raises(OSError):
-        write_xlsx(_report(), locked)
-    assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.xlsx"]
+def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    """The xlsx goes through the one writer (files.replacing): a save that fails half way leaves no file."""
+    from tthc_cli.files import FileError, replacing
+
+    def half_save(self, filename):  # the disk fills up half way through
+        Path(filename).write_bytes(b"PK\x03\x04 half")
+        raise OSError(28, "No space left on device")
+
+    old = tmp_path / "cu.xlsx"
+    old.write_bytes(b"the old report")
+    monkeypatch.setattr("openpyxl.Workbook.save", half_save)
+    for target, force in ((tmp_path / "bao-cao.xlsx", False), (old, True)):
+        with pytest.raises(FileError, match="đĩa đầy"):
+            with replacing(target, force=force) as tmp:
+                write_xlsx(_report(), tmp)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cu.xlsx"] and old.read_bytes() == b"the old report"
 
 
 FORMULAS = ('=HYPERLINK("http://x","y")', "-Rà soát thủ tục", "+84 912 345 678", "@SUM(A1:A9)", "\tthụt lề",

@@ -512,7 +512,9 @@ def history(task: Annotated[Optional[str], typer.Argument(help="Nhiệm vụ (b�
 @app.command()
 def check(unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None,
           roll_forward: RollOpt = None, no_cache: NoCacheOpt = False):
-    """Một dòng tóm tắt mỗi đơn vị; mã thoát 3 khi có việc quá hạn (cho script, trước giao ban)."""
+    """Một dòng tóm tắt mỗi đơn vị; mã thoát 3 khi có việc quá hạn (cho script, trước giao ban).
+
+    Mã thoát 4 (thay cho 0 và 3) khi có tệp kế hoạch không đọc được: số liệu thiếu, phải sửa tệp trước."""
     from tthc_cli.progress_cli import check_lines
 
     day = resolve_today(today)
@@ -918,6 +920,7 @@ def main(argv: Optional[list[str]] = None) -> None:
 
 def _run(argv: list[str]) -> int:
     click = _click()
+    _GLOBAL.pop("left_out", None)  # a second run in one process starts clean
     try:
         bad = next((a for a in argv if _undecodable(a)), None)
         if bad is not None:

@@ -146,8 +146,10 @@ def replacing(path: Path | str, *, force: bool, what: str = "tệp", durable: bo
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FileError(f'không tạo được thư mục "{folder}": {os_reason(exc)}') from None
-    sweep(folder)
-    tmp = folder / f".{target.name}.{os.getpid()}.{time.monotonic_ns() % 10**9}{TEMP_SUFFIX}"
+    if folder not in _SWEPT:  # once a run per folder: a cold cache writes hundreds of files into one
+        _SWEPT.add(folder)
+        sweep(folder)
+    tmp = folder / f".{target.name[:100]}.{os.getpid()}.{time.monotonic_ns() % 10**9}{TEMP_SUFFIX}"
     try:
         yield tmp
         if durable:
@@ -156,8 +158,12 @@ def replacing(path: Path | str, *, force: bool, what: str = "tệp", durable: bo
         if st is None and not force:
             _place_new(tmp, target, what)
         else:
+            if os.path.islink(target):  # a link put there while we wrote: do not replace it blindly
+                raise FileError(f'"{target}" vừa bị thay bằng một liên kết trong lúc ghi; hãy chạy lại')
             target_of(target, force=True, what=what)  # what is there now is still a regular file
             os.replace(tmp, target)
+        if durable:
+            _fsync_folder(folder)
     except OSError as exc:
         _unlink(tmp)
         raise FileError(f'không ghi được {what} "{path}": {os_reason(exc)}') from None
@@ -227,10 +233,31 @@ def _place_new(tmp: Path, target: Path, what: str) -> None:
     _unlink(tmp)
 
 
+_SWEPT: set[Path] = set()
+_UMASK: list[int] = []
+
+
 def _umask_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+    """What the user's umask gives a new file; read once (reading it means setting it)."""
+    if not _UMASK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return 0o666 & ~_UMASK[0]
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; elsewhere a no-op)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _fsync(path: Path) -> None:

@@ -17,7 +17,9 @@ from tthc_cli.model import ERROR, Problem
 
 MAX_BYTES = 20 * 1024 * 1024
 PLAN_SUFFIXES = (".yaml", ".yml")
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
+"""Raise it whenever what a file parses to may change (4: duplicate keys, tags and aliases are errors):
+a cache entry of another format is a miss, so no file parsed under older rules is served."""
 
 try:  # CPython's own SHA-1: hashlib would initialise OpenSSL (~3 ms) just to name cache files
     from _sha1 import sha1 as _sha1
@@ -234,10 +236,10 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
     import yaml
 
     loader = safe_loader()(text)
-    loader.anchors = _may_anchor(text)
+    loader.merges = "<<" in text
     try:
         node = loader.get_single_node()
-        if node is not None and loader.anchors:
+        if node is not None and _may_anchor(text):
             _check_aliases(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
@@ -345,18 +347,23 @@ def safe_loader():
         base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
         class Loader(base):
-            anchors = True  # parse_bytes says when the text has none (then no merge key either: the fast check)
+            merges = True  # parse_bytes says when the text has no "<<" (then the fast check suffices)
 
             def construct_mapping(self, node, deep=False):
-                """A mapping whose keys are all different: a key written twice is an error, not "the last wins"."""
-                if self.anchors:  # merge keys may legitimately repeat a key: check the keys as written
-                    _unique_keys(node.value)
-                    return super().construct_mapping(node, deep)
+                """A mapping whose keys are all different: a key written twice is an error, not "the last wins".
+
+                Keys merged in with `<<` may be overridden, as YAML says; keys written out may not."""
+                if not self.merges:
+                    mapping = super().construct_mapping(node, deep)
+                    if len(mapping) != len(node.value):  # shorter than written: two keys are one
+                        _unique_keys(node.value, node)
+                    return mapping
+                written = [k for k, _ in node.value
+                           if not (isinstance(k, yaml.ScalarNode) and k.tag == "tag:yaml.org,2002:merge")]
                 mapping = super().construct_mapping(node, deep)
-                if len(mapping) != len(node.value):
-                    _unique_keys(node.value)
-                    raise yaml.MarkedYAMLError(problem="hai khóa viết khác nhau nhưng cùng một giá trị (như 1 và 01, "
-                                                       "yes và true) trong cùng một bảng", problem_mark=node.start_mark)
+                explicit = {k.value for k in written if isinstance(k, yaml.ScalarNode)}
+                if len(explicit) != len(written) or len(mapping) < len(written):
+                    _unique_keys([(k, None) for k in written], node)
                 return mapping
 
         Loader.yaml_implicit_resolvers = {
@@ -367,7 +374,8 @@ def safe_loader():
     return _LOADER
 
 
-def _unique_keys(pairs) -> None:
+def _unique_keys(pairs, node) -> None:
+    """Raise for the first key written twice (with its line); else for two keys that are one value (1, 01)."""
     import yaml
 
     seen = set()
@@ -378,6 +386,8 @@ def _unique_keys(pairs) -> None:
                 raise yaml.MarkedYAMLError(problem=f'khóa "{k}" viết hai lần trong cùng một bảng',
                                            problem_mark=key_node.start_mark)
             seen.add(k)
+    raise yaml.MarkedYAMLError(problem="hai khóa viết khác nhau nhưng cùng một giá trị (như 1 và 01, yes và true) "
+                                       "trong cùng một bảng", problem_mark=node.start_mark)
 
 
 def _yaml_problem_vi(problem: str) -> str:
@@ -430,8 +440,10 @@ def line_index(path: str) -> dict[str, int]:
     """
     import yaml
 
+    from tthc_cli.files import read_regular
+
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        text = read_regular(path, MAX_BYTES, "tệp kế hoạch").decode("utf-8-sig")
         root = yaml.compose(text, Loader=safe_loader())
     except Exception:  # noqa: BLE001 - no lines is better than no message
         return {}

@@ -10,7 +10,6 @@ to import and only `tthc report --xlsx` needs it.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from tthc_cli.report import Report, gap_text
@@ -38,11 +37,8 @@ MAX_CELL_TEXT = 32767  # Excel's limit; a longer text makes it "repair" the file
 
 
 def write_xlsx(report: Report, path: Path) -> None:
-    """Write `report` to `path` (.xlsx), replacing the file atomically.
-
-    Raises OSError when the folder cannot be written or the file is locked
-    (on Windows, by Excel having it open); nothing is left behind then.
-    """
+    """Write `report` to `path` (.xlsx). Callers give a temporary path of `files.replacing`, which
+    renames it into place (never half a file, never a clobbered one); OSError when it cannot be written."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -52,7 +48,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     wb.properties.lastModifiedBy = "tthc"
     _summary_sheet(wb.active, report)
     _lines_sheet(wb.create_sheet(LINES_SHEET), report)
-    _save_atomically(wb, Path(path))
+    wb.save(Path(path))  # the caller writes through files.replacing: a temporary file renamed into place
 
 
 def _styles():
@@ -253,35 +249,3 @@ def _lines_sheet(ws, report: Report) -> None:
     ws.freeze_panes = "A2"
     _widths(ws, _LINES_WIDTHS)
     _print_setup(ws, 1)
-
-
-def _save_atomically(wb, path: Path) -> None:
-    """Save to a temporary file next to `path`, then rename it over `path`."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".xlsx.tmp")
-    try:
-        os.close(fd)
-        wb.save(tmp)
-        _usual_mode(tmp, path)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _usual_mode(tmp: str, path: Path) -> None:
-    """mkstemp makes the file private (0600); give it the mode the old file had, or the umask's."""
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
-    try:
-        os.chmod(tmp, mode)
-    except OSError:
-        pass

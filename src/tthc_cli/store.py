@@ -156,7 +156,7 @@ class Store:
         return store
 
     @classmethod
-    def open_read(cls, path: Path) -> Store:
+    def open_read(cls, path: Path, *, immutable: bool | None = None) -> Store:
         """Open the store at `path` only to read: nothing is written, created or migrated.
 
         Works for a user who may only read the file, on a read-only mount, and leaves
@@ -166,7 +166,7 @@ class Store:
         if _existing(path) is None:
             raise StoreError(f"không tìm thấy cơ sở dữ liệu tiến độ {path}")
         version = _inspect(path)
-        store = cls(path, _connect_read(path))
+        store = cls(path, _connect_read(path, immutable))
         store._read_only = True
         store._version = version
         return store
@@ -432,11 +432,18 @@ def read_events(path: Path) -> tuple[list[Event], datetime | None]:
 
     for _ in range(5):
         before = fingerprint()
-        with Store.open_read(path) as store:
-            events, since = store.events(), store.labels_since()
+        try:
+            with Store.open_read(path) as store:
+                events, since = store.events(), store.labels_since()
+        except StoreError:
+            if fingerprint() == before:
+                raise  # nothing changed meanwhile: the error is real
+            continue  # a writer checkpointed under an immutable read: read again
         if fingerprint() == before:
-            break
-    return events, since
+            return events, since
+    # writers busy all along: one last read the ordinary way, which SQLite keeps consistent under them
+    with Store.open_read(path, immutable=False) as store:
+        return store.events(), store.labels_since()
 
 
 class Conflict(StoreError):
@@ -495,15 +502,15 @@ def _create(path: Path) -> None:
                 pass
 
 
-def _connect_read(path: Path) -> sqlite3.Connection:
-    """A read-only connection that creates no file: immutable while no write is under way."""
+def _connect_read(path: Path, immutable: bool | None = None) -> sqlite3.Connection:
+    """A read-only connection that creates no file: immutable while no write is under way (or as told)."""
     try:
         wal = os.stat(f"{path}-wal").st_size
     except OSError:
         wal = 0  # no write-ahead log, or an empty one (a write that failed, a clean close): all is in the file
     # With records in the log, SQLite must read it (and its index, -shm, which it makes when missing);
     # an immutable read would miss them and show an item as not done.
-    busy = wal > 0
+    busy = wal > 0 if immutable is None else not immutable
     query = "mode=ro" if busy else "mode=ro&immutable=1"
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?{query}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
