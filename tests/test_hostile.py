@@ -81,6 +81,10 @@ BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".jo
     ("plan:\n  id: a\n  id: b\n  period: 2026\ntasks: []\n", 'khóa "id" viết hai lần'),
     ("plan: {id: a, period: !!int x}\ntasks: []\n", "thẻ YAML"),
     ("plan: {id: a, period: 2026}\ntasks: " + "[" * 5000 + "]" * 5000 + "\n", ""),
+    # found by re-attacking: YAML breaks lines at U+2028 and NEL too, so an anchor may follow them
+    ("plan: {id: a, period: 2026}\ntasks:\n  - id: '1'\n    title: t\n    lead: [VP,\u2028&a [*a]]\n", "vòng"),
+    ("plan: {id: a, period: 2026}\ntasks:\n  - id: '1'\n    title: t\n    lead: [VP,\x85&a [*a]]\n", "vòng"),
+    ("plan: {id: a, period: 2026}\ntasks: []\nx: !!binary AAAA\ny: {? [a, b] : 1}\n", "không làm khóa được"),
 ])
 def test_yaml_that_explodes_or_lies_is_refused(run, tmp_path, text, message):
     f = write(tmp_path / "p" / "bad.yaml", text)
@@ -545,3 +549,57 @@ def test_a_reader_reads_records_still_in_the_write_ahead_log(tmp_path, run):
     finally:
         os.chmod(db.parent, 0o755)
         holder.close()
+
+
+def test_thousands_of_repeated_due_dates_stay_cheap(run, tmp_path):
+    dates = ", ".join(["2026-06-01"] * 300 + ["2026-06-02"])
+    f = write(tmp_path / "p" / "a.yaml", GOOD + f"  - id: '2'\n    title: Lặp\n    lead: VP\n    due: [{dates}]\n")
+    r = run("list", "--all", "--plans", f, "--today", "2026-06-01", "-f", "json")
+    assert r.code == 0 and [row["due"] for row in r.json() if row["task"] == "2"] == ["2026-06-01", "2026-06-02"]
+    many = write(tmp_path / "q" / "a.yaml", GOOD + "  - id: '2'\n    title: Lặp\n    lead: VP\n    due: ["
+                 + ", ".join(["2026-06-01"] * 5000) + "]\n")
+    r = run("validate", many)
+    assert r.code == 1 and "due có 5000 ngày" in r.out
+
+
+def test_plans_a_folder_walk_could_not_read_are_named(run, plans, tmp_path):
+    os.mkfifo(plans / "ong.yaml")
+    (plans / "hong.yaml").symlink_to(tmp_path / "khong-co.yaml")
+    (plans / "zero.yml").symlink_to("/dev/zero")
+    r = run("check", "--plans", plans, "--today", "2026-06-01", timeout=30)
+    assert r.code == 4
+    for name in ("ong.yaml", "hong.yaml", "zero.yml"):
+        assert f"{plans / name}: " in r.err
+    assert "3 tệp kế hoạch không đọc được" in r.err
+
+
+def test_names_and_users_that_are_not_utf8(run, plans, tmp_path):
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/th\xff\xfe"))
+    odd.mkdir()
+    shutil.copy(plans / f"{SEED}.yaml", odd / os.fsdecode(b"k\xffh.yaml"))
+    r = run("due", "--plans", odd, "--today", "2026-06-01", cwd=odd)
+    assert r.code == 0 and "Việc cần làm" in r.out
+    r = run("done", "I.1", "--plans", plans, "--db", tmp_path / "p.db", "--today", "2026-06-01",
+            env={"TTHC_USER": os.fsdecode(b"c\xffb\nx")})
+    assert r.code == 0, r.err
+    r = run("history", "--plans", plans, "--db", tmp_path / "p.db", "-f", "json")
+    assert __import__("json").loads(r.out)[0]["who"] == "c?b x"
+
+
+@pytest.mark.parametrize("value", ["31m", "3d", "1 h", "2 giờ trước", "\x1b[31m"])
+def test_today_never_reads_a_time_or_a_code_as_a_day(run, plans, value):
+    r = run("due", "--plans", plans, env={"TTHC_TODAY": value})
+    assert r.code == 2 and "không hiểu ngày" in r.err and "\x1b" not in r.err
+
+
+def test_two_spellings_of_one_unit_in_recipients_are_refused(run, plans, tmp_path):
+    write(tmp_path / "tthc.yaml", """\
+plans: plans
+recipients:
+  TTPVHCC: a@xuantruong.gov.vn
+  Trung tâm Phục vụ hành chính công xã: b@xuantruong.gov.vn
+""")
+    r = run("config", "check")
+    assert r.code == 1 and "là cùng một đơn vị (TTPVHCC)" in r.out
+    r = run("digest", "--all", "--out", tmp_path / "thu", "--today", "2026-06-01")
+    assert r.code == 1 and "là cùng một đơn vị (TTPVHCC)" in r.err and not (tmp_path / "thu").exists()

@@ -327,6 +327,30 @@ def test_mask_secrets_covers_every_form_and_leaves_the_rest():
     assert mask_secrets("535 mat khau", USER, None) == "535 mat khau"
 
 
+@pytest.mark.parametrize("quote", [
+    lambda user, pw: _b64(f"\0{user}\0{pw}")[: len(_b64(f"\0{user}\0{pw}")) * 3 // 4],  # a reply cut short
+    lambda user, pw: pw.encode("utf-8").hex(),
+    lambda user, pw: pw.encode("utf-8").hex().upper(),
+    lambda user, pw: __import__("urllib.parse").parse.quote(pw, safe=""),
+    lambda user, pw: __import__("json").dumps(pw)[1:-1],
+    lambda user, pw: pw[: len(pw) * 2 // 3].rstrip(),
+])
+def test_partial_and_encoded_echoes_are_masked(quote):
+    """Found by re-attacking: a server quoting 3/4 of the AUTH PLAIN token, or the password in hex, URL or JSON
+    escapes, leaked most of the secret."""
+    echo = quote(USER, VIETNAMESE)
+    masked = mask_secrets(f"535 5.7.8 saw <{echo}>", USER, VIETNAMESE)
+    assert masked == f"535 5.7.8 saw <{MASK}>", echo
+
+
+def test_escape_sequences_in_a_reply_never_reach_the_terminal(smtp_server):
+    smtp_server.require_auth(USER, "the-right-one", reply="535 5.7.8 \x1b[2J\x1b]0;pwned\x07 bad \u202e reversed")
+    (o,) = send([Delivery("A", ["a@xuantruong.gov.vn"], [], message())],
+                settings(smtp_server, user=USER, password=VIETNAMESE))
+    assert "\x1b" not in o.error and "\x07" not in o.error and "\u202e" not in o.error
+    assert "bad" in o.error and "reversed" in o.error
+
+
 def test_the_terminal_and_the_store_never_see_a_quoted_password(site, smtp_server):
     smtp_server.require_auth(USER, "the-right-one", reply="535-5.7.8 got {received}\r\n535 5.7.8 i.e. {password}")
     site.configure("  TTPVHCC: ttpvhcc@xuantruong.gov.vn", _smtp_block(smtp_server.port, f"  user: {USER}\n"))

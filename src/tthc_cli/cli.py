@@ -65,7 +65,10 @@ def parse_day(value: str, what: str = "--today") -> date:
 
     Strict: an impossible day or month is an error, never a guess. Only a value with
     letters goes to dateparser, which would read "15/13" as 15/12/2013."""
+    from tthc_cli.text import visible
+
     v = value.strip()
+    shown = visible(value)[:80]
     day = None
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", v)
     if m:
@@ -78,9 +81,12 @@ def parse_day(value: str, what: str = "--today") -> date:
         try:
             day = date(y, mo, d)
         except ValueError:
-            raise UsageError(f'{what}: ngày "{value}" không tồn tại') from None
+            raise UsageError(f'{what}: ngày "{shown}" không tồn tại') from None
     elif not re.search(r"[^\W\d_]", v):  # digits and punctuation only, in no form above
-        raise UsageError(f'{what}: không hiểu ngày "{value}"; hãy viết đủ ngày, tháng, năm: 2026-06-01 hoặc 01/06/2026')
+        raise UsageError(f'{what}: không hiểu ngày "{shown}"; hãy viết đủ ngày, tháng, năm: 2026-06-01 hoặc 01/06/2026')
+    elif not _DAY_WORDS.search(v) or _TIME_WORDS.search(v) or not v.isprintable():
+        # dateparser reads "31m" as 31 minutes ago and "3d" as three days ago: only words that name a day go to it
+        raise UsageError(f'{what}: không hiểu ngày "{shown}" (dạng 2026-06-01, 01/06/2026 hoặc "hôm qua")')
     else:
         import dateparser  # free-form words ("hôm qua", "22 tháng 11 năm 2026"): costs ~60 ms, so only here
 
@@ -89,11 +95,17 @@ def parse_day(value: str, what: str = "--today") -> date:
         except Exception:  # noqa: BLE001 - dateparser raises many kinds on odd text
             parsed = None
         if parsed is None:
-            raise UsageError(f'{what}: không hiểu ngày "{value}" (dạng 2026-06-01 hoặc 01/06/2026)')
+            raise UsageError(f'{what}: không hiểu ngày "{shown}" (dạng 2026-06-01 hoặc 01/06/2026)')
         day = parsed.date()
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise UsageError(f'{what}: năm {day.year} nằm ngoài khoảng tthc tính được ({MIN_YEAR}–{MAX_YEAR})')
     return day
+
+
+_DAY_WORDS = re.compile(r"[^\W\d_]{2,}")
+"""A value for dateparser needs a word of two letters or more ("hôm qua", "tháng", "yesterday")."""
+_TIME_WORDS = re.compile(r"\b(?:giờ|phút|giây|hours?|minutes?|mins?|seconds?|secs?)\b", re.IGNORECASE)
+"""Times of day are not days: "2 giờ trước" would be today or yesterday depending on the clock."""
 
 
 def resolve_today(value: Optional[str]) -> date:
@@ -922,7 +934,7 @@ def _run(argv: list[str]) -> int:
     click = _click()
     _GLOBAL.pop("left_out", None)  # a second run in one process starts clean
     try:
-        bad = next((a for a in argv if _undecodable(a)), None)
+        bad = next((a for opt, a in zip(["", *argv], argv) if opt in _TEXT_OPTIONS and _undecodable(a)), None)
         if bad is not None:
             raise UsageError(f'tham số "{bad.encode("utf-8", "replace").decode("utf-8")}" có byte không phải '
                              f"UTF-8; hãy gõ lại bằng bảng mã UTF-8 (Unicode)")
@@ -979,20 +991,31 @@ _PATH_ERRORS = {
 }
 
 
+_TEXT_OPTIONS = {"-e", "--evidence", "--note", "-m", "--milestone", "-k", "--occurrence", "-u", "--unit",
+                 "--period", "--today", "--date", "-d", "--due", "--due-in", "--id", "-s", "--status", "-w", "--within"}
+"""Options whose value is text tthc stores or shows (paths may hold any bytes the system allows)."""
+
+
 def _undecodable(arg: str) -> bool:
     """An argument with bytes the terminal's encoding could not decode (Python keeps them as lone surrogates)."""
     return any("\udc80" <= ch <= "\udcff" for ch in arg)
 
 
 def _readable_streams() -> None:
-    """A terminal or pipe that is not UTF-8 (a Windows code page such as cp1258) gets "?" for what it cannot show."""
+    """What a stream cannot show becomes "?": a Windows code page (cp1258) cannot show every Vietnamese
+    letter, and a file name that is not UTF-8 reaches Python as lone surrogates that UTF-8 cannot encode."""
     for stream in (sys.stdout, sys.stderr):
-        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-        if enc and enc not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+        if hasattr(stream, "reconfigure"):
             try:
                 stream.reconfigure(errors="replace")
             except (ValueError, OSError):
                 pass
+    sys.unraisablehook = _quiet_unraisable
+
+
+def _quiet_unraisable(unraisable) -> None:
+    """An error in a destructor (a half-written zip closing on a full disk) is not the user's business:
+    the error that mattered was already reported."""
 
 
 def _output_failed(exc: OSError) -> int:
@@ -1119,7 +1142,9 @@ def _click_message_vi(exc) -> str:
     if msg.startswith("No such command"):
         return "không có lệnh " + msg.split("No such command", 1)[1].strip(" .") + "."
     if msg.startswith("Got unexpected extra argument"):
-        extra = msg.split("argument", 1)[1].strip().lstrip("s").strip()
-        return (f"thừa tham số {extra}; giá trị có dấu cách phải đặt trong dấu nháy, "
-                f'ví dụ --period "Quý II/2026"')
+        extra = msg.split("argument", 1)[1].strip().removeprefix("(s)").removeprefix("s").strip().strip("()")
+        ctx = getattr(exc, "ctx", None)
+        example = '--period "Quý II/2026"' if getattr(ctx, "info_name", "") == "report" else \
+            '--unit "Văn phòng HĐND và UBND"'
+        return f'thừa tham số "{extra}"; giá trị có dấu cách phải đặt trong dấu nháy, ví dụ {example}'
     return msg

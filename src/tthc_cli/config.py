@@ -353,21 +353,29 @@ class Config:
 def find(explicit: str | None = None) -> Path | None:
     """The config file to use, or None."""
     if explicit:
-        p = Path(explicit)
-        if not p.is_file():
-            raise ConfigError(f'không tìm thấy tệp cấu hình "{explicit}"')
-        return p
+        return _named_config(explicit, "")
     env = os.environ.get("TTHC_CONFIG")
     if env:
-        p = Path(env)
-        if not p.is_file():
-            raise ConfigError(f'TTHC_CONFIG: không tìm thấy tệp cấu hình "{env}"')
-        return p
+        return _named_config(env, "TTHC_CONFIG: ")
     local = Path("tthc.yaml")
     if local.is_file():
         return local
     user = user_config_dir() / "tthc.yaml"
     return user if user.is_file() else None
+
+
+def _named_config(name: str, where: str) -> Path:
+    """The config file the user named; a FIFO or a device is refused as what it is, not "not found"."""
+    from tthc_cli.files import FileError, require_regular
+
+    p = Path(name)
+    try:
+        st = require_regular(p, "tệp cấu hình")
+    except FileError as exc:
+        raise ConfigError(f"{where}{exc.message}") from None
+    if st is None:
+        raise ConfigError(f'{where}không tìm thấy tệp cấu hình "{name}"')
+    return p
 
 
 def user_config_dir() -> Path:
@@ -444,7 +452,7 @@ def load(explicit: str | None = None, cache=None) -> Config:
         return parse(None, None)
     from tthc_cli.loader import read_plan
 
-    raw = read_plan(path, cache)
+    raw = read_plan(path, cache, "tệp cấu hình")
     if not raw.ok:
         p = raw.problems[0]
         raise ConfigError(f"{path}{f':{p.line}' if p.line else ''}: {p.message}")
@@ -462,7 +470,7 @@ def check_all(explicit: str | None = None, plans: list[str] | None = None) -> tu
         return [], None
     from tthc_cli.loader import read_plan
 
-    raw = read_plan(path, None)
+    raw = read_plan(path, None, "tệp cấu hình")
     if not raw.ok:
         p = raw.problems[0]
         return [f"{path}{f':{p.line}' if p.line else ''}: {p.message}"], path
@@ -478,11 +486,18 @@ def check_all(explicit: str | None = None, plans: list[str] | None = None) -> tu
             reg.add_data({"units": cfg.units})
         except UnitDataError as exc:  # listed with the other problems, under the config file's name
             problems.extend(f"{path}: {p}" for p in (exc.problems or (exc.message,)))
+    seen: dict[str, str] = {}
     for code in cfg.recipients:
-        if reg.units.get(code) is None and reg.match(code) is None:
+        unit = reg.units.get(code) or reg.match(code)
+        if unit is None:
             hint = reg.suggest(code)
             problems.append(f'{path}: recipients: không có đơn vị "{code}" trong danh mục'
                             + (f' (có phải "{hint[0]}"?)' if hint else ""))
+        elif unit.code in seen:
+            problems.append(f'{path}: recipients: "{seen[unit.code]}" và "{code}" là cùng một đơn vị ({unit.code}); '
+                            f"hãy gộp người nhận vào một mục")
+        else:
+            seen[unit.code] = code
     smtp = cfg.smtp
     if cfg.recipients and not smtp:
         problems.append(f"{path}: có recipients nhưng chưa cấu hình smtp (host, sender)")

@@ -70,9 +70,15 @@ def targets(session, unit_arg: str | None, all_units: bool):
     """The units to build a digest for, with their recipients ({} when none are configured)."""
     ws = session.workspace
     recipients = session.config.recipients
+    seen: dict[str, str] = {}
     for code in recipients:
-        if ws.registry.units.get(code) is None and ws.registry.match(code) is None:
+        unit = ws.registry.units.get(code) or ws.registry.match(code)
+        if unit is None:
             raise ConfigError(f'recipients: không có đơn vị "{code}" trong danh mục')
+        if unit.code in seen:  # two spellings of one unit: two digests, the same mail twice
+            raise ConfigError(f'recipients: "{seen[unit.code]}" và "{code}" là cùng một đơn vị ({unit.code}); '
+                              f"hãy gộp người nhận vào một mục")
+        seen[unit.code] = code
     if unit_arg:
         u = ws.registry.require(unit_arg)
         return [(u, recipients.get(u.code, {}))]

@@ -75,6 +75,9 @@ def _plan_files(folder: Path, given: str) -> list[Path]:
         try:
             entries = list(os.scandir(d))
         except OSError:
+            if d == folder:
+                raise PlanPathError(f'không đọc được thư mục "{given}" (không có quyền?)') from None
+            found.append(d)  # read_plan says the folder could not be read: its plans are left out, loudly
             continue
         seen += len(entries)
         if seen > MAX_ENTRIES:
@@ -86,10 +89,10 @@ def _plan_files(folder: Path, given: str) -> list[Path]:
             try:
                 if e.is_dir(follow_symlinks=False):
                     stack.append(Path(e.path))
-                elif e.name.lower().endswith(PLAN_SUFFIXES) and e.is_file():
-                    found.append(Path(e.path))
+                elif e.name.lower().endswith(PLAN_SUFFIXES):
+                    found.append(Path(e.path))  # a FIFO, a device or a broken link too: read_plan refuses it, loudly
             except OSError:
-                continue
+                found.append(Path(e.path))
         if len(found) > MAX_FILES:
             raise PlanPathError(f'thư mục "{given}" có hơn {MAX_FILES:,} tệp .yaml; tthc đọc tối đa {MAX_FILES:,} '
                                 f"tệp kế hoạch một lần".replace(",", "."))
@@ -150,29 +153,31 @@ def _cache_unsafe(folder: str) -> str | None:
     return None
 
 
-def read_plan(path: Path, cache: Path | None) -> RawPlan:
+def read_plan(path: Path, cache: Path | None, what: str = "tệp kế hoạch") -> RawPlan:
     """Read and parse one plan file; problems instead of exceptions."""
     from tthc_cli.files import FileError, read_regular, require_regular
 
     name = str(path)
+    if os.path.isdir(path):  # discover passes a folder only when it could not be read
+        return _fail(name, "không đọc được thư mục này (không có quyền?); các kế hoạch trong đó bị bỏ qua")
     try:
-        st = require_regular(path, "tệp kế hoạch")
+        st = require_regular(path, what)
     except FileError as exc:
         return _fail(name, exc.message)
     if st is None:
-        return _fail(name, "không tìm thấy tệp")
+        return _fail(name, "không tìm thấy tệp (liên kết hỏng?)" if os.path.islink(path) else "không tìm thấy tệp")
     if st.st_size > MAX_BYTES:
         return _fail(name, f"tệp quá lớn ({st.st_size / 1048576:.1f} MB; tối đa 20 MB): có phải tệp kế hoạch không?")
     cache_file = stamp = None
     if cache is not None:
         resolved = str(path.resolve())
-        cache_file = cache / f"{_sha1(resolved.encode()).hexdigest()}.pickle"
+        cache_file = cache / f"{_sha1(os.fsencode(resolved)).hexdigest()}.pickle"
         stamp = (_CACHE_FORMAT, __version__, resolved, st.st_mtime_ns, st.st_size)
         hit = _read_cache(cache_file, stamp)
         if hit is not None:
             return RawPlan(name, hit)
     try:
-        raw = read_regular(path, MAX_BYTES, "tệp kế hoạch")
+        raw = read_regular(path, MAX_BYTES, what)
     except FileError as exc:
         return _fail(name, exc.message)
     result = parse_bytes(raw, name)
@@ -252,19 +257,20 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
     except RecursionError:
         return _fail(name, "YAML lồng nhau quá sâu: có phải tệp kế hoạch không?")
     except Exception as exc:  # noqa: BLE001 - an explicit tag on a value it cannot be: `!!int x`, `!!timestamp x`
-        return _fail(name, f"giá trị không đúng với thẻ YAML của nó (như !!int, !!timestamp): {type(exc).__name__}")
+        return _fail(name, "có giá trị không đúng với thẻ YAML của nó (như !!int x, !!timestamp y, !!bool z); "
+                           "hãy bỏ thẻ")
     finally:
         loader.dispose()
     return RawPlan(name, data)
 
 
 def _may_anchor(text: str) -> bool:
-    """Whether the text may define a YAML anchor (`&name` where a value starts); without one there can be
-    no alias, and the alias check is skipped. "HĐND&UBND", as plans write it, is not one."""
+    """Whether the text may define a YAML anchor; without one there can be no alias, and the alias check is
+    skipped. Conservative: any "&" not glued to a letter or digit before it counts (YAML also breaks lines
+    at U+2028 and NEL), so "HĐND&UBND", as plans write it, is the only kind left out."""
     i = text.find("&")
     while i != -1:
-        if (i == 0 or text[i - 1] in " \t\n\r[{,:?-") and text[i + 1:i + 2] not in ("", " ", "\t", "\n", "\r", "[", "]",
-                                                                                "{", "}", ","):
+        if i == 0 or not text[i - 1].isalnum():
             return True
         i = text.find("&", i + 1)
     return False
@@ -311,7 +317,7 @@ def _check_aliases(root) -> None:
                 stack.append((c, False))
     if size[id(root)] - unique > max(unique, ALIAS_BUDGET):
         raise _marked(root, f"tham chiếu YAML (&, *) làm tệp lớn lên {_n(size[id(root)])} phần tử "
-                                      f"từ {_n(unique)}: kế hoạch không cần tham chiếu, hãy viết thẳng giá trị")
+                                      f"từ {_n(unique)}: tệp của tthc không cần tham chiếu, hãy viết thẳng giá trị")
 
 
 def _n(count: int) -> str:
@@ -383,7 +389,8 @@ def _unique_keys(pairs, node) -> None:
         if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
             k = key_node.value
             if k in seen:
-                raise yaml.MarkedYAMLError(problem=f'khóa "{k}" viết hai lần trong cùng một bảng',
+                shown = k if len(k) <= 80 else k[:79] + "…"
+                raise yaml.MarkedYAMLError(problem=f'khóa "{shown}" viết hai lần trong cùng một bảng',
                                            problem_mark=key_node.start_mark)
             seen.add(k)
     raise yaml.MarkedYAMLError(problem="hai khóa viết khác nhau nhưng cùng một giá trị (như 1 và 01, yes và true) "
@@ -411,9 +418,16 @@ def _yaml_problem_vi(problem: str) -> str:
         "found duplicate anchor": "tên tham chiếu (&) đặt hai lần",
         "expected alphabetic or numeric character": "tên tham chiếu (& hoặc *) không hợp lệ",
         "could not determine a constructor for the tag": "thẻ YAML (!…) không được dùng trong tệp kế hoạch",
+        "exceeded maximum nesting depth": "lồng nhau quá sâu",
+        "found unhashable key": "khóa không hợp lệ: một danh sách hoặc bảng không làm khóa được",
+        "unacceptable character": "có ký tự không được phép (NUL hoặc ký tự điều khiển)",
+        "expected a mapping node, but found": 'sau "<<" phải là một bảng hoặc tham chiếu tới bảng',
+        "expected a mapping or list of mappings for merging": 'sau "<<" phải là một bảng hoặc tham chiếu tới bảng',
+        "but found another document": 'tệp có nhiều tài liệu YAML (dấu "---"); một tệp chỉ một kế hoạch',
+        "found unknown escape character": 'trong dấu nháy kép có "\\" không hợp lệ; dùng dấu nháy đơn',
     }
     for en, vi in known.items():
-        if problem.startswith(en):
+        if problem.startswith(en) or en in problem:
             return vi
     return problem
 

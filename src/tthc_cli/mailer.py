@@ -623,14 +623,25 @@ def mask_secrets(text: str, user: str | None, password: str | None) -> str:
 def _secret_pattern(user: str, password: str) -> re.Pattern:
     u = user.encode("utf-8")
     variants = {password, password.strip(), " ".join(password.split()), "".join(password.split())}
+    import json
+    from urllib.parse import quote, quote_plus
+
     texts, tokens = set(), set()
     for v in variants:
         if not v:
             continue
         p = v.encode("utf-8")
-        texts.add(v)
+        texts.update({v, quote(v, safe=""), quote_plus(v), json.dumps(v)[1:-1], json.dumps(v, ensure_ascii=False)[1:-1],
+                      p.hex()})
         for token in (b"\0" + u + b"\0" + p, u + b"\0" + u + b"\0" + p, u + b"\0" + p, p, u + p):
             tokens.add(base64.b64encode(token).decode("ascii").rstrip("="))
+            texts.add(token.hex())
+    # a reply cut short may quote only the start of a form: any start of at least half of it (8 characters
+    # at least, 6 for the password itself) is masked too
+    for form in list(tokens):
+        tokens.update(form[:n] for n in range(max(8, (len(form) + 1) // 2), len(form)))
+    for form in list(texts):
+        texts.update(form[:n] for n in range(max(6, (len(form) + 1) // 2), len(form)))
 
     def spaced(form: str) -> str:  # the characters of `form`, any whitespace or none between them
         return r"\s*".join(re.escape(c) for c in "".join(form.split()))
@@ -647,9 +658,11 @@ _ENHANCED = re.compile(r"[245]\.\d{1,3}\.\d{1,3}(?:\s+|$)")  # RFC 3463, at the 
 
 def _reply(code, text, settings: SmtpSettings | None = None) -> str:
     """The server's reply on one line, at most 200 characters; secrets masked before anything is cut."""
+    from tthc_cli.text import clean_text  # a reply may carry escape sequences: they must not reach a terminal
+
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    lines = str(text or "").splitlines()
+    lines = clean_text(str(text or "")).splitlines()
     # smtplib drops each line's "535-" but not its enhanced status code: in a multi-line reply the codes of
     # the continuation lines repeat the first one, and would sit inside a token the server wrapped
     text = " ".join([*lines[:1], *(_ENHANCED.sub("", line, count=1) for line in lines[1:])])

@@ -17,7 +17,10 @@ class Problem(Value):
 
     def __init__(self, severity: str, message: str, file: str = "", line: int | None = None, path: str = ""):
         self.severity = severity
-        self.message = message
+        # a message quotes what it is about: a 5 MB key must not make a 5 MB message (nor print it twice)
+        self.message = message if len(message) <= 600 else message[:599] + "…"
+        if len(path) > 300:
+            path = path[:299] + "…"
         self.file = file
         self.line = line
         self.path = path

@@ -148,13 +148,25 @@ def _names(c: _Collector, mapping: dict, key: str, path: str) -> tuple[str, ...]
     return ()
 
 
+MAX_DUE_DATES = 400
+"""Dates one task may list under `due:` (a working day a year is 250); each becomes a row of its own."""
+
+
 def _dates(c: _Collector, value, path: str) -> tuple[date, ...]:
-    out = []
-    for v in value if isinstance(value, list) else [value]:
+    values = value if isinstance(value, list) else [value]
+    if len(values) > MAX_DUE_DATES:
+        c.error(path, f"due có {len(values)} ngày; một nhiệm vụ ghi tối đa {MAX_DUE_DATES} ngày")
+        return ()
+    out = set()
+    for v in values:
         try:
-            out.append(iso_date(v.date() if isinstance(v, datetime) else v))
+            day = iso_date(v.date() if isinstance(v, datetime) else v)
         except ValueError:
-            c.error(path, f"due phải là ngày dạng YYYY-MM-DD, không phải {v!r}")
+            c.error(path, f"due phải là ngày dạng YYYY-MM-DD, không phải {visible(repr(v))[:80]}")
+            continue
+        if day in out:
+            c.warn(path, f"ngày {day.isoformat()} ghi hai lần trong due")
+        out.add(day)
     return tuple(sorted(out))
 
 

@@ -228,11 +228,9 @@ class Store:
             raise StoreError("sự kiện thiếu người ghi (who)")
         recorded_at = _utc_seconds(event.recorded_at) if event.recorded_at is not None else utc_now()
         day, due = _as_date(event.day), _as_date(event.due)
-        from tthc_cli.text import clean_text  # free text typed by people: no escape sequence reaches a terminal later
-
-        evidence = clean_text(event.evidence) if event.evidence else event.evidence
-        note = clean_text(event.note) if event.note else event.note
-        who = clean_text(who)
+        evidence = _text(event.evidence) if event.evidence else event.evidence
+        note = _text(event.note) if event.note else event.note
+        who = " ".join(_text(who).split())  # one line: "a\nb" from TTHC_USER would break `history`
         row = (event.kind, event.plan, event.task, event.milestone or "", event.occurrence or "",
                day.isoformat() if day else None, due.isoformat() if due else None, evidence, note, who,
                recorded_at.isoformat(timespec="seconds"))
@@ -446,6 +444,14 @@ def read_events(path: Path) -> tuple[list[Event], datetime | None]:
         return store.events(), store.labels_since()
 
 
+def _text(value: str) -> str:
+    """Free text typed by people, as stored: no escape sequence (it would reach a terminal later), and
+    valid UTF-8 (bytes a terminal could not decode, as from TTHC_USER, become "?")."""
+    from tthc_cli.text import clean_text
+
+    return clean_text(value.encode("utf-8", "replace").decode("utf-8"))
+
+
 class Conflict(StoreError):
     """Another process recorded an event of the same task between the check and the write."""
 
@@ -542,6 +548,9 @@ def _reason(e: sqlite3.Error, path: Path | None = None) -> str:
         return "không mở được tệp (thư mục không có hoặc không có quyền)"
     if code == sqlite3.SQLITE_IOERR or "disk I/O error" in text:
         return "lỗi đọc/ghi đĩa (đĩa đầy, đĩa hỏng hoặc mạng chia sẻ bị ngắt)"
+    if "no such table" in text or "no such column" in text:
+        return (f"tệp thiếu {text.split(':', 1)[-1].strip()} ({'bảng' if 'table' in text else 'cột'}): đã bị sửa "
+                f"ngoài tthc, không phải cơ sở dữ liệu tiến độ hoàn chỉnh; hãy lấy lại bản sao lưu")
     if code == sqlite3.SQLITE_CORRUPT or "malformed" in text:
         return "tệp bị hỏng; hãy lấy lại bản sao lưu"
     return text

@@ -90,7 +90,8 @@ def formula_safe(value):
 
 
 _TYPE_VI = {"str": "chuỗi", "list": "danh sách", "dict": "bảng khóa–giá trị", "bool": "true/false",
-            "int": "số", "float": "số", "date": "ngày", "datetime": "ngày", "NoneType": "rỗng"}
+            "int": "số", "float": "số", "date": "ngày", "datetime": "ngày", "NoneType": "rỗng",
+            "bytes": "dữ liệu nhị phân (!!binary)", "set": "tập hợp (!!set)", "tuple": "danh sách"}
 
 
 def type_name(value) -> str:

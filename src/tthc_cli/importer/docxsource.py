@@ -81,7 +81,7 @@ MAX_BYTES = 20 * 1024 * 1024
 """The largest .docx read, as for plan files."""
 MAX_UNPACKED = 150 * 1024 * 1024
 """What all parts of a .docx may unpack to together: python-docx holds every part in memory."""
-MAX_XML_PART = 25 * 1024 * 1024
+MAX_XML_PART = 16 * 1024 * 1024
 """What one XML part may unpack to: lxml's tree takes several times the text."""
 
 
@@ -160,6 +160,9 @@ def _not_word(path: pathlib.Path, e: Exception, names: set[str]) -> str:
 
 
 def _damaged(path: pathlib.Path, e: Exception) -> str:
+    if "Excessive depth" in str(e) or "huge" in str(e).lower():
+        return (f"{path.name}: văn bản lồng nhau quá sâu hoặc quá lớn để đọc (có thể là tệp độc hại); "
+                f"hãy lấy lại tệp gốc, hoặc {_SAVE_AS_DOCX}")
     detail = f" ({type(e).__name__}: {e})" if str(e) else f" ({type(e).__name__})"
     return f"{path.name}: tệp .docx bị hỏng, không đọc được nội dung{detail}; hãy lấy lại tệp gốc, hoặc {_SAVE_AS_DOCX}"
 

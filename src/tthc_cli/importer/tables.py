@@ -103,14 +103,21 @@ class _Builder:
         self.heading: Node | None = None  # the last numbered heading (no unit, no deadline)
         self.last: Node | None = None  # the node the last row went to
         self.ids: set[str] = set()
+        self._tried: dict[str, int] = {}
         self.pending_section: Node | None = None
 
     # -- ids ------------------------------------------------------------------
     def _unique(self, wanted: str) -> str:
-        cand, n = wanted, 1
-        while cand in self.ids:
-            n += 1
-            cand = f"{wanted}-{n}"
+        """`wanted`, else `wanted-2`, `wanted-3` …: the next free one, remembered (a table repeating one
+        number 12,000 times must not count up from 2 each time)."""
+        cand, n = wanted, self._tried.get(wanted, 1)
+        if cand in self.ids:
+            while True:
+                n += 1
+                cand = f"{wanted}-{n}"
+                if cand not in self.ids:
+                    break
+            self._tried[wanted] = n
         self.ids.add(cand)
         return cand
 
@@ -263,7 +270,7 @@ def read_tables(doc: Document) -> TableResult:
             continue
         roles = None
         seen_header = False
-        for row in block.rows:
+        for i, row in enumerate(block.rows):
             found = header_roles(row.cells)
             if found is not None:
                 if roles is None and not row.after_break:  # not a table continued on the next page
@@ -276,10 +283,10 @@ def read_tables(doc: Document) -> TableResult:
                 continue
             if roles is None:
                 continue  # a table that is not a task table (signatures, recipients …)
-            b.row(row, roles, after_header=seen_header and _previous_was_header(block, row))
+            b.row(row, roles, after_header=seen_header and _previous_was_header(block, i))
     return result
 
 
-def _previous_was_header(table: Table, row: Row) -> bool:
-    i = table.rows.index(row)
-    return i > 0 and header_roles(table.rows[i - 1].cells) is not None and i > 1
+def _previous_was_header(table: Table, i: int) -> bool:
+    """Whether row `i` follows a header row (by position: looking the row up by value was quadratic)."""
+    return i > 1 and header_roles(table.rows[i - 1].cells) is not None
