@@ -603,3 +603,18 @@ recipients:
     assert r.code == 1 and "là cùng một đơn vị (TTPVHCC)" in r.out
     r = run("digest", "--all", "--out", tmp_path / "thu", "--today", "2026-06-01")
     assert r.code == 1 and "là cùng một đơn vị (TTPVHCC)" in r.err and not (tmp_path / "thu").exists()
+
+
+def test_an_xlsx_report_onto_a_full_disk_is_one_message(run, plans, tiny_disk):
+    filler = tiny_disk / "filler"
+    with open(filler, "wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 4096)
+        except OSError:
+            pass
+    os.truncate(filler, filler.stat().st_size - 8192)  # room for the start of the file, not the whole
+    r = run("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01", "-f", "xlsx",
+            "-o", tiny_disk / "r.xlsx")
+    assert r.code == 1 and "đĩa đầy" in r.err and "Exception ignored" not in r.err
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]

@@ -63,6 +63,10 @@ def os_reason(exc: OSError) -> str:
         return "ổ đĩa chỉ đọc"
     if exc.errno == errno.ENOENT:
         return "không có tệp hoặc thư mục"
+    if exc.errno == errno.EIO:
+        return "lỗi đọc/ghi thiết bị (đĩa hỏng, mạng chia sẻ bị ngắt, hoặc không phải tệp thường)"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "tên tệp hoặc đường dẫn quá dài"
     return exc.strerror or str(exc)
 
 
