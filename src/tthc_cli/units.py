@@ -123,6 +123,21 @@ def _char_name(ch: str) -> str:
         else visible(ch)
 
 
+def _strings(value, key: str, not_list: str, not_text: str, out: dict, problems: list) -> None:
+    """`out[key]`: the non-empty texts of a list entry; a problem for the list or for each item that is not text."""
+    if not isinstance(value, list):
+        problems.append((key, f"{not_list}, không phải {type_name(value)}"))
+        return
+    kept = []
+    for i, item in enumerate(value):
+        text = _entry_text(item)
+        if text is None:
+            problems.append((f"{key}[{i}]", f"{not_text}, không phải {type_name(item)}"))
+        elif text:
+            kept.append(text)
+    out[key] = kept
+
+
 def check_entry(entry) -> tuple[dict | None, list[tuple[str, str]]]:
     """A unit table entry with its text cleaned (None when it cannot be used) and its problems.
 
@@ -155,19 +170,8 @@ def check_entry(entry) -> tuple[dict | None, list[tuple[str, str]]]:
     elif name is not None:
         problems.append(("name", f"name phải là chuỗi, không phải {type_name(name)}"))
     if "aliases" in entry:
-        aliases = entry["aliases"]
-        if not isinstance(aliases, list):
-            problems.append(("aliases", f"aliases phải là danh sách, không phải {type_name(aliases)}"))
-        else:
-            kept = []
-            for i, a in enumerate(aliases):
-                text = _entry_text(a)
-                if text is None:
-                    problems.append((f"aliases[{i}]",
-                                     f"mỗi cách viết trong aliases phải là chuỗi, không phải {type_name(a)}"))
-                elif text:
-                    kept.append(text)
-            out["aliases"] = kept
+        _strings(entry["aliases"], "aliases", "aliases phải là danh sách", "mỗi cách viết trong aliases phải là chuỗi",
+                 out, problems)
     if "external" in entry:
         if isinstance(entry["external"], bool):
             out["external"] = entry["external"]
@@ -176,21 +180,8 @@ def check_entry(entry) -> tuple[dict | None, list[tuple[str, str]]]:
                              f"external phải là true hoặc false, không phải {type_name(entry['external'])}"))
     if "members" in entry:
         members = entry["members"]
-        if isinstance(members, str):
-            members = [members]
-        if not isinstance(members, list):
-            problems.append(("members",
-                             f"members phải là danh sách mã đơn vị (hoặc all), không phải {type_name(members)}"))
-        else:
-            kept = []
-            for i, m in enumerate(members):
-                text = _entry_text(m)
-                if text is None:
-                    problems.append((f"members[{i}]",
-                                     f"mã đơn vị trong members phải là chuỗi, không phải {type_name(m)}"))
-                elif text:
-                    kept.append(text)
-            out["members"] = kept
+        _strings([members] if isinstance(members, str) else members, "members",
+                 "members phải là danh sách mã đơn vị (hoặc all)", "mã đơn vị trong members phải là chuỗi", out, problems)
     if "short" in entry:
         short = _entry_text(entry["short"])
         if short is None:
