@@ -618,3 +618,89 @@ def test_an_xlsx_report_onto_a_full_disk_is_one_message(run, plans, tiny_disk):
             "-o", tiny_disk / "r.xlsx")
     assert r.code == 1 and "đĩa đầy" in r.err and "Exception ignored" not in r.err
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]
+
+
+# -- boundaries a mutation check found untested ----------------------------------------------------------------------
+
+def test_the_safe_reader_refuses_a_fifo_it_is_handed_directly(tmp_path):
+    from tthc_cli.files import FileError, read_regular
+
+    fifo = tmp_path / "mat-khau"
+    os.mkfifo(fifo, 0o600)
+    with pytest.raises(FileError, match="ống dẫn"):
+        read_regular(fifo, 1024, "tệp mật khẩu")  # would block forever on a FIFO no one writes
+
+
+def test_sweep_removes_only_its_own_stale_temporary_files(tmp_path):
+    from tthc_cli.files import sweep
+
+    for name in (".ghi-chu", "bao-cao.tthc-tmp", ".bao-cao.md.1.2.tthc-tmp"):
+        (tmp_path / name).write_text("x")
+        os.utime(tmp_path / name, (0, 0))
+    assert sweep(tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ghi-chu", "bao-cao.tthc-tmp"]
+
+
+def test_a_file_that_appears_while_writing_is_not_clobbered(tmp_path):
+    from tthc_cli.files import FileError, replacing
+
+    target = tmp_path / "bao-cao.md"
+    with pytest.raises(FileError, match="đã có"):
+        with replacing(target, force=False) as tmp:
+            tmp.write_text("của tthc")
+            target.write_text("của người khác")  # a competing writer got there first
+    assert target.read_text() == "của người khác"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao.md"]
+
+
+def test_the_alias_budget_grows_with_the_file_but_not_past_its_size(run, tmp_path):
+    base = "[" + ", ".join(f"v{i}" for i in range(20_000)) + "]"
+    f = write(tmp_path / "p" / "a.yaml", f"plan: {{id: a, period: 2026}}\ntasks: []\nx: &base {base}\n"
+              "y: [*base, *base, *base]\n")
+    r = run("validate", f)
+    assert r.code == 1 and "tham chiếu YAML (&, *) làm tệp lớn lên" in r.out
+
+
+def test_two_keys_that_are_one_value_next_to_a_merge_key(run, tmp_path):
+    f = write(tmp_path / "p" / "a.yaml", "plan: {id: a, period: 2026, title: 'có << trong tên'}\ntasks: []\n"
+              "x:\n  1: a\n  01: b\n")
+    r = run("validate", f)
+    assert r.code == 1 and "hai khóa viết khác nhau nhưng cùng một giá trị" in r.out
+
+
+def test_a_cache_folder_the_group_may_write_is_not_used(run, plans, tmp_path):
+    cache = tmp_path / "nhom"
+    cache.mkdir()
+    os.chmod(cache, 0o770)
+    r = run("due", "--plans", plans, "--today", "2026-06-01", env={"TTHC_CACHE_DIR": str(cache)})
+    assert r.code == 0 and "người khác ghi được" in r.err and list(cache.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_a_cache_file_someone_else_owns_is_not_loaded(tmp_path):
+    import pickle
+
+    from tthc_cli import loader
+
+    stamp = ("x",)
+    forged = tmp_path / "entry.pickle"
+    forged.write_bytes(pickle.dumps((stamp, {"plan": {"title": "GIẢ"}})))
+    os.chmod(forged, 0o600)
+    assert loader._read_cache(forged, stamp) == {"plan": {"title": "GIẢ"}}
+    os.chown(forged, os.geteuid() + 1, -1)
+    assert loader._read_cache(forged, stamp) is None
+
+
+def test_a_plans_folder_too_big_to_be_one_is_refused(tmp_path, monkeypatch):
+    from tthc_cli import loader
+    from tthc_cli.errors import PlanPathError
+
+    for i in range(20):
+        (tmp_path / f"k{i}.yaml").write_text("x: 1")
+    monkeypatch.setattr(loader, "MAX_ENTRIES", 10)
+    with pytest.raises(PlanPathError, match="quá nhiều tệp"):
+        loader.discover([str(tmp_path)])
+    monkeypatch.setattr(loader, "MAX_ENTRIES", 1000)
+    monkeypatch.setattr(loader, "MAX_FILES", 3)
+    with pytest.raises(PlanPathError, match="hơn 3 tệp .yaml"):
+        loader.discover([str(tmp_path)])

@@ -311,9 +311,7 @@ def _check_aliases(root) -> None:
         on_path.add(key)
         stack.append((node, True))
         for c in _children(node):
-            if id(c) in on_path:
-                raise _marked(c, "tham chiếu YAML (&, *) vòng: một giá trị chứa chính nó")
-            if id(c) not in size:
+            if id(c) not in size:  # one on the path is met again when popped: the cycle check above
                 stack.append((c, False))
     if size[id(root)] - unique > max(unique, ALIAS_BUDGET):
         raise _marked(root, f"tham chiếu YAML (&, *) làm tệp lớn lên {_n(size[id(root)])} phần tử "
