@@ -750,13 +750,18 @@ def import_(source: Annotated[str, typer.Argument(help="Tệp kế hoạch: .doc
     """Nhập kế hoạch từ tệp Word (.docx) hoặc văn bản, ra tệp kế hoạch YAML để rà soát."""
     from pathlib import Path
 
-    from tthc_cli.importer.build import import_document, read_source, write_atomically
+    from tthc_cli.importer.build import check_size, import_document, read_source, write_atomically
     from tthc_cli.importer.document import ImportError_
 
     if output and Path(output).exists() and not force:
         raise ImportError_(f'"{output}" đã có; thêm --force để ghi đè')
     doc = read_source(Path(source))
-    result = import_document(doc, plan_id=id, period=period, source_name=source)
+    check_size(doc)
+    try:
+        result = import_document(doc, plan_id=id, period=period, source_name=source)
+    except RecursionError:
+        raise ImportError_("các mục đánh số lồng nhau quá sâu (hàng trăm cấp): không phải một kế hoạch") from None
+    _check_imported(result.yaml)
     if output:
         write_atomically(Path(output), result.yaml, force)
     if not output:
@@ -770,6 +775,27 @@ def import_(source: Annotated[str, typer.Argument(help="Tệp kế hoạch: .doc
         err(f"  - {line}", err=True)
     if output:
         err(f"Hãy rà soát rồi chạy: tthc validate {output}", err=True)
+
+
+def _check_imported(text: str) -> None:
+    """The plan file import writes must be one tthc reads: under the size limit, parsed, built."""
+    from tthc_cli.importer.document import ImportError_
+    from tthc_cli.loader import MAX_BYTES, parse_bytes
+    from tthc_cli.planfile import build_plan
+
+    data = text.encode("utf-8")
+    if len(data) > MAX_BYTES:
+        raise ImportError_(f"kế hoạch nhập ra lớn {len(data) / 1048576:.0f} MB, quá giới hạn 20 MB của tệp kế hoạch; "
+                           "hãy tách tài liệu")
+    raw = parse_bytes(data, "kế hoạch nhập")
+    try:
+        plan, problems = build_plan(raw.data, "kế hoạch nhập") if raw.ok else (None, raw.problems)
+    except RecursionError:
+        plan, problems = None, []
+    if plan is None:
+        why = problems[0].message if problems else "các mục lồng nhau quá sâu"
+        raise ImportError_(f"kế hoạch nhập ra không đọc lại được ({why}); đây là lỗi của tthc hoặc tài liệu "
+                           "quá khác thường")
 
 
 @app.command()

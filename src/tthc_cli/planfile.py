@@ -112,6 +112,10 @@ def build_plan(data, file: str) -> tuple[Plan | None, list[Problem]]:
     elif not isinstance(tasks, list):
         c.error("tasks", f"tasks phải là danh sách, không phải {_type_name(tasks)}")
     else:
+        if _count_tasks(tasks) > MAX_TASKS:
+            c.error("tasks", f"tệp có hơn {MAX_TASKS:,} nhiệm vụ; một tỉnh có chừng 50.000 nhiệm vụ trong 200 tệp: "
+                             f"hãy tách tệp này".replace("20,000", "20.000"))
+            return None, c.problems
         _build_tasks(c, plan, tasks, None, "tasks")
     return plan, c.problems
 
@@ -189,6 +193,21 @@ def _deadline_text(value) -> str | None:
         return None
     value = clean_text(value).strip()
     return value or None
+
+
+MAX_TASKS = 20_000
+"""Tasks (every level) one plan file may hold: building and linking 200,000 would take half a minute."""
+
+
+def _count_tasks(items: list) -> int:
+    """Tasks at every level, without recursion (and stopping soon after MAX_TASKS)."""
+    count, stack = 0, [items]
+    while stack and count <= MAX_TASKS:
+        for item in stack.pop():
+            count += 1
+            if isinstance(item, dict) and isinstance(item.get("tasks"), list):
+                stack.append(item["tasks"])
+    return count
 
 
 def _build_tasks(c: _Collector, plan: Plan, items: list, parent: Task | None, path: str) -> None:

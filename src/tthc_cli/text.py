@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_TAG = re.compile(r"<[^>]*>")
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")  # not [^>]*: a million "<" without ">" would take quadratic time
+_BOOKMARK = re.compile(r"\[bookmark:[^\][]*\]", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 # Old-style tone placement on the second vowel of oa/oe/uy is matched to the
@@ -29,9 +29,10 @@ _ODD_SPACE = re.compile(r"[^\S ]| {2}|[<\[&]")
 
 def clean(text: str) -> str:
     """NFC, HTML tags and bookmark markers removed, whitespace collapsed."""
-    if unicodedata.is_normalized("NFC", text) and not _ODD_SPACE.search(text) and text == text.strip():
+    if unicodedata.is_normalized("NFC", text) and not _ODD_SPACE.search(text) and text == text.strip() \
+            and not _UNSAFE.search(text):
         return text  # the common case: a plain line someone typed; no copy, no substitutions
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", clean_text(text))
     if "<" in text:
         text = _TAG.sub(" ", text)
     if "[" in text:
@@ -43,7 +44,7 @@ def clean(text: str) -> str:
 # Anything a terminal could act on: C0 controls but tab and newline (ESC among
 # them), DEL, C1 controls, the Unicode line/paragraph separators and the bidi
 # embeddings, overrides and isolates. One search decides the common clean case.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 # Escape sequences, removed whole (ECMA-48): CSI (ESC [ or 8-bit CSI, parameters,
 # intermediates, final byte); the string sequences OSC, DCS, SOS, PM, APC up to
 # BEL or ST (or the end of the text when unterminated); any other ESC + final byte.

@@ -82,6 +82,36 @@ def _head(path: Path) -> bytes:
         os.close(fd)
 
 
+MAX_ROWS = 10_000
+"""Table rows one document may have (a commune's plan has a few hundred)."""
+MAX_CELL = 20_000
+"""Characters one cell or paragraph may hold (a long task is a few hundred)."""
+
+
+def check_size(doc: Document) -> None:
+    """Refuse a document far beyond any plan before the extractors see it: they are linear, but
+    a million-row table or a 10 MB cell would still take minutes and gigabytes."""
+    from tthc_cli.importer.document import Table
+
+    def n(count: int) -> str:
+        return f"{count:,}".replace(",", ".")
+
+    rows = 0
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            rows += len(block.rows)
+            if rows > MAX_ROWS:
+                raise ImportError_(f"tài liệu có hơn {n(MAX_ROWS)} hàng bảng; không phải một kế hoạch (hãy tách tệp)")
+            for row in block.rows:
+                for cell in row.cells:
+                    if len(cell) > MAX_CELL:
+                        raise ImportError_(f"{row.where}: ô dài {n(len(cell))} ký tự (tối đa {n(MAX_CELL)}); có phải "
+                                           f"tệp kế hoạch không?")
+        elif len(getattr(block, "text", "")) > MAX_CELL:
+            raise ImportError_(f"{getattr(block, 'where', 'một đoạn')}: đoạn văn dài {n(len(block.text))} ký tự "
+                               f"(tối đa {n(MAX_CELL)}); có phải tệp kế hoạch không?")
+
+
 @dataclass
 class ImportResult:
     """The plan file text and what the importer found, for the user and for tests."""

@@ -395,11 +395,16 @@ def _val(el) -> str | None:
     return None if el is None else el.get(_q("val"))
 
 
+MAX_SPAN = 63
+"""Word's own limit on the columns of a table: a span or skip beyond it is a forged file, not a plan."""
+
+
 def _int_val(parent, tag: str) -> int:
+    """A count attribute (gridSpan, gridBefore, gridAfter), within 0..MAX_SPAN whatever the file says."""
     if parent is None:
         return 0
     v = _val(parent.find(_q(tag)))
     try:
-        return int(v) if v is not None else 0
-    except ValueError:
+        return min(max(int(v), 0), MAX_SPAN) if v is not None else 0
+    except (ValueError, OverflowError):
         return 0
