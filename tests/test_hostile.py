@@ -290,6 +290,8 @@ def test_the_same_trigger_twice_is_recorded_once(run, tmp_path):
     r = run("trigger", "2", "--date", "2026-05-04", "--plans", plan, "--db", db)
     assert r.code == 2 and "đã được ghi (bản ghi #1" in r.err
     assert run("trigger", "2", "--date", "2026-05-06", "--plans", plan, "--db", db).code == 0  # a correction
+    r = run("trigger", "2", "--date", "2026-05-04", "--plans", plan, "--db", db)  # the first one again
+    assert r.code == 2 and "đã được ghi (bản ghi #1" in r.err
 
 
 def _as_reader():
@@ -704,3 +706,47 @@ def test_a_plans_folder_too_big_to_be_one_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "MAX_FILES", 3)
     with pytest.raises(PlanPathError, match="hơn 3 tệp .yaml"):
         loader.discover([str(tmp_path)])
+
+
+def test_escape_sequences_from_the_command_line_are_not_echoed(run, plans):
+    r = run("due", "--unit", "X\x1b]0;S\x07", "--plans", plans, "--today", "2026-06-01")
+    assert r.code == 2 and "\x1b" not in r.err and "\x07" not in r.err
+    r = run("resolve", "--today", "2026-06-01", stdin=b"Qu\xc3\xbd II/2026 \x1b]0;t\x07 \x1bP\n")
+    assert r.code == 0 and "\x1b" not in r.out and "30/06/2026" in r.out
+
+
+def test_resolve_reads_a_bounded_stdin():
+    p = subprocess.run(f"head -c 30000000 /dev/zero | {sys.executable} -m tthc_cli resolve --today 2026-06-01",
+                       shell=True, capture_output=True, timeout=60, preexec_fn=_limits)
+    err = p.stderr.decode("utf-8")
+    assert p.returncode == 2 and "đầu vào quá lớn" in err and "Traceback" not in err
+
+
+def test_an_absurd_terminal_width_is_capped(run, plans):
+    r = run("due", "--unit", "TTPVHCC", "--plans", plans, "--today", "2026-06-01", env={"COLUMNS": "99999999"})
+    assert r.code == 0 and max(len(line) for line in r.out.splitlines()) <= 400
+
+
+def test_the_temporary_files_of_a_killed_store_creation_are_swept(tmp_path):
+    from tthc_cli.files import sweep
+
+    for side in ("", "-journal", "-wal", "-shm"):
+        f = tmp_path / f".progress.db.123.456.tthc-tmp{side}"
+        f.write_text("x")
+        os.utime(f, (0, 0))
+    (tmp_path / "progress.db-wal").write_text("x")  # the real store's log is never touched
+    os.utime(tmp_path / "progress.db-wal", (0, 0))
+    assert sweep(tmp_path) == 4
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.db-wal"]
+
+
+def test_config_check_refuses_a_within_every_run_would_refuse(run, plans, tmp_path):
+    write(tmp_path / "tthc.yaml", "plans: plans\nwithin: 9999m\n")
+    r = run("config", "check")
+    assert r.code == 1 and "dài quá 10 năm" in r.out
+
+
+def test_an_output_name_ending_in_a_slash_is_a_folder_name(run, plans, tmp_path):
+    r = run("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01", "-f", "csv",
+            "-o", f"{tmp_path}/x.csv/")
+    assert r.code == 1 and "là tên thư mục" in r.err and not (tmp_path / "x.csv").exists()

@@ -484,8 +484,11 @@ def trigger(task: TaskArg,
         raise UsageError("--due: hạn trước ngày sự kiện")
 
     def decide():
-        same = session.progress.trigger(t.plan.id, t.id, label)
-        if same is not None and same.milestone == label and (same.day, same.due) == (when, deadline):
+        from tthc_cli.progress import TRIGGER as KIND
+
+        same = next((e for e in reversed(session.progress.by_task.get((t.plan.id, t.id), ()))
+                     if e.kind == KIND and e.milestone == label and (e.day, e.due) == (when, deadline)), None)
+        if same is not None:  # the same event recorded before (even with other dates in between): once is enough
             raise UsageError(f"sự kiện này đã được ghi (bản ghi #{same.id}: xảy ra ngày {same.day.strftime('%d/%m/%Y')}, "
                              f"hạn {same.due.strftime('%d/%m/%Y')})")
         return Event(TRIGGER, t.plan.id, t.id, milestone=label, day=when, due=deadline, note=note,
@@ -673,10 +676,13 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
         per = parse_period(period) if period else parse_period(resolve_today(today).year)
     except ValueError as exc:
         raise UsageError(f"--period: {exc}") from None
-    lines = texts if texts else [ln.rstrip("\n") for ln in sys.stdin]
+    lines = texts if texts else _stdin_lines()
+    from tthc_cli.text import clean_text
+
     for text in lines:
         if not texts and not text.strip():
             continue
+        text = clean_text(text)  # what is echoed back must not carry escape sequences
         res = resolve_text(text, per)
         if format == "json":
             obj = res.to_json()
@@ -702,6 +708,16 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
             typer.echo("  cách đọc:")
             for line in res.explain or ("(không có gì để giải thích)",):
                 typer.echo(f"    {line}")
+
+
+def _stdin_lines(limit: int = 20 * 1024 * 1024) -> list[str]:
+    """Phrases from stdin, one a line, at most `limit` bytes (`resolve < /dev/zero` must end)."""
+    data = sys.stdin.buffer.read(limit + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read(limit + 1).encode()
+    if len(data) > limit:
+        raise UsageError(f"đầu vào quá lớn (hơn {limit // 1048576} MB); resolve đọc mỗi dòng một cụm thời hạn")
+    from tthc_cli.text import clean_text
+
+    return [clean_text(ln) for ln in data.decode("utf-8", "replace").splitlines()]
 
 
 @app.command()
@@ -969,7 +985,7 @@ def _run(argv: list[str]) -> int:
         rv = _app_for(argv)(args=argv, prog_name="tthc", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
     except TthcError as exc:
-        typer.echo(f"Lỗi: {exc.message}", err=True)
+        typer.echo(f"Lỗi: {_shown(exc.message)}", err=True)
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code
@@ -980,7 +996,7 @@ def _run(argv: list[str]) -> int:
         if type(exc).__name__ == "NoArgsIsHelpError":
             typer.echo(exc.format_message())
             return 0
-        typer.echo(f"Lỗi: {_click_message_vi(exc)}", err=True)
+        typer.echo(f"Lỗi: {_shown(_click_message_vi(exc))}", err=True)
         typer.echo("Xem `tthc --help` hoặc `tthc LỆNH --help`.", err=True)
         return 2
     except KeyboardInterrupt:
@@ -1000,7 +1016,7 @@ def _run(argv: list[str]) -> int:
         return _crash(exc)
     except MemoryError:
         _silence_stdout()
-        typer.echo("Lỗi: hết bộ nhớ khi xử lý dữ liệu này; có phải tệp kế hoạch hợp lệ không?", err=True)
+        typer.echo("Lỗi: hết bộ nhớ khi xử lý dữ liệu này (dữ liệu quá lớn hoặc máy thiếu bộ nhớ)", err=True)
         return EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 - the error boundary: a message and a crash report, never a traceback
         return _crash(exc)
@@ -1020,6 +1036,13 @@ _PATH_ERRORS = {
 _TEXT_OPTIONS = {"-e", "--evidence", "--note", "-m", "--milestone", "-k", "--occurrence", "-u", "--unit",
                  "--period", "--today", "--date", "-d", "--due", "--due-in", "--id", "-s", "--status", "-w", "--within"}
 """Options whose value is text tthc stores or shows (paths may hold any bytes the system allows)."""
+
+
+def _shown(message: str) -> str:
+    """A message as printed: what it quotes from the command line or a file cannot steer the terminal."""
+    from tthc_cli.text import clean_text
+
+    return clean_text(message)
 
 
 def _undecodable(arg: str) -> bool:

@@ -42,7 +42,11 @@ def _bool(v, key):
 
 
 def _within(v, key):
-    if isinstance(v, str) and re.fullmatch(r"\s*\d{1,4}\s*(d|ngày|w|tuần|m|tháng|wd|nlv)?\s*", v):
+    m = re.fullmatch(r"\s*(\d{1,4})\s*(d|ngày|w|tuần|m|tháng|wd|nlv)?\s*", v) if isinstance(v, str) else None
+    if m:
+        unit = m.group(2)
+        if int(m.group(1)) * (31 if unit in ("m", "tháng") else 7 if unit in ("w", "tuần") else 1) > 3660:
+            raise ConfigError(f'{key}: "{v}" dài quá 10 năm')
         return v
     raise ConfigError(f'{key}: không hiểu "{v}" (ví dụ: 14d, 2w, 1m, 10wd)')
 

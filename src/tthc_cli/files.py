@@ -63,6 +63,12 @@ def os_reason(exc: OSError) -> str:
         return "ổ đĩa chỉ đọc"
     if exc.errno == errno.ENOENT:
         return "không có tệp hoặc thư mục"
+    if exc.errno == errno.ELOOP:
+        return "liên kết (symlink) lặp vòng"
+    if exc.errno == errno.EEXIST:
+        return "đã có một tệp hoặc thư mục ở đó"
+    if exc.errno == errno.ENOTDIR:
+        return "một phần của đường dẫn không phải thư mục"
     if exc.errno == errno.EIO:
         return "lỗi đọc/ghi thiết bị (đĩa hỏng, mạng chia sẻ bị ngắt, hoặc không phải tệp thường)"
     if exc.errno == errno.ENAMETOOLONG:
@@ -144,6 +150,8 @@ def target_of(path: Path, *, force: bool, what: str = "tệp") -> tuple[Path, os
 @contextmanager
 def replacing(path: Path | str, *, force: bool, what: str = "tệp", durable: bool = True, mode: int | None = None):
     """A temporary path to write; on success it replaces `path` (see the module's rules)."""
+    if str(path).endswith(("/", os.sep)):  # Path() would drop the slash and write a file by that name
+        raise FileError(f'"{path}" là tên thư mục; hãy ghi tên tệp')
     target, st = target_of(Path(path), force=force, what=what)
     folder = target.parent
     try:
@@ -195,7 +203,10 @@ def sweep(folder: Path, now: float | None = None) -> int:
     except OSError:
         return 0
     for entry in entries:
-        if not (entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX)):
+        name = entry.name
+        for side in ("-journal", "-wal", "-shm"):  # SQLite's files beside a store being created
+            name = name.removesuffix(side)
+        if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
             continue
         try:
             if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:

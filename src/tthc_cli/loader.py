@@ -111,7 +111,9 @@ def cache_dir() -> Path | None:
     if env is not None:
         folder = Path(env) if env else None
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.environ.get("XDG_CACHE_HOME") or ""
+        if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+            base = os.path.join(os.path.expanduser("~"), ".cache")
         folder = Path(base) / "tthc"
     return folder if folder is None or _safe_cache(str(folder)) else None
 

@@ -276,7 +276,7 @@ def print_table(items: list[Item], today: date, horizon: date | None, footer: st
     import shutil
     import sys
 
-    width = shutil.get_terminal_size((120, 24)).columns
+    width = min(max(shutil.get_terminal_size((120, 24)).columns, 40), 400)  # COLUMNS=99999999 must not pad gigabytes
     colour = _colour_enabled(sys.stdout)
     out = []
     if title:
