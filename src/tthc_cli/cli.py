@@ -584,8 +584,10 @@ def report(period: Annotated[str, typer.Option(
         from tthc_cli.files import replacing
         from tthc_cli.report_xlsx import write_xlsx
 
-        if Path(output).is_dir():
-            raise UsageError(f'-o: "{output}" là thư mục; hãy ghi tên tệp, ví dụ {output.rstrip("/")}/bao-cao.xlsx')
+        if Path(output).is_dir():  # as every writer says it (exit 1), with an example
+            from tthc_cli.files import FileError
+
+            raise FileError(f'"{output}" là thư mục; hãy ghi tên tệp, ví dụ {output.rstrip("/")}/bao-cao.xlsx')
         with replacing(output, force=force, what="báo cáo") as tmp:
             write_xlsx(rep, tmp)
         typer.echo(f"Đã ghi báo cáo {label} vào {output}.", err=True)

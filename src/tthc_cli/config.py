@@ -490,6 +490,13 @@ def check_all(explicit: str | None = None, plans: list[str] | None = None) -> tu
             reg.add_data({"units": cfg.units})
         except UnitDataError as exc:  # listed with the other problems, under the config file's name
             problems.extend(f"{path}: {p}" for p in (exc.problems or (exc.message,)))
+    if cfg.db:
+        from tthc_cli.files import FileError, require_regular
+
+        try:
+            require_regular(path.parent / cfg.db, "cơ sở dữ liệu tiến độ")
+        except FileError as exc:
+            problems.append(f"{path}: db: {exc.message}")
     seen: dict[str, str] = {}
     for code in cfg.recipients:
         unit = reg.units.get(code) or reg.match(code)

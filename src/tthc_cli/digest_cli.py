@@ -105,10 +105,10 @@ def build_all(session, unit_arg, all_units, day, horizon, sender, always):
 
 def write_eml(digests, folder: Path, day: date, force: bool = False) -> list[str]:
     """One .eml file per unit in `folder`, named from the day and the unit code (made safe: never a path)."""
-    from tthc_cli.files import FileError, inside, os_reason, safe_name, write_file
+    from tthc_cli.files import FileError, inside, kind_vi, os_reason, safe_name, write_file
 
     if folder.exists() and not folder.is_dir():
-        raise FileError(f'không ghi được vào "{folder}": đó là một tệp, --out cần một thư mục')
+        raise FileError(f'không ghi được vào "{folder}": đó là {kind_vi(folder.stat().st_mode)}, --out cần một thư mục')
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -50,6 +50,8 @@ def kind_vi(mode: int) -> str:
         return "socket"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "thiết bị"
+    if stat.S_ISREG(mode):
+        return "một tệp"
     return "không phải tệp thường"
 
 
