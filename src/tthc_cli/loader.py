@@ -16,6 +16,7 @@ from pathlib import Path
 from tthc_cli import __version__
 from tthc_cli.errors import PlanPathError
 from tthc_cli.model import ERROR, Problem
+from tthc_cli.text import thousands
 
 MAX_BYTES = 20 * 1024 * 1024
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -83,8 +84,8 @@ def _plan_files(folder: Path, given: str) -> list[Path]:
             continue
         seen += len(entries)
         if seen > MAX_ENTRIES:
-            raise PlanPathError(f'thư mục "{given}" có quá nhiều tệp (hơn {MAX_ENTRIES:,}) để là thư mục kế hoạch; '
-                                f"hãy chỉ thư mục chứa các tệp kế hoạch".replace(",", "."))
+            raise PlanPathError(f'thư mục "{given}" có quá nhiều tệp (hơn {thousands(MAX_ENTRIES)}) để là thư mục '
+                                f"kế hoạch; hãy chỉ thư mục chứa các tệp kế hoạch")
         for e in entries:
             if e.name.startswith("."):
                 continue
@@ -96,8 +97,8 @@ def _plan_files(folder: Path, given: str) -> list[Path]:
             except OSError:
                 found.append(Path(e.path))
         if len(found) > MAX_FILES:
-            raise PlanPathError(f'thư mục "{given}" có hơn {MAX_FILES:,} tệp .yaml; tthc đọc tối đa {MAX_FILES:,} '
-                                f"tệp kế hoạch một lần".replace(",", "."))
+            raise PlanPathError(f'thư mục "{given}" có hơn {thousands(MAX_FILES)} tệp .yaml; tthc đọc tối đa '
+                                f"{thousands(MAX_FILES)} tệp kế hoạch một lần")
     return sorted(found)
 
 
@@ -322,12 +323,8 @@ def _check_aliases(root) -> None:
             if id(c) not in size:  # one on the path is met again when popped: the cycle check above
                 stack.append((c, False))
     if size[id(root)] - unique > max(unique, ALIAS_BUDGET):
-        raise _marked(root, f"tham chiếu YAML (&, *) làm tệp lớn lên {_n(size[id(root)])} phần tử "
-                                      f"từ {_n(unique)}: tệp của tthc không cần tham chiếu, hãy viết thẳng giá trị")
-
-
-def _n(count: int) -> str:
-    return f"{count:,}".replace(",", ".")
+        raise _marked(root, f"tham chiếu YAML (&, *) làm tệp lớn lên {thousands(size[id(root)])} phần tử "
+                                      f"từ {thousands(unique)}: tệp của tthc không cần tham chiếu, hãy viết thẳng giá trị")
 
 
 def _children(node) -> list:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from tthc_cli.deadline import iso_date, parse_period
 from tthc_cli.model import ERROR, WARNING, Plan, Problem, Task
-from tthc_cli.text import clean_text, closest, type_name, visible
+from tthc_cli.text import clean_text, closest, thousands, type_name, visible
 from tthc_cli.units import ENTRY_KEYS, check_entry
 
 TOP_KEYS = ("plan", "units", "tasks")
@@ -113,8 +113,8 @@ def build_plan(data, file: str) -> tuple[Plan | None, list[Problem]]:
         c.error("tasks", f"tasks phải là danh sách, không phải {_type_name(tasks)}")
     else:
         if _count_tasks(tasks) > MAX_TASKS:
-            c.error("tasks", f"tệp có hơn {MAX_TASKS:,} nhiệm vụ; một tỉnh có chừng 50.000 nhiệm vụ trong 200 tệp: "
-                             f"hãy tách tệp này".replace("20,000", "20.000"))
+            c.error("tasks", f"tệp có hơn {thousands(MAX_TASKS)} nhiệm vụ; một tỉnh có chừng 50.000 nhiệm vụ trong "
+                             f"200 tệp: hãy tách tệp này")
             return None, c.problems
         _build_tasks(c, plan, tasks, None, "tasks")
     return plan, c.problems

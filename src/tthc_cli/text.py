@@ -72,6 +72,11 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
+def thousands(count: int) -> str:
+    """A count as Vietnamese writes it: 20.000, 1.500.000."""
+    return f"{count:,}".replace(",", ".")
+
+
 def visible(text: str) -> str:
     """Text for a message, with invisible and control characters shown as escapes (\\x1b, \\u2028)."""
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)

@@ -92,9 +92,7 @@ def check_size(doc: Document) -> None:
     """Refuse a document far beyond any plan before the extractors see it: they are linear, but
     a million-row table or a 10 MB cell would still take minutes and gigabytes."""
     from tthc_cli.importer.document import Table
-
-    def n(count: int) -> str:
-        return f"{count:,}".replace(",", ".")
+    from tthc_cli.text import thousands as n
 
     rows = 0
     for block in doc.blocks:
