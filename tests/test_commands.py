@@ -193,3 +193,29 @@ tasks:
     assert [r["task"] for r in sup] == ["1"]
     assert [r["task"] for r in tthc("list", "--plans", f, "--unit", "VP", "--today", "2026-01-01",
                                     "--format", "json").json()] == ["1", "2"]
+
+
+def test_report_for_a_unit_counts_what_due_shows_it(tthc, tmp_path):
+    """A task led by "the specialised offices" with VP named as cooperator is VP's to support: neither `due --unit VP`
+    nor `report --unit VP` counts it as VP's (issue 10: report used a filter of its own)."""
+    from conftest import write
+
+    plan = write(tmp_path / "p" / "a.yaml", """\
+plan: {id: kh-thu, title: Thử, period: 2026}
+tasks:
+  - id: "1"
+    title: Việc của các phòng, Văn phòng phối hợp
+    lead: Các phòng chuyên môn
+    support: Văn phòng HĐND và UBND
+    deadline: Quý I/2026
+  - id: "2"
+    title: Việc của Văn phòng
+    lead: Văn phòng HĐND và UBND
+    deadline: Quý I/2026
+""")
+    due = tthc("list", "--unit", "VP", "--plans", plan, "--today", "2026-06-01", "-f", "json")
+    assert [r["task"] for r in due.json()] == ["2"]
+    rep = tthc("report", "--period", "Quý I/2026", "--unit", "VP", "--plans", plan, "--today", "2026-06-01",
+               "-f", "json")
+    assert rep.code == 0, rep.err
+    assert sum(u["total"] for u in rep.json()["units"]) == 1

@@ -571,7 +571,9 @@ def report(period: Annotated[str, typer.Option(
     except ValueError as exc:
         raise UsageError(f"--period: {exc}") from None
     session = _session(plans, db, no_cache)
-    items, _ = _items(session, None, Role.lead, day, roll_forward)
+    # the items the unit leads, chosen as due, list and check choose them (Selection): a task led by a group the
+    # unit belongs to, where the unit is named as a cooperator, is its to support and is not counted
+    items, _ = _items(session, unit, Role.lead, day, roll_forward)
     keep = None
     if unit is not None:
         reg = session.workspace.registry
