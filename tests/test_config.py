@@ -92,3 +92,22 @@ def test_written_files_follow_the_umask(tthc, tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644  # readable by colleagues, as any new file
+
+
+def test_config_check_knows_the_units_the_plans_define(tthc, tmp_path):
+    """`digest` accepts recipients for a unit a plan defines; `config check` must too (issue 10, item 6)."""
+    write(tmp_path / "plans" / "a.yaml", """\
+plan: {id: kh-thu, title: Thử, period: 2026}
+units:
+  - {code: TDP1, name: Tổ dân phố số 1}
+tasks:
+  - {id: "1", title: Việc, lead: Tổ dân phố số 1, deadline: Quý I/2026}
+""")
+    write(tmp_path / "tthc.yaml", "plans: plans\nrecipients:\n  TDP1: tdp1@xuantruong.gov.vn\n"
+                                  "smtp: {host: h, sender: vp@xuantruong.gov.vn}\n")
+    r = tthc("config", "check", cwd=tmp_path)
+    assert r.code == 0, r.out
+    write(tmp_path / "tthc.yaml", "plans: plans\nrecipients:\n  TDP9: x@xuantruong.gov.vn\n"
+                                  "smtp: {host: h, sender: vp@xuantruong.gov.vn}\n")
+    r = tthc("config", "check", cwd=tmp_path)
+    assert r.code == 1 and 'không có đơn vị "TDP9"' in r.out

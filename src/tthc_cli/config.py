@@ -490,6 +490,14 @@ def check_all(explicit: str | None = None, plans: list[str] | None = None) -> tu
             reg.add_data({"units": cfg.units})
         except UnitDataError as exc:  # listed with the other problems, under the config file's name
             problems.extend(f"{path}: {p}" for p in (exc.problems or (exc.message,)))
+    if not problems:  # the units the plans define count too, as they do for `digest`
+        from tthc_cli.errors import TthcError
+        from tthc_cli.session import Session
+
+        try:
+            reg = Session(plans, config_path=str(path)).workspace.registry
+        except TthcError:
+            pass  # no plans to read here: the bundled table and the config's units are what there is
     if cfg.db:
         from tthc_cli.files import FileError, require_regular
 
