@@ -202,3 +202,28 @@ def test_two_overlapping_runs_do_not_both_send(site, smtp_server):
         r = site("digest", "--all", "--send", today="2026-11-22")
     assert r.code == 75 and "một lượt gửi khác đang chạy" in r.err
     assert smtp_server.messages == []
+
+
+def test_date_and_message_id_come_from_the_edge(site):
+    """The Date header is when the digest was made (not 06:00 of the digest day) and each run gets a fresh
+    Message-ID; built without them (golden files) the message is the same bytes every time (issue 10, item 6)."""
+    from datetime import date, datetime, timezone
+
+    from tthc_cli.digest import build
+
+    r = site("digest", "--unit", "TTPVHCC", "--out", "thu", today="2026-06-01")
+    assert r.code == 0, r.err
+    msg = _parse(site.dir / "thu" / "2026-06-01-TTPVHCC.eml")
+    sent = msg["Date"].datetime
+    assert abs((sent - datetime.now(timezone.utc)).total_seconds()) < 3600
+    again = site("digest", "--unit", "TTPVHCC", "--out", "thu", "--force", today="2026-06-01")
+    assert again.code == 0
+    assert _parse(site.dir / "thu" / "2026-06-01-TTPVHCC.eml")["Message-ID"] != msg["Message-ID"]
+
+    def made():
+        return bytes(build("VP", "Văn phòng", [], today=date(2026, 6, 1), horizon=date(2026, 6, 15),
+                           sender="tthc <tthc@tthc.invalid>", to=["vp@xuantruong.gov.vn"], cc=[]).message)
+
+    first = made()
+    assert first == made()
+    assert b"Date: Mon, 01 Jun 2026 06:00:00 +0700" in first and b"Message-ID: <tthc.VP.2026-06-01@tthc.invalid>" in first

@@ -14,7 +14,7 @@ import html
 from datetime import date
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import formataddr, parseaddr
 
 from tthc_cli.deadline import fmt
 from tthc_cli.queries import OVERDUE, TODAY, Item, count_undated, sort_key
@@ -76,8 +76,11 @@ def subject(unit: str, counts: dict[str, int], today: date) -> str:
 
 def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, horizon: date, sender: str,
           to: list[str], cc: list[str], commune: str | None = None, days=None,
-          left_out: list[tuple[str, str]] = ()) -> Digest:
-    """The digest email for one unit; `left_out` (file, why) names plan files missing from it, at its top."""
+          left_out: list[tuple[str, str]] = (), sent_at=None, message_id: str | None = None) -> Digest:
+    """The digest email for one unit; `left_out` (file, why) names plan files missing from it, at its top.
+
+    `sent_at` (an aware datetime) is the Date header and `message_id` the Message-ID: the edge gives the
+    real time and a fresh id; without them (tests, golden files) both are fixed by the day and the unit."""
     groups = sections(items, today, horizon)
     counts = {k: len(v) for k, v in groups.items()}
     undated = count_undated(items)
@@ -87,9 +90,9 @@ def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, hor
     msg["To"] = [_address(a) for a in to]
     if cc:
         msg["Cc"] = [_address(a) for a in cc]
-    msg["Date"] = _date_header(today)
+    msg["Date"] = _date_header(today, sent_at)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "tthc.invalid"
-    msg["Message-ID"] = make_msgid(idstring=f"tthc.{_ascii_id(unit_code)}.{today.isoformat()}", domain=domain)
+    msg["Message-ID"] = message_id or f"<tthc.{ascii_id(unit_code)}.{today.isoformat()}@{domain}>"
     msg["X-Tthc-Unit"] = _header_safe(unit_code)
     msg["X-Tthc-Day"] = today.isoformat()
     text = _text(unit_code, unit_name, groups, undated, today, horizon, commune, days)
@@ -105,10 +108,11 @@ def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, hor
                             + "</ul>", 1)
     msg.set_content(text)
     msg.add_alternative(body, subtype="html")
+    msg.set_boundary(f"==tthc.{ascii_id(unit_code)}.{today.isoformat()}==")  # not random: the same bytes each time
     return Digest(unit_code, unit_name, list(to), list(cc), msg, counts)
 
 
-def _ascii_id(code: str) -> str:
+def ascii_id(code: str) -> str:
     """The unit code as Message-ID text: ASCII letters, digits, "-" and "_" (codes may have Vietnamese letters)."""
     import re
 
@@ -131,11 +135,12 @@ def _address(value: str) -> Address:
     return mailbox(value)
 
 
-def _date_header(today: date) -> str:
+def _date_header(today: date, sent_at=None) -> str:
     from email.utils import format_datetime
     from datetime import datetime, time, timedelta, timezone
 
-    return format_datetime(datetime.combine(today, time(6, 0), timezone(timedelta(hours=7))))
+    when = sent_at if sent_at is not None else datetime.combine(today, time(6, 0), timezone(timedelta(hours=7)))
+    return format_datetime(when)
 
 
 def _units(refs) -> str:

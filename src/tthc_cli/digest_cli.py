@@ -88,19 +88,31 @@ def targets(session, unit_arg: str | None, all_units: bool):
 
 
 def build_all(session, unit_arg, all_units, day, horizon, sender, always):
-    from tthc_cli.digest import build
+    from datetime import datetime, timezone
+    from email.utils import make_msgid
 
+    from tthc_cli.digest import ascii_id, build
+
+    now = datetime.now(timezone.utc).replace(microsecond=0)  # the edge: the Date header is when it is made
     out = []
     for unit, spec in targets(session, unit_arg, all_units):
         items = unit_items(session, unit, day)
         d = build(unit.code, unit.name, items, today=day, horizon=horizon, sender=sender,
                   to=spec.get("to", []), cc=spec.get("cc", []), commune=session.config.commune,
-                  days=session.calendar, left_out=session.workspace.left_out)
+                  days=session.calendar, left_out=session.workspace.left_out, sent_at=now,
+                  message_id=make_msgid(idstring=f"tthc.{ascii_id(unit.code)}.{day.isoformat()}",
+                                        domain=_domain(sender)))
         if d.empty and not always:
             out.append((d, "bỏ qua: không có việc quá hạn hay sắp đến hạn"))
         else:
             out.append((d, None))
     return out
+
+
+def _domain(sender: str) -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(sender)[1].rpartition("@")[2] or "tthc.invalid"
 
 
 def write_eml(digests, folder: Path, day: date, force: bool = False) -> list[str]:
