@@ -144,3 +144,18 @@ def test_progress_under_the_old_labels_still_counts(ws):
                                                             "Quý III/2026": "Quá hạn"}
     with Store.open(ws.db) as store:
         assert [e.occurrence for e in store.events()][:2] == ["Quý III/2026", "Quý IV/2026"]  # as recorded
+
+
+def test_replace_derives_the_due_dates_again():
+    """Resolution.due is derived from its occurrences: a copy with other occurrences has their dates (issue 10)."""
+    from datetime import date
+
+    from tthc_cli.deadline import resolve
+
+    from tthc_cli.deadline import parse_period
+
+    res = resolve("Quý II/2026", parse_period(2026))
+    assert res.due == (date(2026, 6, 30),)
+    later = res.replace(occurrences=tuple(o.replace(due=date(2026, 7, 15)) for o in res.occurrences))
+    assert later.due == (date(2026, 7, 15),)
+    assert res.replace(occurrences=()).due == ()

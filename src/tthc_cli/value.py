@@ -29,8 +29,13 @@ class Value:
         return f"{type(self).__name__}({inner})"
 
     def replace(self, **changes):
-        """A copy with some fields changed."""
+        """A copy with some fields changed; fields derived from others (`_derive`) are derived again."""
         new = object.__new__(type(self))
         for name in self.__slots__:
             object.__setattr__(new, name, changes.get(name, getattr(self, name)))
+        new._derive()
         return new
+
+    def _derive(self) -> None:
+        """Set the fields computed from the others; a class with such fields overrides it and calls it in
+        `__init__`, so a value made either way holds the same."""

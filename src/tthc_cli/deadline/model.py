@@ -161,7 +161,10 @@ class Resolution(Value):
         self.note = note
         self.lag = lag
         self.explain = explain
-        self.due_dates = tuple(sorted({o.due for o in occurrences}))
+        self._derive()
+
+    def _derive(self) -> None:
+        self.due_dates = tuple(sorted({o.due for o in self.occurrences}))
 
     @property
     def due(self) -> tuple[date, ...]:
