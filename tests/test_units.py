@@ -271,3 +271,17 @@ def test_splitting_a_huge_cell_is_linear():
     # O(n) doubles the work when n doubles; O(n²) would quadruple it, O(n³) multiply it by eight
     assert calls2 <= 2.1 * calls and chars2 <= 2.1 * chars
     assert calls <= 1500 * 20  # a bounded number of lookups per name
+
+
+def test_a_unit_added_later_is_seen_by_the_split_cache():
+    """The module-level split cache is keyed by the registry's version: a plan or config adding a unit after a
+    cell was split once makes that cell split anew (issue 10, item 6)."""
+    from tthc_cli.units import Registry
+    from tthc_cli.workspace import bundled_registry_data
+
+    reg = Registry.from_data(bundled_registry_data(False))
+    cell = "Công an xã, Bưu điện xã"
+    assert reg.split(cell) == ["Công an xã", "Bưu điện xã"]
+    reg.add_data({"units": [{"code": "TLN", "name": cell}]})  # a team named with a comma in it
+    assert reg.split(cell) == [cell]
+    assert [r.unit.code for r in reg.refs(cell)] == ["TLN"]

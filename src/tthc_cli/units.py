@@ -209,6 +209,7 @@ class Registry:
         self._span = span  # the most cell tokens a known spelling can cover (see `_segment`)
         self._member_cache: dict = {}
         self._refs_cache: dict = {}
+        self._version = 0  # bumped by every add: the split cache is keyed by it, so new units are seen
 
     @classmethod
     def from_data(cls, data: dict) -> "Registry":
@@ -267,6 +268,9 @@ class Registry:
             unit = Unit(unit.code, unit.name or old.name, unit.kind if unit.members else old.kind,
                         unit.members or old.members, old.aliases + unit.aliases, unit.short or old.short)
         self.units[unit.code] = unit
+        self._version += 1
+        self._member_cache = {}
+        self._refs_cache = {}
         for spelling in (unit.code, unit.name, *unit.aliases):
             k = key(spelling)
             self._span = max(self._span, min(_span_of(k), MAX_SPAN))
@@ -367,11 +371,12 @@ def _fold(k: str) -> str:
 
 
 def _split(reg: Registry, cell: str) -> tuple[str, ...]:
-    return _split_cached(reg, cell)
+    return _split_cached(reg, reg._version, cell)
 
 
 @lru_cache(maxsize=8192)
-def _split_cached(reg: Registry, cell: str) -> tuple[str, ...]:
+def _split_cached(reg: Registry, version: int, cell: str) -> tuple[str, ...]:
+    """The names in a cell for the registry as it is at `version` (a unit added later splits cells anew)."""
     names: list[str] = []
     for line in str(cell).splitlines():
         line = clean(line)
