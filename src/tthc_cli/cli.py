@@ -1012,10 +1012,12 @@ def _run(argv: list[str]) -> int:
     except OSError as exc:  # files tthc writes report their own errors: what is left is the output itself
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EIO, errno.EBADF):
             return _output_failed(exc)
-        if exc.errno in _PATH_ERRORS:  # a path given by the user that the system refuses
+        if exc.errno in _PATH_ERRNOS:  # a path given by the user that the system refuses
+            from tthc_cli.files import os_reason
+
             name = str(exc.filename or "")
             shown = f'"{name[:60]}…"' if len(name) > 60 else f'"{name}"'
-            typer.echo(f"Lỗi: {shown}: {_PATH_ERRORS[exc.errno]}", err=True)
+            typer.echo(f"Lỗi: {_shown(shown)}: {os_reason(exc)}", err=True)
             return 2 if exc.errno == errno.ENAMETOOLONG else 1
         return _crash(exc)
     except MemoryError:
@@ -1026,15 +1028,8 @@ def _run(argv: list[str]) -> int:
         return _crash(exc)
 
 
-_PATH_ERRORS = {
-    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
-    errno.EACCES: "không có quyền đọc hoặc ghi",
-    errno.EPERM: "không có quyền",
-    errno.ELOOP: "liên kết (symlink) lặp vòng",
-    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
-    errno.EROFS: "ổ đĩa chỉ đọc",
-    errno.ENOENT: "không có tệp hoặc thư mục",
-}
+_PATH_ERRNOS = (errno.ENAMETOOLONG, errno.EACCES, errno.EPERM, errno.ELOOP, errno.ENOTDIR, errno.EROFS, errno.ENOENT)
+"""OS errors about a path the user gave: a message (files.OS_REASONS), not a crash report."""
 
 
 _TEXT_OPTIONS = {"-e", "--evidence", "--note", "-m", "--milestone", "-k", "--occurrence", "-u", "--unit",

@@ -55,27 +55,25 @@ def kind_vi(mode: int) -> str:
     return "không phải tệp thường"
 
 
+OS_REASONS = {
+    errno.ENOSPC: "đĩa đầy",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "đĩa đầy",
+    errno.EACCES: "không có quyền",
+    errno.EPERM: "không có quyền",
+    errno.EROFS: "ổ đĩa chỉ đọc",
+    errno.ENOENT: "không có tệp hoặc thư mục",
+    errno.ELOOP: "liên kết (symlink) lặp vòng",
+    errno.EEXIST: "đã có một tệp hoặc thư mục ở đó",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EIO: "lỗi đọc/ghi thiết bị (đĩa hỏng, mạng chia sẻ bị ngắt, hoặc không phải tệp thường)",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+}
+"""OS errors in Vietnamese where the user can act on them; the CLI's boundary uses the same table."""
+
+
 def os_reason(exc: OSError) -> str:
     """An OSError in Vietnamese where it matters to the user."""
-    if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
-        return "đĩa đầy"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "không có quyền"
-    if exc.errno == errno.EROFS:
-        return "ổ đĩa chỉ đọc"
-    if exc.errno == errno.ENOENT:
-        return "không có tệp hoặc thư mục"
-    if exc.errno == errno.ELOOP:
-        return "liên kết (symlink) lặp vòng"
-    if exc.errno == errno.EEXIST:
-        return "đã có một tệp hoặc thư mục ở đó"
-    if exc.errno == errno.ENOTDIR:
-        return "một phần của đường dẫn không phải thư mục"
-    if exc.errno == errno.EIO:
-        return "lỗi đọc/ghi thiết bị (đĩa hỏng, mạng chia sẻ bị ngắt, hoặc không phải tệp thường)"
-    if exc.errno == errno.ENAMETOOLONG:
-        return "tên tệp hoặc đường dẫn quá dài"
-    return exc.strerror or str(exc)
+    return OS_REASONS.get(exc.errno) or exc.strerror or str(exc)
 
 
 def read_regular(path: Path | str, limit: int, what: str = "tệp") -> bytes:
