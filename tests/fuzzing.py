@@ -135,16 +135,12 @@ def run_cli(argv: list[str], folder: Path) -> dict:
     crashes_before = set((folder / "cache").glob("tthc-crash-*"))
     out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     saved = sys.stdout, sys.stderr
-    cli._GLOBAL.clear()
-    cli._GLOBAL["config"] = None
     sys.stdout, sys.stderr = out, err
     code, problem = None, None
     start = time.monotonic()
     signal.alarm(CASE_SECONDS)
     try:
-        cli.main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        code = cli.main(argv)
     except _Timeout:
         problem = "hang"
     except BaseException:  # noqa: BLE001 - anything out of main is a failure to report

@@ -1,8 +1,9 @@
 """Hostile and broken input (issue 9): each reproducer gets a Vietnamese message and a documented exit code,
 within seconds and bounded memory, and changes no file it should not.
 
-Every run here goes through the real CLI in a separate process with an address-space limit, so a
-regression that allocates without bound fails the test instead of taking the machine down."""
+Every run here goes through the real CLI (in-process, or as a process where the case needs one) under an
+address-space limit, so a regression that allocates without bound fails the test instead of taking the
+machine down."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PLANS, ROOT, Result, write
+from conftest import PLANS, ROOT, Result, _environment, run_in_process, write
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # an honest run of these needs under 200 MB
 SEED = "xuan-truong-cchc-2026"
@@ -42,21 +43,21 @@ def _limits():
 
 @pytest.fixture
 def run(tmp_path):
-    """The CLI under a memory limit and a 60 s timeout, in a private home and cache."""
-    home = tmp_path / "home"
+    """The CLI in-process under an address-space limit and a time limit, in a private home and cache; as a
+    separate process where the case is about the process's own streams (`stdout=`)."""
 
     def call(*args, cwd=None, env=None, stdin=None, stdout=subprocess.PIPE, timeout=60) -> Result:
-        e = {k: v for k, v in os.environ.items() if not k.startswith("TTHC_")}
-        e.update({"TTHC_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", "COLUMNS": "200",
-                  "PYTHONIOENCODING": "utf-8", "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")})
-        e.update(env or {})
-        argv = [sys.executable, "-m", "tthc_cli", *(a if isinstance(a, bytes) else str(a) for a in args)]
-        p = subprocess.run(argv, input=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd or tmp_path, env=e,
-                           timeout=timeout, preexec_fn=_limits)
-        out = p.stdout.decode("utf-8", "replace") if p.stdout else ""
-        err = p.stderr.decode("utf-8", "replace")
-        assert "Traceback" not in err and "Traceback" not in out, err
-        return Result(p.returncode, out, err)
+        e = _environment(tmp_path, env)
+        if stdout is subprocess.PIPE:
+            r = run_in_process(args, stdin=stdin, cwd=cwd or tmp_path, env=e, memory=MEMORY_LIMIT, seconds=timeout)
+        else:
+            argv = [sys.executable, "-m", "tthc_cli", *(a if isinstance(a, bytes) else str(a) for a in args)]
+            p = subprocess.run(argv, input=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd or tmp_path, env=e,
+                               timeout=timeout, preexec_fn=_limits)
+            r = Result(p.returncode, p.stdout.decode("utf-8", "replace") if p.stdout else "",
+                       p.stderr.decode("utf-8", "replace"))
+        assert "Traceback" not in r.err and "Traceback" not in r.out, r.err
+        return r
 
     return call
 
@@ -389,9 +390,7 @@ def test_an_unforeseen_error_is_one_line_and_a_crash_report(tmp_path, monkeypatc
 
     monkeypatch.setenv("TTHC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(queries, "collect", broken)
-    with pytest.raises(SystemExit) as exit_:
-        cli.main(["due", "--plans", str(PLANS), "--today", "2026-06-01"])
-    assert exit_.value.code == 70
+    assert cli.main(["due", "--plans", str(PLANS), "--today", "2026-06-01"]) == 70
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "lỗi ngoài dự kiến (RuntimeError)" in err and "Traceback" not in err
     reports = list((tmp_path / "cache").glob("tthc-crash-*.txt"))

@@ -1,3 +1,5 @@
+import sys
+
 from tthc_cli.cli import main
 
-main()
+sys.exit(main())

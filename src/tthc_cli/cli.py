@@ -953,15 +953,17 @@ def _click():
     return click
 
 
-def main(argv: Optional[list[str]] = None) -> None:
-    """Run the CLI; map every error to a message and an exit code (see errors.EXIT_CODES), never a traceback."""
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run the CLI and return its exit code: every error becomes a message and a code (see errors.py), never
+    a traceback. Each call starts from a clean state, so tests run it in-process as often as they like."""
     if sys.stderr is None:  # started with stderr closed (2>&-): messages go nowhere, but nothing breaks
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
     if sys.stdout is None:  # started with stdout closed (>&-): there is nowhere to put the answer
         sys.stdout = open(os.devnull, "w", encoding="utf-8")
         typer.echo("Lỗi: đầu ra chuẩn (stdout) đã bị đóng; không có chỗ ghi kết quả", err=True)
-        sys.exit(1)
+        return 1
     _readable_streams()
+    _reset()
     code = _run(list(sys.argv[1:] if argv is None else argv))
     if code in (0, 3) and _GLOBAL.get("left_out"):
         code = EXIT_PARTIAL  # the answer is missing whole plan files: cron must notice
@@ -973,12 +975,21 @@ def main(argv: Optional[list[str]] = None) -> None:
         code = _output_failed(exc)
     except ValueError:  # stdout closed by the command's reader
         pass
-    sys.exit(code)
+    return code
+
+
+def _reset() -> None:
+    """Forget what an earlier run in this process set: the --config value, the files left out, the cache
+    folders already judged (a folder's mode may have changed since)."""
+    from tthc_cli.loader import forget_checked_folders
+
+    _GLOBAL.clear()
+    _GLOBAL["config"] = None
+    forget_checked_folders()
 
 
 def _run(argv: list[str]) -> int:
     click = _click()
-    _GLOBAL.pop("left_out", None)  # a second run in one process starts clean
     try:
         bad = next((a for opt, a in zip(["", *argv], argv) if opt in _TEXT_OPTIONS and _undecodable(a)), None)
         if bad is not None:

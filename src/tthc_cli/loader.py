@@ -120,6 +120,11 @@ def cache_dir() -> Path | None:
 
 
 _CHECKED: dict[str, bool] = {}
+"""Cache folders judged in this run (each is warned about once); `forget_checked_folders` starts anew."""
+
+
+def forget_checked_folders() -> None:
+    _CHECKED.clear()
 
 
 def _safe_cache(folder: str) -> bool:
