@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus import RIGHT, UNRESOLVED, WRONG, rows  # noqa: E402
 
-from tthc_cli.deadline import parse_period, resolve  # noqa: E402
+from tthc_cli.core.deadline import parse_period, resolve  # noqa: E402
 
 
 def main() -> int:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from tthc_cli.progress import DONE, NOTE, Event  # noqa: E402
-from tthc_cli.store import Store  # noqa: E402
+from tthc_cli.core.progress import DONE, NOTE, Event  # noqa: E402
+from tthc_cli.io.store import Store  # noqa: E402
 
 
 def burst(db: Path, n: int, label: str) -> None:

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from conftest import write
-from tthc_cli.text import clean_text, formula_safe
+from tthc_cli.core.text import clean_text, formula_safe
 
 ESC = "\x1b"
 

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from corpus import RIGHT, UNRESOLVED, WRONG, judge, rows
 
-from tthc_cli.deadline import parse_period, resolve
+from tthc_cli.core.deadline import parse_period, resolve
 
 ROWS = rows()
 
@@ -51,7 +51,7 @@ def test_the_scanner_index_skips_no_rule():
     lexeme must give the same readings (a rule whose first word the index lacks would silently die)."""
     import random
 
-    from tthc_cli.deadline import phrase
+    from tthc_cli.core.deadline import phrase
 
     texts = [(r.phrase, r.period) for r in ROWS]
     words = " ".join(t for t, _ in texts).split()

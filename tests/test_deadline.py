@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tthc_cli.deadline import Period, parse_period, resolve
+from tthc_cli.core.deadline import Period, parse_period, resolve
 
 Y26 = Period.year(2026)
 H2_25 = parse_period("2025-07-01..2025-12-31")

@@ -209,7 +209,7 @@ def test_date_and_message_id_come_from_the_edge(site):
     Message-ID; built without them (golden files) the message is the same bytes every time (issue 10, item 6)."""
     from datetime import date, datetime, timezone
 
-    from tthc_cli.digest import build
+    from tthc_cli.outputs.digest import build
 
     r = site("digest", "--unit", "TTPVHCC", "--out", "thu", today="2026-06-01")
     assert r.code == 0, r.err

@@ -181,7 +181,7 @@ def test_writers_follow_a_symlink_and_refuse_special_files(run, plans, tmp_path)
 
 
 def test_stale_temporary_files_are_swept(tmp_path):
-    from tthc_cli.files import STALE_SECONDS, sweep, write_file
+    from tthc_cli.io.files import STALE_SECONDS, sweep, write_file
 
     old = tmp_path / ".bao-cao.md.123.456.tthc-tmp"
     old.write_text("x")
@@ -195,7 +195,7 @@ def test_stale_temporary_files_are_swept(tmp_path):
 
 
 def test_file_names_from_unit_codes_never_leave_the_folder(tmp_path):
-    from tthc_cli.files import FileError, inside, safe_name
+    from tthc_cli.io.files import FileError, inside, safe_name
 
     assert safe_name("VP/HĐND") == "VP_HĐND"
     assert safe_name("..") == "khong-ro"
@@ -383,7 +383,8 @@ def test_a_terminal_in_a_windows_code_page_gets_readable_output(run, plans):
 
 
 def test_an_unforeseen_error_is_one_line_and_a_crash_report(tmp_path, monkeypatch, capsys):
-    from tthc_cli import cli, queries
+    from tthc_cli import cli
+    from tthc_cli.core import queries
 
     def broken(*a, **k):
         raise RuntimeError("hỏng giữa chừng")
@@ -504,7 +505,8 @@ def test_a_cache_entry_parsed_under_older_rules_is_not_served(run, tmp_path):
     cache as if it were fine: the cache format is part of every entry's stamp."""
     import pickle
 
-    from tthc_cli import __version__, loader
+    from tthc_cli import __version__
+    from tthc_cli.io import loader
 
     plan = write(tmp_path / "p" / "a.yaml", GOOD.replace("    deadline: Quý I/2026\n",
                                                          "    deadline: Quý I/2026\n    deadline: Quý IV/2026\n"))
@@ -532,8 +534,8 @@ def test_a_reader_reads_records_still_in_the_write_ahead_log(tmp_path, run):
                "-e", "BC 1").code == 0
     from datetime import date
 
-    from tthc_cli.progress import DONE, Event
-    from tthc_cli.store import Store
+    from tthc_cli.core.progress import DONE, Event
+    from tthc_cli.io.store import Store
 
     holder = Store.open(db)  # the owner's open connection keeps -wal and -shm in place
     try:
@@ -624,7 +626,7 @@ def test_an_xlsx_report_onto_a_full_disk_is_one_message(run, plans, tiny_disk):
 # -- boundaries a mutation check found untested ----------------------------------------------------------------------
 
 def test_the_safe_reader_refuses_a_fifo_it_is_handed_directly(tmp_path):
-    from tthc_cli.files import FileError, read_regular
+    from tthc_cli.io.files import FileError, read_regular
 
     fifo = tmp_path / "mat-khau"
     os.mkfifo(fifo, 0o600)
@@ -633,7 +635,7 @@ def test_the_safe_reader_refuses_a_fifo_it_is_handed_directly(tmp_path):
 
 
 def test_sweep_removes_only_its_own_stale_temporary_files(tmp_path):
-    from tthc_cli.files import sweep
+    from tthc_cli.io.files import sweep
 
     for name in (".ghi-chu", "bao-cao.tthc-tmp", ".bao-cao.md.1.2.tthc-tmp"):
         (tmp_path / name).write_text("x")
@@ -643,7 +645,7 @@ def test_sweep_removes_only_its_own_stale_temporary_files(tmp_path):
 
 
 def test_a_file_that_appears_while_writing_is_not_clobbered(tmp_path):
-    from tthc_cli.files import FileError, replacing
+    from tthc_cli.io.files import FileError, replacing
 
     target = tmp_path / "bao-cao.md"
     with pytest.raises(FileError, match="đã có"):
@@ -681,7 +683,7 @@ def test_a_cache_folder_the_group_may_write_is_not_used(run, plans, tmp_path):
 def test_a_cache_file_someone_else_owns_is_not_loaded(tmp_path):
     import pickle
 
-    from tthc_cli import loader
+    from tthc_cli.io import loader
 
     stamp = ("x",)
     forged = tmp_path / "entry.pickle"
@@ -693,7 +695,7 @@ def test_a_cache_file_someone_else_owns_is_not_loaded(tmp_path):
 
 
 def test_a_plans_folder_too_big_to_be_one_is_refused(tmp_path, monkeypatch):
-    from tthc_cli import loader
+    from tthc_cli.io import loader
     from tthc_cli.errors import PlanPathError
 
     for i in range(20):
@@ -727,7 +729,7 @@ def test_an_absurd_terminal_width_is_capped(run, plans):
 
 
 def test_the_temporary_files_of_a_killed_store_creation_are_swept(tmp_path):
-    from tthc_cli.files import sweep
+    from tthc_cli.io.files import sweep
 
     for side in ("", "-journal", "-wal", "-shm"):
         f = tmp_path / f".progress.db.123.456.tthc-tmp{side}"

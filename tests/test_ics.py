@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from conftest import PLANS
 
-from tthc_cli import __version__, workspace
-from tthc_cli.icsexport import calendar_bytes, description_of, uid_of
-from tthc_cli.queries import DONE_ON_TIME, Selection, collect
+from tthc_cli import __version__
+from tthc_cli.io import workspace
+from tthc_cli.outputs.ics import calendar_bytes, description_of, uid_of
+from tthc_cli.core.queries import DONE_ON_TIME, Selection, collect
 
 icalendar = pytest.importorskip("icalendar")  # imported once for the whole module
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tthc_cli.deadline import Period, parse_period
+from tthc_cli.core.deadline import Period, parse_period
 from tthc_cli.importer.metadata import PlanMeta, read_metadata
 from tthc_cli.importer.textsource import read_text
 

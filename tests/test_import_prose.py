@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tthc_cli.deadline import parse_period, resolve
+from tthc_cli.core.deadline import parse_period, resolve
 from tthc_cli.importer.prose import ProseTask, find_obligations
 from tthc_cli.importer.textsource import read_text
-from tthc_cli.workspace import base_registry
+from tthc_cli.io.workspace import base_registry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seeds"
 IV = "IV. TỔ CHỨC THỰC HIỆN"

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tthc_cli.store import Store
+from tthc_cli.io.store import Store
 
 PLAN = """\
 plan: {id: p, period: 2026}
@@ -113,7 +113,7 @@ def _old_store(db, events):
     """A progress store as tthc left it before deadline grammar 2 (schema 3), with `events`."""
     import sqlite3
 
-    from tthc_cli.store import MIGRATIONS
+    from tthc_cli.io.store import MIGRATIONS
 
     db.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db, isolation_level=None)
@@ -150,9 +150,9 @@ def test_replace_derives_the_due_dates_again():
     """Resolution.due is derived from its occurrences: a copy with other occurrences has their dates (issue 10)."""
     from datetime import date
 
-    from tthc_cli.deadline import resolve
+    from tthc_cli.core.deadline import resolve
 
-    from tthc_cli.deadline import parse_period
+    from tthc_cli.core.deadline import parse_period
 
     res = resolve("Quý II/2026", parse_period(2026))
     assert res.due == (date(2026, 6, 30),)

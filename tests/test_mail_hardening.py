@@ -17,9 +17,9 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import PLANS, write
 from smtp_server import smtp_server  # noqa: F401  (the fixture)
-from tthc_cli import config
-from tthc_cli.config import ConfigError, check_address, mailbox, parse_mailbox
-from tthc_cli.mailer import AUTH_FAILED, MASK, Delivery, SmtpSettings, mask_secrets, send_all
+from tthc_cli.io import config
+from tthc_cli.io.config import ConfigError, check_address, mailbox, parse_mailbox
+from tthc_cli.io.mailer import AUTH_FAILED, MASK, Delivery, SmtpSettings, mask_secrets, send_all
 
 SEED = "xuan-truong-cchc-2026"
 SENDER = "Văn phòng HĐND và UBND xã <vp@xuantruong.gov.vn>"

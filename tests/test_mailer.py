@@ -13,8 +13,8 @@ from email.message import EmailMessage
 import pytest
 
 from smtp_server import closed_port, make_cert, silent_port, smtp_server  # noqa: F401  (smtp_server: fixture)
-from tthc_cli import mailer
-from tthc_cli.mailer import AUTH_FAILED, Delivery, Outcome, SmtpSettings, send_all
+from tthc_cli.io import mailer
+from tthc_cli.io.mailer import AUTH_FAILED, Delivery, Outcome, SmtpSettings, send_all
 
 SENDER = '"Văn phòng HĐND và UBND xã" <vp@xuantruong.gov.vn>'
 SUBJECT = "[tthc] TTPVHCC: 9 quá hạn, 2 đến hạn hôm nay, 0 sắp đến hạn (01/06/2026)"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 openpyxl = pytest.importorskip("openpyxl")
 
-from tthc_cli.report import Report, ReportLine, UnitStats  # noqa: E402
-from tthc_cli.report_xlsx import write_xlsx  # noqa: E402
+from tthc_cli.core.report import Report, ReportLine, UnitStats  # noqa: E402
+from tthc_cli.outputs.report_xlsx import write_xlsx  # noqa: E402
 
 EVIDENCE = "Báo cáo số 45/BC-UBND ngày 20/6/2026"
 
@@ -153,7 +153,7 @@ def test_replaces_an_existing_file_and_handles_an_empty_report(tmp_path):
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
     """The xlsx goes through the one writer (files.replacing): a save that fails half way leaves no file."""
-    from tthc_cli.files import FileError, replacing
+    from tthc_cli.io.files import FileError, replacing
 
     def half_save(self, filename):  # the disk fills up half way through
         Path(filename).write_bytes(b"PK\x03\x04 half")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from tthc_cli.errors import TthcError
-from tthc_cli.progress import DONE, NOTE, TRIGGER, UNDONE, Event
-from tthc_cli.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
+from tthc_cli.core.progress import DONE, NOTE, TRIGGER, UNDONE, Event
+from tthc_cli.io.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
 
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
 
@@ -103,7 +103,7 @@ def test_default_who(monkeypatch):
 
 
 def test_append_only():
-    source = (Path(__file__).resolve().parent.parent / "src" / "tthc_cli" / "store.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parent.parent / "src" / "tthc_cli" / "io" / "store.py").read_text(encoding="utf-8")
     assert "UPDATE EVENTS" not in source.upper() and "DELETE FROM" not in source.upper()
 
 

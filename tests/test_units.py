@@ -2,8 +2,8 @@
 
 import pytest
 
-from tthc_cli.units import EXTERNAL, GROUP, UNIT
-from tthc_cli.workspace import base_registry
+from tthc_cli.core.units import EXTERNAL, GROUP, UNIT
+from tthc_cli.io.workspace import base_registry
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_a_bullet_after_a_comma_is_a_separator(reg):
 
 import random  # noqa: E402
 
-from tthc_cli.units import Registry, UnitDataError, _segment, check_entry, code_problem, key  # noqa: E402
+from tthc_cli.core.units import Registry, UnitDataError, _segment, check_entry, code_problem, key  # noqa: E402
 
 
 @pytest.mark.parametrize("entry,where,needle", [
@@ -194,7 +194,7 @@ def test_unsafe_unit_codes_are_refused(code, needle):
 
 # The splitter before issue 9: every split point of every piece tried (O(n³)); kept as the reference.
 def _reference_segment(reg, piece):
-    from tthc_cli.units import _TOKEN_SEP
+    from tthc_cli.core.units import _TOKEN_SEP
 
     parts = _TOKEN_SEP.split(piece)
     tokens, seps = parts[0::2], parts[1::2]
@@ -217,7 +217,7 @@ def _reference_segment(reg, piece):
 
 
 def test_the_bounded_splitter_cuts_as_the_exhaustive_one(reg):
-    from tthc_cli.workspace import bundled_registry_data
+    from tthc_cli.io.workspace import bundled_registry_data
 
     data = bundled_registry_data(False)
     spellings = [s for section in ("units", "groups", "external") for e in data[section]
@@ -254,7 +254,7 @@ NAMES = ["Phòng Kinh tế", "Công an xã", "Tổ dân phố số 7", "VHXH", "
 
 
 def _work(n):
-    from tthc_cli.workspace import bundled_registry_data
+    from tthc_cli.io.workspace import bundled_registry_data
 
     reg = _Counting.from_data(bundled_registry_data(False))
     names = [NAMES[i % len(NAMES)] for i in range(n)]
@@ -276,8 +276,8 @@ def test_splitting_a_huge_cell_is_linear():
 def test_a_unit_added_later_is_seen_by_the_split_cache():
     """The module-level split cache is keyed by the registry's version: a plan or config adding a unit after a
     cell was split once makes that cell split anew (issue 10, item 6)."""
-    from tthc_cli.units import Registry
-    from tthc_cli.workspace import bundled_registry_data
+    from tthc_cli.core.units import Registry
+    from tthc_cli.io.workspace import bundled_registry_data
 
     reg = Registry.from_data(bundled_registry_data(False))
     cell = "Công an xã, Bưu điện xã"

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tthc_cli.loader import Memo
-from tthc_cli.workdays import CACHE_KIND, WORKDAYS_KIND, WorkCalendar, compute_public_holidays, holidays_version
+from tthc_cli.io.loader import Memo
+from tthc_cli.core.workdays import CACHE_KIND, WORKDAYS_KIND, WorkCalendar, compute_public_holidays, holidays_version
 
 D = date
 YEARS = range(2025, 2028)
@@ -146,8 +146,8 @@ def test_memo_round_trip_in_a_fresh_process(tmp_path):
         import sys
         from datetime import date
         from pathlib import Path
-        from tthc_cli.loader import Memo
-        from tthc_cli.workdays import WorkCalendar, holidays_version
+        from tthc_cli.io.loader import Memo
+        from tthc_cli.core.workdays import WorkCalendar, holidays_version
         assert "holidays" not in sys.modules
         memo = Memo(Path(sys.argv[1]), "holidays", holidays_version())
         cal = WorkCalendar.load(range(2026, 2027), memo)

@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from tthc_cli import __version__
-from tthc_cli.errors import EXIT_INTERNAL, EXIT_PARTIAL, TthcError, UsageError
+from tthc_cli.errors import EXIT_INTERNAL, EXIT_OVERDUE, EXIT_PARTIAL, TthcError, UsageError
 
 _APP_SETTINGS = dict(
     name="tthc",
@@ -65,7 +65,7 @@ def parse_day(value: str, what: str = "--today") -> date:
 
     Strict: an impossible day or month is an error, never a guess. Only a value with
     letters goes to dateparser, which would read "15/13" as 15/12/2013."""
-    from tthc_cli.text import visible
+    from tthc_cli.core.text import visible
 
     v = value.strip()
     shown = visible(value)[:80]
@@ -190,7 +190,7 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 
 def _session(plans=None, db=None, no_cache=False):
-    from tthc_cli.session import Session
+    from tthc_cli.io.session import Session
 
     return Session(plans, config_path=_GLOBAL["config"], db=db, no_cache=no_cache)
 
@@ -216,14 +216,14 @@ def _workspace(session):
 
 
 def _report_problems(problems) -> None:
-    from tthc_cli.workspace import located
+    from tthc_cli.io.workspace import located
 
     for p in located(problems):
         typer.echo(p.format(), err=True)
 
 
 def _selection(ws, unit: Optional[str], role: Role):
-    from tthc_cli.queries import Selection
+    from tthc_cli.core.queries import Selection
 
     if unit is None:
         return Selection(None, role.value), None
@@ -233,7 +233,7 @@ def _selection(ws, unit: Optional[str], role: Role):
 
 def _items(session, unit, role, day, roll_forward=None):
     """The selected items with their status as of `day`, progress applied."""
-    from tthc_cli.queries import collect
+    from tthc_cli.core.queries import collect
 
     ws = _workspace(session)
     sel, u = _selection(ws, unit, role)
@@ -243,8 +243,8 @@ def _items(session, unit, role, day, roll_forward=None):
 
 
 def _show_items(session, items, today, horizon, fmt_, title, include_undated, all_items):
-    from tthc_cli.queries import count_undated, sort_key
-    from tthc_cli.render import item_row, print_table, to_csv, to_json, undated_line
+    from tthc_cli.core.queries import count_undated, sort_key
+    from tthc_cli.outputs.items import item_row, print_table, to_csv, to_json, undated_line
 
     items = sorted(items, key=sort_key)
     days = session.calendar
@@ -258,7 +258,7 @@ def _show_items(session, items, today, horizon, fmt_, title, include_undated, al
 
 
 def _title(what: str, unit, role: Role, today: date) -> str:
-    from tthc_cli.deadline import fmt
+    from tthc_cli.core.deadline import fmt
 
     who = f" — {unit.code} ({unit.name})" if unit else ""
     role_vi = {"lead": "", "support": ", vai trò phối hợp", "any": ", chủ trì hoặc phối hợp"}[role.value]
@@ -266,7 +266,7 @@ def _title(what: str, unit, role: Role, today: date) -> str:
 
 
 def _statuses(values, known) -> set[str]:
-    from tthc_cli.text import fold_diacritics
+    from tthc_cli.core.text import fold_diacritics
 
     out = set()
     folded = {fold_diacritics(s).lower(): s for s in known}
@@ -286,7 +286,7 @@ def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = Non
         plans: PlansOpt = None, status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
         roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
     """Việc quá hạn, đến hạn hôm nay và sắp đến hạn (mặc định trong 14 ngày)."""
-    from tthc_cli.queries import STATUSES, due_window
+    from tthc_cli.core.queries import STATUSES, due_window
 
     day = resolve_today(today)
     session = _session(plans, db, no_cache)
@@ -307,7 +307,7 @@ def overdue(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = N
             format: FormatOpt = Format.table, all: AllOpt = False, roll_forward: RollOpt = None, db: DbOpt = None,
             no_cache: NoCacheOpt = False):
     """Chỉ các việc đã quá hạn."""
-    from tthc_cli.queries import OVERDUE
+    from tthc_cli.core.queries import OVERDUE
 
     day = resolve_today(today)
     session = _session(plans, db, no_cache)
@@ -323,7 +323,7 @@ def list_(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = Non
           status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
           roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
     """Mọi việc có hạn của kế hoạch, kể cả việc đã xong (thêm --all: cả việc không có hạn cụ thể)."""
-    from tthc_cli.queries import STATUSES
+    from tthc_cli.core.queries import STATUSES
 
     day = resolve_today(today)
     wanted = _statuses(status, STATUSES)
@@ -382,7 +382,7 @@ def _record(session, decide):
     recorded); the event is written only if no other event of its task was recorded since
     that read. Otherwise the store is read again and `decide` runs again: of several
     `done` started at once on one item, one is recorded and the others are refused."""
-    from tthc_cli.store import Conflict, StoreError
+    from tthc_cli.io.store import Conflict, StoreError
 
     for _ in range(10):
         event, extra = decide()
@@ -405,9 +405,9 @@ def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
              show_default=False)] = None,
          note: NoteOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
     """Ghi nhận một nhiệm vụ (hoặc một mốc, một kỳ) đã hoàn thành."""
-    from tthc_cli.progress import DONE, Event
+    from tthc_cli.core.progress import DONE, Event
     from tthc_cli.progress_cli import describe
-    from tthc_cli.queries import dated_status
+    from tthc_cli.core.queries import dated_status
 
     day = resolve_today(today)
     when = parse_day(date_, "--date") if date_ else day
@@ -431,7 +431,7 @@ def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
 def undo(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None, note: NoteOpt = None,
          today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
     """Bỏ ghi nhận hoàn thành (ghi thêm một bản ghi; không xóa gì)."""
-    from tthc_cli.progress import UNDONE, Event
+    from tthc_cli.core.progress import UNDONE, Event
     from tthc_cli.progress_cli import describe
 
     day = resolve_today(today)
@@ -457,7 +457,7 @@ def trigger(task: TaskArg,
 
     Khi thời hạn đã nói khoảng cách ("trong thời hạn 10 ngày làm việc kể từ …"), hạn được tính
     từ đó (ngày làm việc bỏ qua ngày nghỉ, ngày lễ); --due-in hoặc --due ghi đè."""
-    from tthc_cli.progress import TRIGGER, Event
+    from tthc_cli.core.progress import TRIGGER, Event
     from tthc_cli.progress_cli import event_lag, event_milestone
     from tthc_cli.show import find_task
 
@@ -484,7 +484,7 @@ def trigger(task: TaskArg,
         raise UsageError("--due: hạn trước ngày sự kiện")
 
     def decide():
-        from tthc_cli.progress import TRIGGER as KIND
+        from tthc_cli.core.progress import TRIGGER as KIND
 
         same = next((e for e in reversed(session.progress.by_task.get((t.plan.id, t.id), ()))
                      if e.kind == KIND and e.milestone == label and (e.day, e.due) == (when, deadline)), None)
@@ -515,7 +515,7 @@ def history(task: Annotated[Optional[str], typer.Argument(help="Nhiệm vụ (b�
 
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif format is Format.csv:
-        from tthc_cli.render import dicts_to_csv
+        from tthc_cli.outputs.items import dicts_to_csv
 
         sys.stdout.write(dicts_to_csv(rows))
     elif not rows:
@@ -539,7 +539,7 @@ def check(unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None, 
     for line in lines:
         typer.echo(line)
     if overdue_count:
-        raise typer.Exit(3)
+        raise typer.Exit(EXIT_OVERDUE)
 
 
 class ReportFormat(str, Enum):
@@ -562,8 +562,8 @@ def report(period: Annotated[str, typer.Option(
     """Báo cáo kết quả theo đơn vị: đúng hạn, quá hạn, chưa xong; danh sách việc trễ kèm minh chứng."""
     from pathlib import Path
 
-    from tthc_cli import report_render
-    from tthc_cli.report import build_report, report_period
+    from tthc_cli.outputs import report_text as report_render
+    from tthc_cli.core.report import build_report, report_period
 
     day = resolve_today(today)
     try:
@@ -583,11 +583,11 @@ def report(period: Annotated[str, typer.Option(
     if format is ReportFormat.xlsx:
         if not output:
             raise UsageError("--format xlsx cần -o TỆP.xlsx")
-        from tthc_cli.files import replacing
-        from tthc_cli.report_xlsx import write_xlsx
+        from tthc_cli.io.files import replacing
+        from tthc_cli.outputs.report_xlsx import write_xlsx
 
         if Path(output).is_dir():  # as every writer says it (exit 1), with an example
-            from tthc_cli.files import FileError
+            from tthc_cli.io.files import FileError
 
             raise FileError(f'"{output}" là thư mục; hãy ghi tên tệp, ví dụ {output.rstrip("/")}/bao-cao.xlsx')
         with replacing(output, force=force, what="báo cáo") as tmp:
@@ -596,7 +596,7 @@ def report(period: Annotated[str, typer.Option(
         return
     text = report_render.render(rep, format.value)
     if output:
-        from tthc_cli.files import write_file
+        from tthc_cli.io.files import write_file
 
         write_file(output, text, force=force, what="báo cáo")
         typer.echo(f"Đã ghi báo cáo {label} vào {output}.", err=True)
@@ -611,8 +611,8 @@ def validate(paths: Annotated[Optional[list[str]], typer.Argument(
              format: Annotated[TextFormat, typer.Option("--format", "-f", help="text hoặc json.")] = TextFormat.text,
              plans: PlansOpt = None, db: DbOpt = None):
     """Kiểm tra kế hoạch: liệt kê mọi lỗi và cảnh báo kèm tệp, dòng và khóa."""
-    from tthc_cli.checks import plan_warnings
-    from tthc_cli.workspace import load, located
+    from tthc_cli.core.checks import plan_warnings
+    from tthc_cli.io.workspace import load, located
 
     session = _session((paths or []) + (plans or []) or None, db, no_cache=True)
     ws = load(session.plan_paths(), use_cache=False, extra_units=session.config.units)
@@ -644,7 +644,7 @@ def validate(paths: Annotated[Optional[list[str]], typer.Argument(
 
 def _orphans(session, ws):
     """Progress records whose task is no longer in the plans (renamed or removed): kept, and reported."""
-    from tthc_cli.model import WARNING, Problem
+    from tthc_cli.core.model import WARNING, Problem
 
     if not session.db_path().exists():
         return []
@@ -673,15 +673,15 @@ def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
     """Giải nghĩa cụm thời hạn như kế hoạch viết ("Quý II/2026", "Chậm nhất ngày 15/8/2026" …)."""
     import json
 
-    from tthc_cli.deadline import KIND_VI, fmt, parse_period
-    from tthc_cli.deadline import resolve as resolve_text
+    from tthc_cli.core.deadline import KIND_VI, fmt, parse_period
+    from tthc_cli.core.deadline import resolve as resolve_text
 
     try:
         per = parse_period(period) if period else parse_period(resolve_today(today).year)
     except ValueError as exc:
         raise UsageError(f"--period: {exc}") from None
     lines = texts if texts else _stdin_lines()
-    from tthc_cli.text import clean_text
+    from tthc_cli.core.text import clean_text
 
     for text in lines:
         if not texts and not text.strip():
@@ -719,7 +719,7 @@ def _stdin_lines(limit: int = 20 * 1024 * 1024) -> list[str]:
     data = sys.stdin.buffer.read(limit + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read(limit + 1).encode()
     if len(data) > limit:
         raise UsageError(f"đầu vào quá lớn (hơn {limit // 1048576} MB); resolve đọc mỗi dòng một cụm thời hạn")
-    from tthc_cli.text import clean_text
+    from tthc_cli.core.text import clean_text
 
     return [clean_text(ln) for ln in data.decode("utf-8", "replace").splitlines()]
 
@@ -800,8 +800,8 @@ def import_(source: Annotated[str, typer.Argument(help="Tệp kế hoạch: .doc
 def _check_imported(text: str) -> None:
     """The plan file import writes must be one tthc reads: under the size limit, parsed, built."""
     from tthc_cli.importer.document import ImportError_
-    from tthc_cli.loader import MAX_BYTES, parse_bytes
-    from tthc_cli.planfile import build_plan
+    from tthc_cli.io.loader import MAX_BYTES, parse_bytes
+    from tthc_cli.core.planfile import build_plan
 
     data = text.encode("utf-8")
     if len(data) > MAX_BYTES:
@@ -835,7 +835,7 @@ def digest(unit: UnitOpt = None,
     """
     from pathlib import Path
 
-    from tthc_cli import digest_cli
+    from tthc_cli.io import delivery as digest_cli
 
     if send_ == bool(out):
         raise UsageError("chọn đúng một trong hai: --send (gửi thư) hoặc --out THƯ_MỤC (ghi tệp .eml)")
@@ -885,7 +885,7 @@ def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None,
     """Lịch RFC 5545 (.ics) các hạn: mỗi hạn một sự kiện cả ngày, kèm nhắc trước."""
     from datetime import datetime, timezone
 
-    from tthc_cli.icsexport import calendar_bytes
+    from tthc_cli.outputs.ics import calendar_bytes
 
     day = resolve_today(today)
     if alarm is not None and not 0 <= alarm <= 365:
@@ -897,7 +897,7 @@ def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None,
     data = calendar_bytes([i for i in items if i.due is not None], name=name, alarm_days=days or None,
                           stamp=datetime.now(timezone.utc).replace(microsecond=0))
     if output:
-        from tthc_cli.files import write_file
+        from tthc_cli.io.files import write_file
 
         write_file(output, data, force=force, what="lịch")
         typer.echo(f"Đã ghi {sum(1 for i in items if i.due)} hạn vào {output}.", err=True)
@@ -912,7 +912,7 @@ app.add_typer(config_app, name="config")
 @config_app.command("check")
 def config_check(plans: PlansOpt = None):
     """Kiểm tra tệp cấu hình: khóa lạ, địa chỉ thư sai, đơn vị không có, mật khẩu."""
-    from tthc_cli.config import check_all
+    from tthc_cli.io.config import check_all
 
     problems, source = check_all(_GLOBAL["config"], plans)
     if source is None:
@@ -928,7 +928,7 @@ def config_check(plans: PlansOpt = None):
 @config_app.command("show")
 def config_show():
     """In cấu hình đang dùng (mật khẩu được che)."""
-    from tthc_cli.config import load, show_text
+    from tthc_cli.io.config import load, show_text
 
     sys.stdout.write(show_text(load(_GLOBAL["config"])))
 
@@ -981,7 +981,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 def _reset() -> None:
     """Forget what an earlier run in this process set: the --config value, the files left out, the cache
     folders already judged (a folder's mode may have changed since)."""
-    from tthc_cli.loader import forget_checked_folders
+    from tthc_cli.io.loader import forget_checked_folders
 
     _GLOBAL.clear()
     _GLOBAL["config"] = None
@@ -1024,7 +1024,7 @@ def _run(argv: list[str]) -> int:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EIO, errno.EBADF):
             return _output_failed(exc)
         if exc.errno in _PATH_ERRNOS:  # a path given by the user that the system refuses
-            from tthc_cli.files import os_reason
+            from tthc_cli.io.files import os_reason
 
             name = str(exc.filename or "")
             shown = f'"{name[:60]}…"' if len(name) > 60 else f'"{name}"'
@@ -1050,7 +1050,7 @@ _TEXT_OPTIONS = {"-e", "--evidence", "--note", "-m", "--milestone", "-k", "--occ
 
 def _shown(message: str) -> str:
     """A message as printed: what it quotes from the command line or a file cannot steer the terminal."""
-    from tthc_cli.text import clean_text
+    from tthc_cli.core.text import clean_text
 
     return clean_text(message)
 
@@ -1079,7 +1079,7 @@ def _quiet_unraisable(unraisable) -> None:
 
 def _output_failed(exc: OSError) -> int:
     _silence_stdout()
-    from tthc_cli.files import os_reason
+    from tthc_cli.io.files import os_reason
 
     try:
         typer.echo(f"Lỗi: không ghi được kết quả ra màn hình hoặc tệp: {os_reason(exc)}", err=True)
@@ -1118,7 +1118,7 @@ def _write_crash_report(text: str) -> str | None:
     import tempfile
     import time
 
-    from tthc_cli.loader import cache_dir
+    from tthc_cli.io.loader import cache_dir
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     folders = [f for f in (cache_dir(), Path(tempfile.gettempdir())) if f is not None]

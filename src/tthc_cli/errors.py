@@ -14,6 +14,8 @@ Exit codes (the README has the same table):
 | 130 | stopped (Ctrl+C) |
 """
 
+EXIT_OK = 0
+EXIT_OVERDUE = 3
 EXIT_PARTIAL = 4
 EXIT_INTERNAL = 70
 

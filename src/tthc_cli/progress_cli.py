@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from tthc_cli.deadline import fmt
+from tthc_cli.core.deadline import fmt
 from tthc_cli.errors import TaskNotFoundError, UsageError
-from tthc_cli.model import Task
-from tthc_cli.queries import OVERDUE, SOON, TODAY, Item, items_of
-from tthc_cli.text import fold_diacritics
+from tthc_cli.core.model import Task
+from tthc_cli.core.queries import OVERDUE, SOON, TODAY, Item, items_of
+from tthc_cli.core.text import fold_diacritics
 
 
 def _fold(s: str | None) -> str:
@@ -139,7 +139,7 @@ def history_rows(session, ws, task_query: str | None, unit: str | None) -> list[
         t = find_task(ws.plans, task_query)
         keep = {(t.plan.id, t.id)}
     elif unit is not None:
-        from tthc_cli.queries import Selection
+        from tthc_cli.core.queries import Selection
 
         sel = Selection(ws.registry.codes_for(ws.registry.require(unit)), "any")  # as `due --role any` sees it
         keep = {k for k, t in tasks.items() if sel.matches(t, ws.registry)}
@@ -196,7 +196,7 @@ def check_lines(ws, items: list[Item], unit, today: date) -> tuple[list[str], in
     missing from the registry) get a line under their lead as written, and the
     overdue count covers every item, so a script never misses one.
     """
-    from tthc_cli.queries import Selection
+    from tthc_cli.core.queries import Selection
 
     reg = ws.registry
     units = [unit] if unit is not None else reg.commune_units()

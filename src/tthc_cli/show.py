@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tthc_cli.deadline import fmt
+from tthc_cli.core.deadline import fmt
 from tthc_cli.errors import TaskNotFoundError
-from tthc_cli.model import Plan, Task
-from tthc_cli.progress import EMPTY
-from tthc_cli.queries import items_of
-from tthc_cli.text import clean, fold_diacritics
+from tthc_cli.core.model import Plan, Task
+from tthc_cli.core.progress import EMPTY
+from tthc_cli.core.queries import items_of
+from tthc_cli.core.text import clean, fold_diacritics
 
 
 def find_task(plans: list[Plan], query: str) -> Task:
@@ -100,7 +100,7 @@ def _leaves(task: Task):
 def show_text(task: Task, today: date, progress=EMPTY, days=None, warn_days: int = 7, roll=None) -> None:
     from rich.console import Console
 
-    from tthc_cli.render import days_text, due_text
+    from tthc_cli.outputs.items import days_text, due_text
 
     con = Console(highlight=False)
     p = task.plan

@@ -31,7 +31,7 @@ def read_source(path: Path) -> Document:
         raise ImportError_(f'không tìm thấy tệp "{path}"', exit_code=2)
     if path.is_dir():
         raise ImportError_(f'"{path}" là thư mục; hãy chỉ một tệp .docx hoặc .txt')
-    from tthc_cli.files import FileError, read_regular, require_regular
+    from tthc_cli.io.files import FileError, read_regular, require_regular
 
     try:
         require_regular(path, "tệp nguồn")  # a FIFO or a device would hang or never end
@@ -92,7 +92,7 @@ def check_size(doc: Document) -> None:
     """Refuse a document far beyond any plan before the extractors see it: they are linear, but
     a million-row table or a 10 MB cell would still take minutes and gigabytes."""
     from tthc_cli.importer.document import Table
-    from tthc_cli.text import thousands as n
+    from tthc_cli.core.text import thousands as n
 
     rows = 0
     for block in doc.blocks:
@@ -126,7 +126,7 @@ class ImportResult:
 
 
 def _slug(text: str) -> str:
-    from tthc_cli.text import fold_diacritics
+    from tthc_cli.core.text import fold_diacritics
 
     s = re.sub(r"[^a-z0-9]+", "-", fold_diacritics(text).lower()).strip("-")
     return s[:60] or "ke-hoach"
@@ -135,11 +135,11 @@ def _slug(text: str) -> str:
 def import_document(doc: Document, *, plan_id: str | None = None, period: str | None = None,
                     source_name: str | None = None) -> ImportResult:
     """Build the plan file for a document (pure apart from nothing: no I/O)."""
-    from tthc_cli.deadline import parse_period
+    from tthc_cli.core.deadline import parse_period
     from tthc_cli.importer.emit import plan_yaml
     from tthc_cli.importer.metadata import read_metadata
     from tthc_cli.importer.prose import find_obligations
-    from tthc_cli.workspace import base_registry
+    from tthc_cli.io.workspace import base_registry
 
     registry = base_registry()
     meta = read_metadata(doc)
@@ -199,6 +199,6 @@ def import_document(doc: Document, *, plan_id: str | None = None, period: str | 
 
 def write_atomically(path: Path, text: str | bytes, force: bool) -> None:
     """Write the plan file through the one safe writer (files.write_file): never a partial or clobbered file."""
-    from tthc_cli.files import write_file
+    from tthc_cli.io.files import write_file
 
     write_file(path, text, force=force, what="tệp kế hoạch")

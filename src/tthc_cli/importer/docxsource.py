@@ -86,7 +86,7 @@ MAX_XML_PART = 16 * 1024 * 1024
 
 
 def _read_bytes(path: pathlib.Path) -> bytes:
-    from tthc_cli.files import FileError, read_regular
+    from tthc_cli.io.files import FileError, read_regular
 
     try:
         return read_regular(path, MAX_BYTES, "tệp .docx")

@@ -14,9 +14,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tthc_cli.deadline import parse_period
+from tthc_cli.core.deadline import parse_period
 from tthc_cli.importer.document import Document, Paragraph, Table
-from tthc_cli.text import clean, fold_diacritics
+from tthc_cli.core.text import clean, fold_diacritics
 
 HEAD_LIMIT = 60
 SMALL_TABLE = 4  # rows; a larger table is the plan's task table

@@ -20,10 +20,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tthc_cli.deadline import Period, parse_period, resolve
+from tthc_cli.core.deadline import Period, parse_period, resolve
 from tthc_cli.importer.document import Document, Paragraph, Table
-from tthc_cli.text import clean
-from tthc_cli.units import Registry
+from tthc_cli.core.text import clean
+from tthc_cli.core.units import Registry
 
 
 @dataclass

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from tthc_cli.importer.document import Document, Paragraph, Row, Table
-from tthc_cli.text import clean, fold_diacritics
+from tthc_cli.core.text import clean, fold_diacritics
 
 ROLES = ("id", "title", "product", "lead", "support", "deadline")
 _ROMAN = r"(?:I{1,3}|IV|VI{0,3}|IX|X{1,3}|XI{1,3}|XIV|XV)"

@@ -47,8 +47,8 @@ import time
 from email.generator import BytesGenerator
 from email.message import EmailMessage
 
-from tthc_cli.config import DATA_TIMEOUT, DEFAULT_PORTS, SECURITIES, TIMEOUT, parse_mailbox, quoted
-from tthc_cli.value import Value
+from tthc_cli.io.config import DATA_TIMEOUT, DEFAULT_PORTS, SECURITIES, TIMEOUT, parse_mailbox, quoted
+from tthc_cli.core.value import Value
 
 MASK = "******"
 
@@ -658,7 +658,7 @@ _ENHANCED = re.compile(r"[245]\.\d{1,3}\.\d{1,3}(?:\s+|$)")  # RFC 3463, at the 
 
 def _reply(code, text, settings: SmtpSettings | None = None) -> str:
     """The server's reply on one line, at most 200 characters; secrets masked before anything is cut."""
-    from tthc_cli.text import clean_text  # a reply may carry escape sequences: they must not reach a terminal
+    from tthc_cli.core.text import clean_text  # a reply may carry escape sequences: they must not reach a terminal
 
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from tthc_cli.deadline import Occurrence
-from tthc_cli.model import Plan, Task
-from tthc_cli.progress import EMPTY, Progress
-from tthc_cli.units import Registry
-from tthc_cli.value import Value
+from tthc_cli.core.deadline import Occurrence
+from tthc_cli.core.model import Plan, Task
+from tthc_cli.core.progress import EMPTY, Progress
+from tthc_cli.core.units import Registry
+from tthc_cli.core.value import Value
 
 # Status words as Vietnamese task-tracking reports use them (domain.md).
 NOT_YET = "Chưa đến hạn"

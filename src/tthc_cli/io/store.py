@@ -28,7 +28,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from tthc_cli.errors import TthcError
-from tthc_cli.progress import KINDS, Event
+from tthc_cli.core.progress import KINDS, Event
 
 
 class StoreError(TthcError):
@@ -447,7 +447,7 @@ def read_events(path: Path) -> tuple[list[Event], datetime | None]:
 def _text(value: str) -> str:
     """Free text typed by people, as stored: no escape sequence (it would reach a terminal later), and
     valid UTF-8 (bytes a terminal could not decode, as from TTHC_USER, become "?")."""
-    from tthc_cli.text import clean_text
+    from tthc_cli.core.text import clean_text
 
     return clean_text(value.encode("utf-8", "replace").decode("utf-8"))
 
@@ -458,7 +458,7 @@ class Conflict(StoreError):
 
 def _existing(path: Path):
     """The stat of the store file, None if there is none; StoreError if something else is in its place."""
-    from tthc_cli.files import FileError, require_regular
+    from tthc_cli.io.files import FileError, require_regular
 
     try:
         return require_regular(path, "cơ sở dữ liệu tiến độ của tthc")
@@ -472,7 +472,7 @@ def _create(path: Path) -> None:
     A hard link never replaces a file, so two processes creating the store at once end
     with one store (the second one's copy is dropped), and no reader ever meets a
     half-made, empty file."""
-    from tthc_cli.files import TEMP_SUFFIX, sweep
+    from tthc_cli.io.files import TEMP_SUFFIX, sweep
 
     folder = path.parent
     try:
@@ -529,7 +529,7 @@ def _connect_read(path: Path, immutable: bool | None = None) -> sqlite3.Connecti
 
 
 def _os_reason(e: OSError) -> str:
-    from tthc_cli.files import os_reason
+    from tthc_cli.io.files import os_reason
 
     return os_reason(e)
 
@@ -642,7 +642,7 @@ def _event(row: tuple, path: Path | None = None) -> Event:
                          ("note", note), ("who", who)):
         if value is not None and not isinstance(value, str):
             raise _bad_row(path, id_, field, value)
-    from tthc_cli.text import clean_text  # a row written by another tool may hold escape sequences
+    from tthc_cli.core.text import clean_text  # a row written by another tool may hold escape sequences
 
     evidence, note, who = (clean_text(v) if v else v for v in (evidence, note, who))
     stamp = _parse_time(recorded_at, "recorded_at", path, id_)

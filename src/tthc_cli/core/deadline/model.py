@@ -1,6 +1,6 @@
 """What a deadline phrase means: the plan period, occurrences, lags, milestones, resolutions.
 
-Pure value classes; the grammar (`tthc_cli.deadline.phrase`) builds them.
+Pure value classes; the grammar (`tthc_cli.core.deadline.phrase`) builds them.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from tthc_cli.value import Value
+from tthc_cli.core.value import Value
 
 KINDS = ("due", "range", "ongoing", "recurring", "event", "milestones", "unknown")
 KIND_VI = {  # how text output names each kind; JSON keeps the English values (a public contract)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from tthc_cli.errors import TthcError
-from tthc_cli.text import closest
+from tthc_cli.core.text import closest
 
 
 class ConfigError(TthcError):
@@ -59,7 +59,7 @@ def _paths(v, key):
 
 
 def _day(v, key) -> date:
-    from tthc_cli.deadline import iso_date
+    from tthc_cli.core.deadline import iso_date
 
     try:
         return iso_date(v)
@@ -370,7 +370,7 @@ def find(explicit: str | None = None) -> Path | None:
 
 def _named_config(name: str, where: str) -> Path:
     """The config file the user named; a FIFO or a device is refused as what it is, not "not found"."""
-    from tthc_cli.files import FileError, require_regular
+    from tthc_cli.io.files import FileError, require_regular
 
     p = Path(name)
     try:
@@ -439,7 +439,7 @@ def smtp_password(config: Config) -> str | None:
     if os.name == "posix" and st.st_mode & 0o077:
         raise ConfigError(f'smtp.password_file: "{path}" phải có quyền 0600 (chmod 600 {path}); '
                           f"hiện là {oct(st.st_mode & 0o777)}")
-    from tthc_cli.files import FileError, read_regular
+    from tthc_cli.io.files import FileError, read_regular
 
     try:  # a regular file of at most 64 KB: a FIFO or a device would hang or fill the memory
         return read_regular(path, 65536, "tệp mật khẩu").decode("utf-8").strip() or None
@@ -454,7 +454,7 @@ def load(explicit: str | None = None, cache=None) -> Config:
     path = find(explicit)
     if path is None:
         return parse(None, None)
-    from tthc_cli.loader import read_plan
+    from tthc_cli.io.loader import read_plan
 
     raw = read_plan(path, cache, "tệp cấu hình")
     if not raw.ok:
@@ -472,16 +472,16 @@ def check_all(explicit: str | None = None, plans: list[str] | None = None) -> tu
         return [exc.message], None
     if path is None:
         return [], None
-    from tthc_cli.loader import read_plan
+    from tthc_cli.io.loader import read_plan
 
     raw = read_plan(path, None, "tệp cấu hình")
     if not raw.ok:
         p = raw.problems[0]
         return [f"{path}{f':{p.line}' if p.line else ''}: {p.message}"], path
     cfg = parse(raw.data, path, problems)
-    from tthc_cli.workspace import base_registry
+    from tthc_cli.io.workspace import base_registry
 
-    from tthc_cli.units import UnitDataError
+    from tthc_cli.core.units import UnitDataError
 
     reg = base_registry(False)
     if cfg.units:
@@ -492,14 +492,14 @@ def check_all(explicit: str | None = None, plans: list[str] | None = None) -> tu
             problems.extend(f"{path}: {p}" for p in (exc.problems or (exc.message,)))
     if not problems:  # the units the plans define count too, as they do for `digest`
         from tthc_cli.errors import TthcError
-        from tthc_cli.session import Session
+        from tthc_cli.io.session import Session
 
         try:
             reg = Session(plans, config_path=str(path)).workspace.registry
         except TthcError:
             pass  # no plans to read here: the bundled table and the config's units are what there is
     if cfg.db:
-        from tthc_cli.files import FileError, require_regular
+        from tthc_cli.io.files import FileError, require_regular
 
         try:
             require_regular(path.parent / cfg.db, "cơ sở dữ liệu tiến độ")

@@ -7,9 +7,9 @@ import csv
 import io
 import json
 
-from tthc_cli.deadline import fmt
-from tthc_cli.report import Report, UnitStats, gap_text
-from tthc_cli.text import clean_text, formula_safe
+from tthc_cli.core.deadline import fmt
+from tthc_cli.core.report import Report, UnitStats, gap_text
+from tthc_cli.core.text import clean_text, formula_safe
 
 HEAD = ("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Quá hạn (đã xong)", "Quá hạn (chưa xong)", "Còn trong hạn",
         "Tỷ lệ đúng hạn")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tthc_cli import __version__
 from tthc_cli.errors import PlanPathError
-from tthc_cli.model import ERROR, Problem
-from tthc_cli.text import thousands
+from tthc_cli.core.model import ERROR, Problem
+from tthc_cli.core.text import thousands
 
 MAX_BYTES = 20 * 1024 * 1024
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -165,7 +165,7 @@ def _cache_unsafe(folder: str) -> str | None:
 
 def read_plan(path: Path, cache: Path | None, what: str = "tệp kế hoạch") -> RawPlan:
     """Read and parse one plan file; problems instead of exceptions."""
-    from tthc_cli.files import FileError, read_regular, require_regular
+    from tthc_cli.io.files import FileError, read_regular, require_regular
 
     name = str(path)
     if os.path.isdir(path):  # discover passes a folder only when it could not be read
@@ -444,7 +444,7 @@ def _fail(name: str, message: str, line: int | None = None) -> RawPlan:
 
 
 def _write_cache(cache_file: Path, payload) -> None:
-    from tthc_cli.files import write_file
+    from tthc_cli.io.files import write_file
 
     try:
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
@@ -465,7 +465,7 @@ def line_index(path: str) -> dict[str, int]:
     """
     import yaml
 
-    from tthc_cli.files import read_regular
+    from tthc_cli.io.files import read_regular
 
     try:
         text = read_regular(path, MAX_BYTES, "tệp kế hoạch").decode("utf-8-sig")

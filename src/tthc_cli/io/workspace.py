@@ -5,20 +5,21 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from tthc_cli.graph import link
-from tthc_cli.loader import Memo, cache_dir, discover, read_plan, with_lines
-from tthc_cli.model import ERROR, Plan, Problem
-from tthc_cli.planfile import build_plan
-from tthc_cli.units import Registry
+from tthc_cli.core.graph import link
+from tthc_cli.io.loader import Memo, cache_dir, discover, read_plan, with_lines
+from tthc_cli.core.model import ERROR, Plan, Problem
+from tthc_cli.core.planfile import build_plan
+from tthc_cli.core.units import Registry
 
 
-UNITS_FILE = Path(__file__).parent / "data" / "units.yaml"
-_GRAMMAR_DIR = Path(__file__).parent / "deadline"
+_PACKAGE = Path(__file__).parent.parent
+UNITS_FILE = _PACKAGE / "data" / "units.yaml"
+_GRAMMAR_DIR = _PACKAGE / "core" / "deadline"
 
 
 def grammar_files() -> list[Path]:
     """The files whose change invalidates cached deadline resolutions: the grammar package and the text clean-up."""
-    return sorted(_GRAMMAR_DIR.glob("*.py")) + [Path(__file__).parent / "text.py"]
+    return sorted(_GRAMMAR_DIR.glob("*.py")) + [_PACKAGE / "core" / "text.py"]
 
 
 @lru_cache(maxsize=1)
@@ -61,13 +62,13 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     cache = cache_dir() if use_cache else None
     registry = base_registry(use_cache)
     if extra_units:  # the user's config adds units and spellings
-        from tthc_cli.units import UnitDataError
+        from tthc_cli.core.units import UnitDataError
 
         registry = registry.copy()
         try:
             registry.add_data({"units": extra_units})
         except UnitDataError as exc:
-            from tthc_cli.config import ConfigError
+            from tthc_cli.io.config import ConfigError
 
             raise ConfigError(f"tệp cấu hình, mục units: {'; '.join(exc.problems) or exc.message}") from None
     plans: list[Plan] = []

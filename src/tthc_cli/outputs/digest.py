@@ -16,10 +16,10 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 
-from tthc_cli.deadline import fmt
-from tthc_cli.queries import OVERDUE, TODAY, Item, count_undated, sort_key
-from tthc_cli.render import days_text, deadline_cell, due_text, title_cell, undated_line
-from tthc_cli.value import Value
+from tthc_cli.core.deadline import fmt
+from tthc_cli.core.queries import OVERDUE, TODAY, Item, count_undated, sort_key
+from tthc_cli.outputs.items import days_text, deadline_cell, due_text, title_cell, undated_line
+from tthc_cli.core.value import Value
 
 SECTIONS = (("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("upcoming", "Sắp tới"))
 
@@ -116,7 +116,7 @@ def ascii_id(code: str) -> str:
     """The unit code as Message-ID text: ASCII letters, digits, "-" and "_" (codes may have Vietnamese letters)."""
     import re
 
-    from tthc_cli.text import fold_diacritics
+    from tthc_cli.core.text import fold_diacritics
 
     return re.sub(r"[^A-Za-z0-9_-]+", "_", fold_diacritics(code)) or "unit"
 
@@ -130,7 +130,7 @@ def gap_warning(left_out: list[tuple[str, str]]) -> list[str]:
 
 def _address(value: str) -> Address:
     """The mailbox exactly as the config check parsed it: one address, nothing a display name could add."""
-    from tthc_cli.config import mailbox
+    from tthc_cli.io.config import mailbox
 
     return mailbox(value)
 

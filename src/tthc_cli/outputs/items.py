@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tthc_cli.deadline import fmt
-from tthc_cli.queries import OVERDUE, SOON, TODAY, Item
-from tthc_cli.text import formula_safe
+from tthc_cli.core.deadline import fmt
+from tthc_cli.core.queries import OVERDUE, SOON, TODAY, Item
+from tthc_cli.core.text import formula_safe
 
 GROUPS = (("overdue", "QUÁ HẠN"), ("today", "ĐẾN HẠN HÔM NAY"), ("upcoming", "SẮP TỚI"), ("later", "CHƯA ĐẾN HẠN"),
           ("undated", "KHÔNG CÓ HẠN CỤ THỂ"), ("done", "ĐÃ HOÀN THÀNH"))
@@ -100,7 +100,7 @@ def to_csv(rows: list[dict]) -> str:
 
 def undated_line(counts: dict[str, int], ending: str = ".") -> str | None:
     """One line counting the open items with no due date: "Ngoài ra: 9 nhiệm vụ thường xuyên, …"."""
-    from tthc_cli.queries import ONGOING, UNRESOLVED, WAITING
+    from tthc_cli.core.queries import ONGOING, UNRESOLVED, WAITING
 
     parts = []
     if counts[ONGOING]:

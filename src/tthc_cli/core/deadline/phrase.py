@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tthc_cli.deadline import atoms as A
-from tthc_cli.deadline.atoms import Atom, Unresolvable, any_words, punct, read_atom, weekday_at, word, words_at
-from tthc_cli.deadline.lexer import CITE, CLOCK, DM, DMY, ISO, MY, NUM, PCT, PUNCT, WORD, YSPAN, Lexeme, lex, lower
-from tthc_cli.deadline.model import FREQS, Lag, Occurrence, Period, Resolution, fmt
-from tthc_cli.deadline.series import series
+from tthc_cli.core.deadline import atoms as A
+from tthc_cli.core.deadline.atoms import Atom, Unresolvable, any_words, punct, read_atom, weekday_at, word, words_at
+from tthc_cli.core.deadline.lexer import CITE, CLOCK, DM, DMY, ISO, MY, NUM, PCT, PUNCT, WORD, YSPAN, Lexeme, lex, lower
+from tthc_cli.core.deadline.model import FREQS, Lag, Occurrence, Period, Resolution, fmt
+from tthc_cli.core.deadline.series import series
 
 # piece kinds
 SPAN, KW, FREQ, PIN, LAG, WEEKDAY, SEP, DASH, IGN, FILL, LEFT, EVENT, NOTE = (

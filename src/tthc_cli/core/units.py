@@ -11,8 +11,8 @@ import unicodedata
 from functools import lru_cache
 
 from tthc_cli.errors import TthcError
-from tthc_cli.text import clean, clean_text, closest, fold_diacritics, tone_canonical, type_name, visible
-from tthc_cli.value import Value
+from tthc_cli.core.text import clean, clean_text, closest, fold_diacritics, tone_canonical, type_name, visible
+from tthc_cli.core.value import Value
 
 UNIT, GROUP, EXTERNAL = "unit", "group", "external"
 ENTRY_KEYS = ("code", "name", "aliases", "external", "members", "short")

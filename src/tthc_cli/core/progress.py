@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from tthc_cli.value import Value
+from tthc_cli.core.value import Value
 
 DONE, UNDONE, TRIGGER, NOTE = "done", "undone", "trigger", "note"
 KINDS = (DONE, UNDONE, TRIGGER, NOTE)

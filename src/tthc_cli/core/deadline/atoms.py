@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tthc_cli.deadline.lexer import DM, DMY, ISO, MY, NUM, PUNCT, WORD, YSPAN, Lexeme
-from tthc_cli.deadline.model import fmt, month_end, quarter_label
+from tthc_cli.core.deadline.lexer import DM, DMY, ISO, MY, NUM, PUNCT, WORD, YSPAN, Lexeme
+from tthc_cli.core.deadline.model import fmt, month_end, quarter_label
 
 ROMAN_WORDS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "bốn": 2, "năm": 3, "sáu": 4, "bảy": 5}

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tthc_cli.report import Report, gap_text
-from tthc_cli.text import FORMULA_START, clean_text
+from tthc_cli.core.report import Report, gap_text
+from tthc_cli.core.text import FORMULA_START, clean_text
 
 SUMMARY_SHEET = "Tổng hợp"
 LINES_SHEET = "Quá hạn, trễ hạn"
@@ -123,7 +123,7 @@ def _summary_sheet(ws, report: Report) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from tthc_cli.deadline import fmt
+    from tthc_cli.core.deadline import fmt
 
     s = _styles()
     ws.title = SUMMARY_SHEET

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from tthc_cli.deadline import Occurrence, Resolution, resolve
-from tthc_cli.model import ERROR, Plan, Problem, Task
-from tthc_cli.units import Registry
+from tthc_cli.core.deadline import Occurrence, Resolution, resolve
+from tthc_cli.core.model import ERROR, Plan, Problem, Task
+from tthc_cli.core.units import Registry
 
 
 def registry_for(plan: Plan, base: Registry) -> Registry:

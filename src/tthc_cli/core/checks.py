@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tthc_cli.deadline import fmt
-from tthc_cli.model import WARNING, Plan, Problem
+from tthc_cli.core.deadline import fmt
+from tthc_cli.core.model import WARNING, Plan, Problem
 
 WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tthc_cli.text import clean
+from tthc_cli.core.text import clean
 
 # kinds of lexeme
 CITE, DMY, DM, MY, YSPAN, CLOCK, PCT, NUM, WORD, PUNCT, ISO = (

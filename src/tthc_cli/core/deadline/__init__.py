@@ -20,7 +20,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from tthc_cli.deadline.model import (FREQS, KIND_VI, KINDS, LAG_UNITS, ROMAN, Lag, Milestone, Occurrence, Period,
+from tthc_cli.core.deadline.model import (FREQS, KIND_VI, KINDS, LAG_UNITS, ROMAN, Lag, Milestone, Occurrence, Period,
                                      Resolution, fmt, month_end, quarter_label)
 
 __all__ = ["FREQS", "KIND_VI", "KINDS", "LAG_UNITS", "ROMAN", "Lag", "Milestone", "Occurrence", "Period",
@@ -29,7 +29,7 @@ __all__ = ["FREQS", "KIND_VI", "KINDS", "LAG_UNITS", "ROMAN", "Lag", "Milestone"
 
 def normalise(text: str) -> str:
     """NFC, no HTML, single spaces, no leading bullet or trailing full stop."""
-    from tthc_cli.deadline.lexer import normalise as _normalise
+    from tthc_cli.core.deadline.lexer import normalise as _normalise
 
     return _normalise(text)
 
@@ -37,7 +37,7 @@ def normalise(text: str) -> str:
 @lru_cache(maxsize=4096)
 def resolve(text: str, period: Period | None = None) -> Resolution:
     """Resolve a deadline cell as written in a plan; never raises."""
-    from tthc_cli.deadline.cells import resolve_cell
+    from tthc_cli.core.deadline.cells import resolve_cell
 
     shown = text if isinstance(text, str) else str(text)
     if len(shown) > 4000:  # no real deadline cell is this long; reading it would only cost time
@@ -73,7 +73,7 @@ def parse_period(value) -> Period:
         m = re.fullmatch(r"(\S+)\s*(?:\.\.|–|—|/)\s*(\S+)", v)
         if m and "-" in m.group(1):
             return parse_period({"start": m.group(1), "end": m.group(2)})
-        from tthc_cli.deadline.lexer import lower
+        from tthc_cli.core.deadline.lexer import lower
 
         res = _PERIOD_WORDS.match(lower(normalise(v)))
         if res:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from tthc_cli.deadline.lexer import normalise
-from tthc_cli.deadline.model import Milestone, Period, Resolution
-from tthc_cli.deadline.phrase import Duty, has_time, read_duty
-from tthc_cli.text import clean
+from tthc_cli.core.deadline.lexer import normalise
+from tthc_cli.core.deadline.model import Milestone, Period, Resolution
+from tthc_cli.core.deadline.phrase import Duty, has_time, read_duty
+from tthc_cli.core.text import clean
 
 _SPLIT = re.compile(r"(?:^|(?<=[.;]))\s*[\-–•+]\s+|\s+[\-–]\s+(?=[^\d\s:;,][^:;]{1,80}:\s)")
 _BULLET = re.compile(r"^[\-–•+*·]")

@@ -29,9 +29,9 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 
 from tthc_cli import __version__
-from tthc_cli.deadline import fmt
-from tthc_cli.queries import Item
-from tthc_cli.render import plan_labels, title_cell
+from tthc_cli.core.deadline import fmt
+from tthc_cli.core.queries import Item
+from tthc_cli.outputs.items import plan_labels, title_cell
 
 SUMMARY_MAX = 120
 UID_DOMAIN = "tthc"

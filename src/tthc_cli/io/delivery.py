@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from tthc_cli.config import ConfigError
+from tthc_cli.io.config import ConfigError
 from tthc_cli.errors import TthcError
 
 EX_LOCKED = 75  # sysexits EX_TEMPFAIL: another run is sending; try later
@@ -26,7 +26,7 @@ def run_lock(path: Path):
     """An exclusive lock held while sending; released by the OS if the process dies."""
     import stat
 
-    from tthc_cli.files import FileError, kind_vi, os_reason
+    from tthc_cli.io.files import FileError, kind_vi, os_reason
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,7 +59,7 @@ def run_lock(path: Path):
 
 def unit_items(session, unit, day):
     """Lead items of one unit (groups included), progress applied."""
-    from tthc_cli.queries import Selection, collect
+    from tthc_cli.core.queries import Selection, collect
 
     ws = session.workspace
     return collect(ws.plans, ws.registry, Selection(ws.registry.codes_for(unit), "lead"), day, session.config.warn_days,
@@ -91,7 +91,7 @@ def build_all(session, unit_arg, all_units, day, horizon, sender, always):
     from datetime import datetime, timezone
     from email.utils import make_msgid
 
-    from tthc_cli.digest import ascii_id, build
+    from tthc_cli.outputs.digest import ascii_id, build
 
     now = datetime.now(timezone.utc).replace(microsecond=0)  # the edge: the Date header is when it is made
     out = []
@@ -117,7 +117,7 @@ def _domain(sender: str) -> str:
 
 def write_eml(digests, folder: Path, day: date, force: bool = False) -> list[str]:
     """One .eml file per unit in `folder`, named from the day and the unit code (made safe: never a path)."""
-    from tthc_cli.files import FileError, inside, kind_vi, os_reason, safe_name, write_file
+    from tthc_cli.io.files import FileError, inside, kind_vi, os_reason, safe_name, write_file
 
     if folder.exists() and not folder.is_dir():
         raise FileError(f'không ghi được vào "{folder}": đó là {kind_vi(folder.stat().st_mode)}, --out cần một thư mục')
@@ -154,7 +154,7 @@ def _sha(text: str) -> str:
 
 def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list[str], int]:
     """Deliver the digests; returns summary lines and the number of failed recipients."""
-    from tthc_cli.config import smtp_password
+    from tthc_cli.io.config import smtp_password
 
     smtp = session.config.smtp
     if not smtp or not smtp.get("host") or not smtp.get("sender"):
@@ -162,7 +162,7 @@ def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list
     password = smtp_password(session.config)
     if smtp.get("user") and not password:
         raise ConfigError("thiếu mật khẩu máy chủ thư: đặt biến TTHC_SMTP_PASSWORD hoặc smtp.password_file")
-    from tthc_cli.mailer import Delivery, SmtpSettings, send_all
+    from tthc_cli.io.mailer import Delivery, SmtpSettings, send_all
 
     settings = SmtpSettings.from_config(smtp, password)  # RFC 5321 timeouts: 5 min a command, 10 for DATA
     lines: list[str] = []

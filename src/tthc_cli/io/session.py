@@ -26,14 +26,14 @@ class Session:
     # -- configuration and paths ------------------------------------------------
     @property
     def cache(self):
-        from tthc_cli.loader import cache_dir
+        from tthc_cli.io.loader import cache_dir
 
         return None if self.no_cache else cache_dir()
 
     @property
     def config(self):
         if self._config is None:
-            from tthc_cli.config import load
+            from tthc_cli.io.config import load
 
             self._config = load(self._config_path, self.cache)
         return self._config
@@ -69,7 +69,7 @@ class Session:
     @property
     def workspace(self):
         if self._ws is None:
-            from tthc_cli.workspace import load
+            from tthc_cli.io.workspace import load
 
             self._ws = load(self.plan_paths(), use_cache=not self.no_cache, extra_units=self.config.units)
             if not self._ws.files:
@@ -81,13 +81,13 @@ class Session:
     def progress(self):
         """What the store records; an absent store is simply no progress (never created here)."""
         if self._progress is None:
-            from tthc_cli.progress import EMPTY, Progress
+            from tthc_cli.core.progress import EMPTY, Progress
 
             path = self.db_path()
             if not os.path.lexists(path):
                 self._progress = EMPTY
             else:
-                from tthc_cli.store import read_events
+                from tthc_cli.io.store import read_events
 
                 events, since = read_events(path)  # a reader writes nothing: works on a read-only share
                 self._progress = Progress(self._old_labels(events, since))
@@ -125,14 +125,14 @@ class Session:
 
     def store(self):
         """The progress store, created on first use."""
-        from tthc_cli.store import Store
+        from tthc_cli.io.store import Store
 
         return Store.open(self.db_path(), create=True)
 
     def who(self) -> str:
         if self.config.user:
             return self.config.user
-        from tthc_cli.store import default_who
+        from tthc_cli.io.store import default_who
 
         return default_who()
 
@@ -162,15 +162,15 @@ class Session:
         return self._calendar
 
     def _load_calendar(self, years):
-        from tthc_cli.loader import Memo
-        from tthc_cli.workdays import WorkCalendar, holidays_version
+        from tthc_cli.io.loader import Memo
+        from tthc_cli.core.workdays import WorkCalendar, holidays_version
 
         memo = Memo(self.cache, "holidays", holidays_version())
         try:
             cal = WorkCalendar.load(years, memo, extra_days_off=self.config.days_off,
                                     extra_working_days=self.config.working_days)
         except ValueError as exc:
-            from tthc_cli.config import ConfigError
+            from tthc_cli.io.config import ConfigError
 
             raise ConfigError(str(exc)) from None
         memo.save()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tthc_cli.deadline import Period, Resolution
-from tthc_cli.value import Value
+from tthc_cli.core.deadline import Period, Resolution
+from tthc_cli.core.value import Value
 
 ERROR, WARNING = "error", "warning"
 

@@ -10,10 +10,10 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from tthc_cli.deadline import iso_date, parse_period
-from tthc_cli.model import ERROR, WARNING, Plan, Problem, Task
-from tthc_cli.text import clean_text, closest, thousands, type_name, visible
-from tthc_cli.units import ENTRY_KEYS, check_entry
+from tthc_cli.core.deadline import iso_date, parse_period
+from tthc_cli.core.model import ERROR, WARNING, Plan, Problem, Task
+from tthc_cli.core.text import clean_text, closest, thousands, type_name, visible
+from tthc_cli.core.units import ENTRY_KEYS, check_entry
 
 TOP_KEYS = ("plan", "units", "tasks")
 PLAN_KEYS = ("id", "title", "issuer", "document", "period", "source", "notes")

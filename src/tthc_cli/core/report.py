@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tthc_cli.value import Value
+from tthc_cli.core.value import Value
 
 
 class UnitStats(Value):
@@ -102,7 +102,7 @@ def report_period(text: str) -> tuple[str, date, date]:
     import calendar
     import re
 
-    from tthc_cli.deadline import ROMAN, fmt, normalise
+    from tthc_cli.core.deadline import ROMAN, fmt, normalise
 
     s = normalise(text).lower()
     m = re.fullmatch(r"quý\s+(i{1,3}|iv|[1-4])\s*(?:/|năm)\s*(\d{4})", s)
@@ -143,7 +143,7 @@ def build_report(items, label: str, start: date, end: date, today: date, unit_fi
     its code, a group ("Các phòng chuyên môn") or an outside body as itself.
     `unit_filter(ref) -> bool` keeps only some leads (`--unit`).
     """
-    from tthc_cli.queries import DONE_LATE, DONE_ON_TIME, OVERDUE
+    from tthc_cli.core.queries import DONE_LATE, DONE_ON_TIME, OVERDUE
 
     stats: dict[str, UnitStats] = {}
     lines: list[ReportLine] = []
