@@ -25,11 +25,13 @@ import time
 import traceback
 from pathlib import Path
 
+from tthc_cli.errors import EXIT_CODES, EXIT_INTERNAL, EXIT_INTERRUPTED, LockedError, LockedError  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
 MEMORY_LIMIT = 2 * 1024 ** 3
 CASE_SECONDS = 20
-DOCUMENTED = {0, 1, 2, 3, 4}
+DOCUMENTED = {code for code, _ in EXIT_CODES} - {EXIT_INTERNAL, LockedError.exit_code, EXIT_INTERRUPTED}
 
 SCALARS = [
     "", "~", "null", "yes", "no", "on", "017", "0o17", "0x1F", "1e309", "-1", "-0", ".nan", "2026-02-30",
@@ -159,7 +161,7 @@ def run_cli(argv: list[str], folder: Path) -> dict:
     if problem is None:
         if "Traceback" in texts[0] or "Traceback" in texts[1]:
             problem = "traceback: " + texts[1][-1500:]
-        elif code == 70 or set((folder / "cache").glob("tthc-crash-*")) - crashes_before:
+        elif code == EXIT_INTERNAL or set((folder / "cache").glob("tthc-crash-*")) - crashes_before:
             problem = "crash: " + texts[1][-500:]
         elif code not in DOCUMENTED:
             problem = f"exit {code}: {texts[1][-300:]}"

@@ -7,6 +7,7 @@ import io
 import json
 
 from conftest import PLANS, ROOT, write
+from tthc_cli.errors import UsageError
 
 SEED002 = ["--plans", PLANS / "xuan-truong-cchc-2026.yaml"]
 
@@ -118,7 +119,7 @@ def test_overdue_and_list(tthc):
     only = tthc("list", "--status", "Chờ điều kiện", *SEED002, "--today", "2026-02-01", "--format", "json").json()
     assert {x["task"] for x in only} == {"I.5.1", "I.5.2", "III.2", "IV.2", "IV.3", "V.1", "VI.2", "VI.3"}
     bad = tthc("list", "--status", "Xong rồi", *SEED002)
-    assert bad.code == 2 and "không có trạng thái" in bad.err
+    assert bad.code == UsageError.exit_code and "không có trạng thái" in bad.err
 
 
 def test_show_by_id_ref_and_words(tthc):
@@ -132,9 +133,9 @@ def test_show_by_id_ref_and_words(tthc):
     one = tthc("show", "chu ky so", *SEED002)  # words, without diacritics
     assert one.code == 0 and "VII.3" in one.out
     many = tthc("show", "báo cáo", *SEED002)
-    assert many.code == 2 and "hãy ghi rõ mã" in many.err
+    assert many.code == UsageError.exit_code and "hãy ghi rõ mã" in many.err
     none = tthc("show", "không có việc này", *SEED002)
-    assert none.code == 2 and "không tìm thấy" in none.err
+    assert none.code == UsageError.exit_code and "không tìm thấy" in none.err
 
 
 def test_units_counts(tthc):

@@ -3,6 +3,7 @@
 import shutil
 
 from conftest import PLANS, write
+from tthc_cli.errors import ConfigError
 
 SEED = "xuan-truong-cchc-2026"
 
@@ -37,10 +38,10 @@ days_off:
 def test_unknown_key_and_bad_values(tthc, tmp_path):
     _setup(tmp_path, "warn_day: 5\n")
     r = tthc("due", cwd=tmp_path)
-    assert r.code == 1 and 'khóa "warn_day" không có trong cấu hình; có phải "warn_days"?' in r.err
+    assert r.code == ConfigError.exit_code and 'khóa "warn_day" không có trong cấu hình; có phải "warn_days"?' in r.err
     write(tmp_path / "tthc.yaml", "days_off: [2026-02-30]\n")
     r = tthc("due", cwd=tmp_path)
-    assert r.code == 1 and "days_off[0]" in r.err and "Traceback" not in r.err
+    assert r.code == ConfigError.exit_code and "days_off[0]" in r.err and "Traceback" not in r.err
     write(tmp_path / "tthc.yaml", "roll_forward: có\n")
     assert "roll_forward phải là true hoặc false" in tthc("due", cwd=tmp_path).err
 
@@ -51,7 +52,7 @@ def test_config_option_and_environment(tthc, tmp_path):
     assert tthc("--config", good, "due", "--today", "2026-06-01", cwd=tmp_path).code == 0
     assert tthc("due", "--today", "2026-06-01", cwd=tmp_path, env={"TTHC_CONFIG": str(good)}).code == 0
     missing = tthc("--config", tmp_path / "khong-co.yaml", "due", cwd=tmp_path)
-    assert missing.code == 1 and "không tìm thấy tệp cấu hình" in missing.err
+    assert missing.code == ConfigError.exit_code and "không tìm thấy tệp cấu hình" in missing.err
 
 
 def test_the_progress_store_sits_beside_the_plans_folder(tthc, tmp_path):
@@ -73,12 +74,12 @@ def test_the_progress_store_sits_beside_the_plans_folder(tthc, tmp_path):
 def test_bad_within_and_unreadable_password_file(tthc, tmp_path):
     _setup(tmp_path, "plans: plans\nwithin: hai tuần\n")
     r = tthc("due", cwd=tmp_path)
-    assert r.code == 1 and 'within: không hiểu "hai tuần"' in r.err
+    assert r.code == ConfigError.exit_code and 'within: không hiểu "hai tuần"' in r.err
     (tmp_path / "secret").mkdir()
     (tmp_path / "secret").chmod(0o700)  # private, but a folder: it cannot be read as a password
     write(tmp_path / "tthc.yaml", "plans: plans\nsmtp: {host: h, sender: a@b.vn, user: u, password_file: secret}\n")
     r = tthc("config", "check", cwd=tmp_path)
-    assert r.code == 1 and "\"secret\" là thư mục, không phải tệp mật khẩu" in r.out and "Traceback" not in r.out + r.err
+    assert r.code == ConfigError.exit_code and "\"secret\" là thư mục, không phải tệp mật khẩu" in r.out and "Traceback" not in r.out + r.err
 
 
 def test_written_files_follow_the_umask(tthc, tmp_path):
@@ -111,4 +112,4 @@ tasks:
     write(tmp_path / "tthc.yaml", "plans: plans\nrecipients:\n  TDP9: x@xuantruong.gov.vn\n"
                                   "smtp: {host: h, sender: vp@xuantruong.gov.vn}\n")
     r = tthc("config", "check", cwd=tmp_path)
-    assert r.code == 1 and 'không có đơn vị "TDP9"' in r.out
+    assert r.code == ConfigError.exit_code and 'không có đơn vị "TDP9"' in r.out

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tthc_cli.core.deadline import Period, parse_period, resolve
+from tthc_cli.errors import UsageError
 
 Y26 = Period.year(2026)
 H2_25 = parse_period("2025-07-01..2025-12-31")
@@ -209,7 +210,7 @@ def test_cli_text_output_is_vietnamese(tthc):
 
 def test_cli_bad_period(tthc):
     r = tthc("resolve", "Quý I", "--period", "năm ngoái")
-    assert r.code == 2
+    assert r.code == UsageError.exit_code
     assert "--period" in r.err and "Traceback" not in r.err
 
 
@@ -303,7 +304,7 @@ def test_cli_phrases_starting_with_a_bullet(tthc):
     text = tthc("resolve", "- Kế hoạch kiểm tra: quý I/2026. - Báo cáo kết quả thực hiện: tháng 11/2026.",
                 "--period", "2026")
     assert "loại: nhiều mốc" in text.out and "• Kế hoạch kiểm tra: hạn cụ thể; hạn: 31/03/2026" in text.out
-    assert tthc("resolve", "--bogus", "x").code == 2
+    assert tthc("resolve", "--bogus", "x").code == UsageError.exit_code
 
 
 def test_explain_says_how_the_phrase_was_read(tthc):

@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from conftest import PLANS, write
+from tthc_cli.errors import ConfigError, DeliveryError, LockedError
 
 SEED = "xuan-truong-cchc-2026"
 
@@ -91,21 +92,21 @@ def test_no_header_injection_from_task_titles(site):
 def test_bad_configuration(site):
     site.configure(extra="  password: lo-ra\n")
     r = site("digest", "--all", "--send")
-    assert r.code == 1 and "không ghi mật khẩu trong tệp cấu hình" in r.err
+    assert r.code == ConfigError.exit_code and "không ghi mật khẩu trong tệp cấu hình" in r.err
     site.configure()
     write(site.dir / "tthc.yaml", (site.dir / "tthc.yaml").read_text(encoding="utf-8").replace(
         "vhxh@xuantruong.gov.vn", "vhxh@@xuantruong"))
     r = site("config", "check")
-    assert r.code == 1 and "địa chỉ thư không hợp lệ" in r.out
+    assert r.code == ConfigError.exit_code and "địa chỉ thư không hợp lệ" in r.out
     site.configure()
     write(site.dir / "tthc.yaml", (site.dir / "tthc.yaml").read_text(encoding="utf-8").replace("  PKT:", "  PTP:"))
     r = site("config", "check")
-    assert r.code == 1 and 'không có đơn vị "PTP"' in r.out
+    assert r.code == ConfigError.exit_code and 'không có đơn vị "PTP"' in r.out
     site.configure(extra="  user: tthc@xuantruong.gov.vn\n")
     r = site("digest", "--all", "--send")
-    assert r.code == 1 and "thiếu mật khẩu" in r.err
+    assert r.code == ConfigError.exit_code and "thiếu mật khẩu" in r.err
     r = site("config", "check")
-    assert r.code == 1 and "thiếu mật khẩu" in r.out
+    assert r.code == ConfigError.exit_code and "thiếu mật khẩu" in r.out
 
 
 def test_password_file_must_be_private_and_is_never_shown(site):
@@ -114,7 +115,7 @@ def test_password_file_must_be_private_and_is_never_shown(site):
     secret.chmod(0o644)
     site.configure(extra="  user: tthc@xuantruong.gov.vn\n  password_file: .smtp-password\n")
     r = site("config", "check")
-    assert r.code == 1 and "quyền 0600" in r.out
+    assert r.code == ConfigError.exit_code and "quyền 0600" in r.out
     secret.chmod(0o600)
     assert site("config", "check").code == 0
     shown = site("config", "show")
@@ -156,7 +157,7 @@ def test_a_refused_recipient_is_reported_and_only_it_is_retried_next_run(site, s
     _send_setup(site, smtp_server)
     smtp_server.reject("chutich@xuantruong.gov.vn")
     r = site("digest", "--all", "--send", today="2026-11-22")
-    assert r.code == 2
+    assert r.code == DeliveryError.exit_code
     assert "TTPVHCC: gửi 1/2 người nhận" in r.out and "chutich@xuantruong.gov.vn" in r.out
     assert "chạy lại lệnh này" in r.err
     first = len(smtp_server.messages)
@@ -183,7 +184,7 @@ def test_an_unreachable_server_gives_exit_2_and_nothing_marked_sent(site, tmp_pa
     with closed_port() as port:
         site.configure(port=port, extra="  retry_delays: [0, 0]\n")
         r = site("digest", "--unit", "VHXH", "--send", today="2026-11-22")
-    assert r.code == 2 and "không kết nối được" in r.out
+    assert r.code == DeliveryError.exit_code and "không kết nối được" in r.out
     import sqlite3
 
     con = sqlite3.connect(site.dir / ".tthc" / "progress.db")
@@ -200,7 +201,7 @@ def test_two_overlapping_runs_do_not_both_send(site, smtp_server):
     with open(lock, "a+") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # another run is sending
         r = site("digest", "--all", "--send", today="2026-11-22")
-    assert r.code == 75 and "một lượt gửi khác đang chạy" in r.err
+    assert r.code == LockedError.exit_code and "một lượt gửi khác đang chạy" in r.err
     assert smtp_server.messages == []
 
 

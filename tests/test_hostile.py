@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PLANS, ROOT, Result, _environment, run_in_process, write
+from tthc_cli.errors import ConfigError, EXIT_INTERNAL, EXIT_PARTIAL, FileError, PlanError, StoreError, UsageError
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # an honest run of these needs under 200 MB
 SEED = "xuan-truong-cchc-2026"
@@ -91,7 +92,7 @@ def test_yaml_that_explodes_or_lies_is_refused(run, tmp_path, text, message):
     f = write(tmp_path / "p" / "bad.yaml", text)
     for command in (("validate", f), ("due", "--plans", f, "--today", "2026-06-01")):
         r = run(*command)
-        assert r.code == 1, r.err
+        assert r.code == PlanError.exit_code, r.err
         assert message in r.err + r.out
 
 
@@ -113,17 +114,17 @@ def test_non_regular_files_are_refused_without_hanging(run, tmp_path, plans):
     fifo = tmp_path / "ong.yaml"
     os.mkfifo(fifo)
     r = run("due", "--plans", fifo, "--today", "2026-06-01", timeout=20)
-    assert r.code == 1 and "ống dẫn (FIFO)" in r.err
+    assert r.code == PlanError.exit_code and "ống dẫn (FIFO)" in r.err
     r = run("due", "--plans", "/dev/zero", "--today", "2026-06-01", timeout=20)
-    assert r.code == 1 and '"/dev/zero" là thiết bị' in r.err
+    assert r.code == PlanError.exit_code and '"/dev/zero" là thiết bị' in r.err
     r = run("import", fifo, timeout=20)
-    assert r.code == 1 and "ống dẫn (FIFO)" in r.err
+    assert r.code == FileError.exit_code and "ống dẫn (FIFO)" in r.err
     db = tmp_path / "db.fifo"
     os.mkfifo(db)
     r = run("due", "--plans", plans, "--db", db, "--today", "2026-06-01", timeout=20)
-    assert r.code == 1 and "ống dẫn (FIFO)" in r.err
+    assert r.code == StoreError.exit_code and "ống dẫn (FIFO)" in r.err
     r = run("done", "I.1", "--plans", plans, "--db", db, "--today", "2026-06-01", timeout=20)
-    assert r.code == 1 and "ống dẫn (FIFO)" in r.err
+    assert r.code == StoreError.exit_code and "ống dẫn (FIFO)" in r.err
     assert stat.S_ISFIFO(os.stat(db).st_mode)  # left as it was
 
 
@@ -134,7 +135,7 @@ def test_docx_zip_bomb_is_refused_before_unpacking(run, tmp_path):
         z.writestr("word/document.xml", b"<w:document>" + b" " * (400 * 1024 * 1024) + b"</w:document>")
     assert bomb.stat().st_size < 1024 * 1024
     r = run("import", bomb, timeout=30)
-    assert r.code == 1 and "giải nén ra quá lớn" in r.err
+    assert r.code == FileError.exit_code and "giải nén ra quá lớn" in r.err
 
 
 # -- writers that never destroy --------------------------------------------------------------------------------------
@@ -144,7 +145,7 @@ def test_report_and_ics_refuse_an_existing_file_without_force(run, plans, tmp_pa
     before = target.read_bytes()
     for command in (("report", "--period", "Quý II/2026"), ("ics",)):
         r = run(*command, "--plans", plans, "--today", "2026-06-01", "-o", target)
-        assert r.code == 1 and "đã có; thêm --force" in r.err
+        assert r.code == FileError.exit_code and "đã có; thêm --force" in r.err
         assert target.read_bytes() == before
     out = tmp_path / "bao-cao.md"
     assert run("report", "--period", "Quý II/2026", "--plans", plans, "--today", "2026-06-01", "-f", "md", "-o",
@@ -167,16 +168,16 @@ def test_writers_follow_a_symlink_and_refuse_special_files(run, plans, tmp_path)
     dangling = tmp_path / "hong.ics"
     dangling.symlink_to(tmp_path / "khong-co" / "x.ics")
     r = run("ics", "--plans", plans, "--today", "2026-06-01", "-o", dangling, "--force")
-    assert r.code == 1 and "liên kết hỏng" in r.err and not (tmp_path / "khong-co").exists()
+    assert r.code == FileError.exit_code and "liên kết hỏng" in r.err and not (tmp_path / "khong-co").exists()
     fifo = tmp_path / "ong.ics"
     os.mkfifo(fifo)
     r = run("ics", "--plans", plans, "--today", "2026-06-01", "-o", fifo, "--force", timeout=20)
-    assert r.code == 1 and "không phải tệp thường" in r.err and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert r.code == FileError.exit_code and "không phải tệp thường" in r.err and stat.S_ISFIFO(os.stat(fifo).st_mode)
     r = run("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01", "-o", "/dev/null", "--force")
-    assert r.code == 1 and "thiết bị" in r.err and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert r.code == FileError.exit_code and "thiết bị" in r.err and stat.S_ISCHR(os.stat("/dev/null").st_mode)
     r = run("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01", "-f", "xlsx",
             "-o", fifo, "--force", timeout=20)
-    assert r.code == 1 and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert r.code == FileError.exit_code and stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert not [p for p in tmp_path.rglob("*.tthc-tmp")]
 
 
@@ -212,12 +213,12 @@ def test_file_names_from_unit_codes_never_leave_the_folder(tmp_path):
 def test_a_plan_with_a_syntax_error_makes_due_and_check_exit_4_and_names_it(run, plans):
     broken = write(plans / "hong.yaml", "plan:\n  id: hong\n  title: [chưa đóng\n")
     r = run("due", "--unit", "TTPVHCC", "--plans", plans, "--today", "2026-06-01")
-    assert r.code == 4
+    assert r.code == EXIT_PARTIAL
     assert "Việc cần làm — TTPVHCC" in r.out  # the rest is still shown
     assert f"{broken}: dòng 4: YAML sai cú pháp" in r.err and "BỎ QUA" in r.err
-    assert run("check", "--plans", plans, "--today", "2026-06-01").code == 4
-    assert run("ics", "--plans", plans, "--today", "2026-06-01").code == 4
-    assert run("due", "--plans", broken, "--today", "2026-06-01").code == 1  # nothing at all could be read
+    assert run("check", "--plans", plans, "--today", "2026-06-01").code == EXIT_PARTIAL
+    assert run("ics", "--plans", plans, "--today", "2026-06-01").code == EXIT_PARTIAL
+    assert run("due", "--plans", broken, "--today", "2026-06-01").code == PlanError.exit_code  # nothing at all could be read
 
 
 # -- strict values ---------------------------------------------------------------------------------------------------
@@ -235,7 +236,7 @@ def test_a_plan_with_a_syntax_error_makes_due_and_check_exit_4_and_names_it(run,
 ])
 def test_impossible_option_values_are_errors_not_guesses(run, plans, args, message):
     r = run(*args, "--plans", plans)
-    assert r.code == 2 and message in r.err
+    assert r.code == UsageError.exit_code and message in r.err
     assert r.out == ""
 
 
@@ -243,7 +244,7 @@ def test_undecodable_bytes_in_an_argument(run, plans, tmp_path):
     db = tmp_path / "p.db"
     assert run("done", "I.1", "--plans", plans, "--db", db, "--today", "2026-06-01", "-e", "ok").code == 0
     r = run("done", "I.2", "--plans", plans, "--db", db, "--today", "2026-06-01", "--evidence", b"Q\xff\xfe")
-    assert r.code == 2 and "không phải UTF-8" in r.err
+    assert r.code == UsageError.exit_code and "không phải UTF-8" in r.err
 
 
 # -- the store -------------------------------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def test_an_empty_progress_db_is_refused_and_kept(run, plans, tmp_path):
     db.touch()
     for command in (("due",), ("done", "I.1")):
         r = run(*command, "--plans", plans, "--db", db, "--today", "2026-06-01")
-        assert r.code == 1 and "tệp rỗng (0 byte)" in r.err
+        assert r.code == StoreError.exit_code and "tệp rỗng (0 byte)" in r.err
     assert db.stat().st_size == 0 and sorted(p.name for p in db.parent.iterdir()) == ["progress.db"]
 
 
@@ -264,7 +265,7 @@ def test_an_impossible_row_is_named(run, plans, tmp_path):
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE events SET day = '2026-02-30'")
     r = run("due", "--plans", plans, "--db", db, "--today", "2026-06-01")
-    assert r.code == 1 and "bản ghi #1 có day không hợp lệ ('2026-02-30')" in r.err
+    assert r.code == StoreError.exit_code and "bản ghi #1 có day không hợp lệ ('2026-02-30')" in r.err
 
 
 def test_twenty_done_at_once_on_one_item_record_it_once(plans, tmp_path):
@@ -278,7 +279,7 @@ def test_twenty_done_at_once_on_one_item_record_it_once(plans, tmp_path):
     results = [(p.wait(timeout=120), p.stdout.read().decode(), p.stderr.read().decode()) for p in procs]
     ok = [r for r in results if r[0] == 0]
     assert len(ok) == 1, results
-    assert all(code == 2 and "đã được ghi hoàn thành" in err for code, _, err in results if code != 0), results
+    assert all(code == UsageError.exit_code and "đã được ghi hoàn thành" in err for code, _, err in results if code != 0), results
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM events WHERE kind = 'done'").fetchone()[0] == 1
 
@@ -289,10 +290,10 @@ def test_the_same_trigger_twice_is_recorded_once(run, tmp_path):
     db = tmp_path / "p.db"
     assert run("trigger", "2", "--date", "2026-05-04", "--plans", plan, "--db", db).code == 0
     r = run("trigger", "2", "--date", "2026-05-04", "--plans", plan, "--db", db)
-    assert r.code == 2 and "đã được ghi (bản ghi #1" in r.err
+    assert r.code == UsageError.exit_code and "đã được ghi (bản ghi #1" in r.err
     assert run("trigger", "2", "--date", "2026-05-06", "--plans", plan, "--db", db).code == 0  # a correction
     r = run("trigger", "2", "--date", "2026-05-04", "--plans", plan, "--db", db)  # the first one again
-    assert r.code == 2 and "đã được ghi (bản ghi #1" in r.err
+    assert r.code == UsageError.exit_code and "đã được ghi (bản ghi #1" in r.err
 
 
 def _as_reader():
@@ -329,7 +330,7 @@ def test_a_reader_who_may_not_write_reads_and_leaves_nothing_behind(tmp_path, ru
             os.chmod(d, 0o555)
         os.chmod(db, 0o444)
         probe = reader("done", "xuan-truong-cchc-2026:I.2", "-k", "Quý I/2026", "--today", "2026-06-01")
-        assert probe.returncode == 1 and "không có quyền ghi" in probe.stderr, probe.stderr  # really read-only
+        assert probe.returncode == StoreError.exit_code and "không có quyền ghi" in probe.stderr, probe.stderr  # really read-only
         for command in (("due", "--unit", "TTPVHCC", "--today", "2026-06-01"), ("list", "--all", "--today", "2026-06-01"),
                         ("report", "--period", "Năm 2026", "--today", "2026-06-01"), ("history",)):
             p = reader(*command)
@@ -363,7 +364,7 @@ def test_output_to_a_full_disk_is_a_message(run, plans):
         pytest.skip("no /dev/full on this system")
     with open("/dev/full", "wb") as full:
         r = run("list", "--all", "--plans", plans, "--today", "2026-06-01", stdout=full)
-    assert r.code == 1 and "đĩa đầy" in r.err
+    assert r.code == FileError.exit_code and "đĩa đầy" in r.err
 
 
 def test_output_to_a_closed_stdout_is_a_message(plans, tmp_path):
@@ -373,7 +374,7 @@ def test_output_to_a_closed_stdout_is_a_message(plans, tmp_path):
                        env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1),
                        timeout=60)
     err = p.stderr.decode("utf-8")
-    assert p.returncode == 1 and "stdout) đã bị đóng" in err and "Traceback" not in err
+    assert p.returncode == FileError.exit_code and "stdout) đã bị đóng" in err and "Traceback" not in err
 
 
 def test_a_terminal_in_a_windows_code_page_gets_readable_output(run, plans):
@@ -433,7 +434,7 @@ smtp:
   retry_delays: [0, 0]
 """)
     r = run("digest", "--all", "--send", "--today", "2026-06-01")
-    assert r.code == 4, r.err
+    assert r.code == EXIT_PARTIAL, r.err
     assert "  - plans/hong.yaml: dòng 4: YAML sai cú pháp" in r.err  # as the config names the plans folder
     [m] = smtp_server.messages
     text = m.message.get_body(("plain",)).get_content()
@@ -448,7 +449,7 @@ def test_digest_out_without_any_config_uses_a_valid_placeholder_sender(run, plan
     [first, *_] = sorted((tmp_path / "thu").glob("*.eml"))
     assert b"From: tthc <tthc@tthc.invalid>" in first.read_bytes()
     again = run("digest", "--all", "--out", tmp_path / "thu", "--plans", plans, "--today", "2026-06-01")
-    assert again.code == 1 and "đã có; thêm --force" in again.err
+    assert again.code == FileError.exit_code and "đã có; thêm --force" in again.err
 
 
 def test_a_report_missing_a_plan_says_so_in_its_header(run, plans, tmp_path):
@@ -459,12 +460,12 @@ def test_a_report_missing_a_plan_says_so_in_its_header(run, plans, tmp_path):
     write(plans / "hong.yaml", "plan: [\n")
     base = ("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01")
     r = run(*base)
-    assert r.code == 4
+    assert r.code == EXIT_PARTIAL
     assert r.out.splitlines()[2].startswith("CẢNH BÁO: số liệu THIẾU 1 tệp kế hoạch không đọc được: ")
     assert "hong.yaml" in r.out.splitlines()[2]
     r = run(*base, "-f", "json")
-    assert r.code == 4 and [g["file"] for g in json.loads(r.out)["left_out"]] == [str(plans / "hong.yaml")]
-    assert run(*base, "-f", "xlsx", "-o", tmp_path / "r.xlsx").code == 4
+    assert r.code == EXIT_PARTIAL and [g["file"] for g in json.loads(r.out)["left_out"]] == [str(plans / "hong.yaml")]
+    assert run(*base, "-f", "xlsx", "-o", tmp_path / "r.xlsx").code == EXIT_PARTIAL
     ws = load_workbook(tmp_path / "r.xlsx")["Tổng hợp"]
     assert ws["A3"].value.startswith("CẢNH BÁO: số liệu THIẾU 1 tệp")
 
@@ -495,7 +496,7 @@ def test_a_full_disk_says_so_and_reads_still_work(run, plans, tiny_disk):
             pass
     r = run("done", "I.2", "-k", "Quý I/2026", "--plans", plans, "--db", db, "--today", "2026-06-01",
             "-e", "x" * 100_000)
-    assert r.code == 1 and "đĩa đầy" in r.err, r.err
+    assert r.code == StoreError.exit_code and "đĩa đầy" in r.err, r.err
     r = run("history", "--plans", plans, "--db", db, "-f", "json")
     assert r.code == 0 and [e["evidence"] for e in __import__("json").loads(r.out)] == ["BC 1"]
 
@@ -522,7 +523,7 @@ def test_a_cache_entry_parsed_under_older_rules_is_not_served(run, tmp_path):
     (cache / f"{name}.pickle").write_bytes(pickle.dumps((old_stamp, data)))
     os.chmod(cache / f"{name}.pickle", 0o600)
     r = run("list", "--all", "--plans", plan, "--today", "2026-06-01")
-    assert r.code == 1 and 'khóa "deadline" viết hai lần' in r.err
+    assert r.code == PlanError.exit_code and 'khóa "deadline" viết hai lần' in r.err
     assert "Quý IV/2026" not in r.out
 
 
@@ -562,7 +563,7 @@ def test_thousands_of_repeated_due_dates_stay_cheap(run, tmp_path):
     many = write(tmp_path / "q" / "a.yaml", GOOD + "  - id: '2'\n    title: Lặp\n    lead: VP\n    due: ["
                  + ", ".join(["2026-06-01"] * 5000) + "]\n")
     r = run("validate", many)
-    assert r.code == 1 and "due có 5000 ngày" in r.out
+    assert r.code == PlanError.exit_code and "due có 5000 ngày" in r.out
 
 
 def test_plans_a_folder_walk_could_not_read_are_named(run, plans, tmp_path):
@@ -570,7 +571,7 @@ def test_plans_a_folder_walk_could_not_read_are_named(run, plans, tmp_path):
     (plans / "hong.yaml").symlink_to(tmp_path / "khong-co.yaml")
     (plans / "zero.yml").symlink_to("/dev/zero")
     r = run("check", "--plans", plans, "--today", "2026-06-01", timeout=30)
-    assert r.code == 4
+    assert r.code == EXIT_PARTIAL
     for name in ("ong.yaml", "hong.yaml", "zero.yml"):
         assert f"{plans / name}: " in r.err
     assert "3 tệp kế hoạch không đọc được" in r.err
@@ -592,7 +593,7 @@ def test_names_and_users_that_are_not_utf8(run, plans, tmp_path):
 @pytest.mark.parametrize("value", ["31m", "3d", "1 h", "2 giờ trước", "\x1b[31m"])
 def test_today_never_reads_a_time_or_a_code_as_a_day(run, plans, value):
     r = run("due", "--plans", plans, env={"TTHC_TODAY": value})
-    assert r.code == 2 and "không hiểu ngày" in r.err and "\x1b" not in r.err
+    assert r.code == UsageError.exit_code and "không hiểu ngày" in r.err and "\x1b" not in r.err
 
 
 def test_two_spellings_of_one_unit_in_recipients_are_refused(run, plans, tmp_path):
@@ -603,9 +604,9 @@ recipients:
   Trung tâm Phục vụ hành chính công xã: b@xuantruong.gov.vn
 """)
     r = run("config", "check")
-    assert r.code == 1 and "là cùng một đơn vị (TTPVHCC)" in r.out
+    assert r.code == ConfigError.exit_code and "là cùng một đơn vị (TTPVHCC)" in r.out
     r = run("digest", "--all", "--out", tmp_path / "thu", "--today", "2026-06-01")
-    assert r.code == 1 and "là cùng một đơn vị (TTPVHCC)" in r.err and not (tmp_path / "thu").exists()
+    assert r.code == ConfigError.exit_code and "là cùng một đơn vị (TTPVHCC)" in r.err and not (tmp_path / "thu").exists()
 
 
 def test_an_xlsx_report_onto_a_full_disk_is_one_message(run, plans, tiny_disk):
@@ -619,7 +620,7 @@ def test_an_xlsx_report_onto_a_full_disk_is_one_message(run, plans, tiny_disk):
     os.truncate(filler, filler.stat().st_size - 8192)  # room for the start of the file, not the whole
     r = run("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01", "-f", "xlsx",
             "-o", tiny_disk / "r.xlsx")
-    assert r.code == 1 and "đĩa đầy" in r.err and "Exception ignored" not in r.err
+    assert r.code == FileError.exit_code and "đĩa đầy" in r.err and "Exception ignored" not in r.err
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler"]
 
 
@@ -661,14 +662,14 @@ def test_the_alias_budget_grows_with_the_file_but_not_past_its_size(run, tmp_pat
     f = write(tmp_path / "p" / "a.yaml", f"plan: {{id: a, period: 2026}}\ntasks: []\nx: &base {base}\n"
               "y: [*base, *base, *base]\n")
     r = run("validate", f)
-    assert r.code == 1 and "tham chiếu YAML (&, *) làm tệp lớn lên" in r.out
+    assert r.code == PlanError.exit_code and "tham chiếu YAML (&, *) làm tệp lớn lên" in r.out
 
 
 def test_two_keys_that_are_one_value_next_to_a_merge_key(run, tmp_path):
     f = write(tmp_path / "p" / "a.yaml", "plan: {id: a, period: 2026, title: 'có << trong tên'}\ntasks: []\n"
               "x:\n  1: a\n  01: b\n")
     r = run("validate", f)
-    assert r.code == 1 and "hai khóa viết khác nhau nhưng cùng một giá trị" in r.out
+    assert r.code == PlanError.exit_code and "hai khóa viết khác nhau nhưng cùng một giá trị" in r.out
 
 
 def test_a_cache_folder_the_group_may_write_is_not_used(run, plans, tmp_path):
@@ -711,7 +712,7 @@ def test_a_plans_folder_too_big_to_be_one_is_refused(tmp_path, monkeypatch):
 
 def test_escape_sequences_from_the_command_line_are_not_echoed(run, plans):
     r = run("due", "--unit", "X\x1b]0;S\x07", "--plans", plans, "--today", "2026-06-01")
-    assert r.code == 2 and "\x1b" not in r.err and "\x07" not in r.err
+    assert r.code == UsageError.exit_code and "\x1b" not in r.err and "\x07" not in r.err
     r = run("resolve", "--today", "2026-06-01", stdin=b"Qu\xc3\xbd II/2026 \x1b]0;t\x07 \x1bP\n")
     assert r.code == 0 and "\x1b" not in r.out and "30/06/2026" in r.out
 
@@ -720,7 +721,7 @@ def test_resolve_reads_a_bounded_stdin():
     p = subprocess.run(f"head -c 30000000 /dev/zero | {sys.executable} -m tthc_cli resolve --today 2026-06-01",
                        shell=True, capture_output=True, timeout=60, preexec_fn=_limits)
     err = p.stderr.decode("utf-8")
-    assert p.returncode == 2 and "đầu vào quá lớn" in err and "Traceback" not in err
+    assert p.returncode == UsageError.exit_code and "đầu vào quá lớn" in err and "Traceback" not in err
 
 
 def test_an_absurd_terminal_width_is_capped(run, plans):
@@ -744,10 +745,10 @@ def test_the_temporary_files_of_a_killed_store_creation_are_swept(tmp_path):
 def test_config_check_refuses_a_within_every_run_would_refuse(run, plans, tmp_path):
     write(tmp_path / "tthc.yaml", "plans: plans\nwithin: 9999m\n")
     r = run("config", "check")
-    assert r.code == 1 and "dài quá 10 năm" in r.out
+    assert r.code == ConfigError.exit_code and "dài quá 10 năm" in r.out
 
 
 def test_an_output_name_ending_in_a_slash_is_a_folder_name(run, plans, tmp_path):
     r = run("report", "--period", "Năm 2026", "--plans", plans, "--today", "2026-06-01", "-f", "csv",
             "-o", f"{tmp_path}/x.csv/")
-    assert r.code == 1 and "là tên thư mục" in r.err and not (tmp_path / "x.csv").exists()
+    assert r.code == FileError.exit_code and "là tên thư mục" in r.err and not (tmp_path / "x.csv").exists()

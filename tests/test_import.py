@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from conftest import PLANS, write
+from tthc_cli.errors import FileError, UsageError
 from docx_build import docx_from_text
 from tthc_cli.importer.build import import_document
 from tthc_cli.importer.docxsource import read_docx
@@ -101,7 +102,7 @@ def test_bad_documents(tthc, tmp_path, name, content, needle):
     src.write_bytes(content)
     out = tmp_path / "out.yaml"
     r = tthc("import", src, "-o", out)
-    assert r.code == 1
+    assert r.code == FileError.exit_code
     assert needle in r.err and "Traceback" not in r.err
     assert not out.exists()  # never a partial output file
 
@@ -109,14 +110,14 @@ def test_bad_documents(tthc, tmp_path, name, content, needle):
 def test_a_document_with_no_task_table_says_what_it_found(tthc, tmp_path):
     src = write(tmp_path / "thu.txt", "ỦY BAN NHÂN DÂN XÃ A\n\nTHÔNG BÁO\n\nVề việc nghỉ lễ.\n\nCác đơn vị lưu ý.\n")
     r = tthc("import", src, "-o", tmp_path / "out.yaml")
-    assert r.code == 1
+    assert r.code == FileError.exit_code
     assert "không tìm thấy bảng nhiệm vụ" in r.err and "đã đọc 4 đoạn văn và 0 bảng" in r.err
     assert not (tmp_path / "out.yaml").exists()
 
 
 def test_missing_source(tthc, tmp_path):
     r = tthc("import", tmp_path / "khong-co.docx")
-    assert r.code == 2 and "không tìm thấy tệp" in r.err  # a bad path is a command-line error
+    assert r.code == UsageError.exit_code and "không tìm thấy tệp" in r.err  # a bad path is a command-line error
 
 
 BUNDLED = {  # plan file: (seed, leaves)
@@ -156,7 +157,7 @@ def test_utf16_and_empty_text_files(tthc, tmp_path):
     src = tmp_path / "kh.txt"
     src.write_bytes("STT\tNội dung công việc\tCơ quan chủ trì\tThời hạn\n".encode("utf-16"))
     r = tthc("import", src)
-    assert r.code == 1 and "UTF-16" in r.err and "UTF-8" in r.err
+    assert r.code == FileError.exit_code and "UTF-16" in r.err and "UTF-8" in r.err
     src.write_bytes(b"")
     r = tthc("import", src)
-    assert r.code == 1 and "rỗng" in r.err
+    assert r.code == FileError.exit_code and "rỗng" in r.err

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from tthc_cli.io.store import Store
+from tthc_cli.errors import UsageError
 
 PLAN = """\
 plan: {id: p, period: 2026}
@@ -75,12 +76,12 @@ def test_due_in_and_due_still_override_the_lag(ws):
     assert "hạn 08/05/2026" in ws("trigger", "p:1", "--date", "2026-04-28", "--due", "2026-05-08").out
     assert "hạn 03/05/2026" in ws("trigger", "p:1", "--date", "2026-04-28", "--due-in", "5d").out
     r = ws("trigger", "p:1", "--date", "2026-04-28", "--due", "2026-05-08", "--due-in", "5d")
-    assert r.code == 2 and "một trong hai" in r.err
+    assert r.code == UsageError.exit_code and "một trong hai" in r.err
 
 
 def test_an_event_without_a_lag_still_needs_due_in(ws):
     r = ws("trigger", "p:4", "--date", "2026-04-28")
-    assert r.code == 2
+    assert r.code == UsageError.exit_code
     assert "--due-in" in r.err and "Traceback" not in r.err
 
 

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import PLANS, write
+from tthc_cli.errors import ConfigError, DeliveryError
 from smtp_server import smtp_server  # noqa: F401  (the fixture)
 from tthc_cli.io import config
 from tthc_cli.io.config import ConfigError, check_address, mailbox, parse_mailbox
@@ -82,11 +83,11 @@ def _smtp_block(port, extra=""):
 def test_the_reproducer_is_a_config_error_and_nothing_is_sent(site, smtp_server):
     site.configure(f'  TTPVHCC: {{to: ["{REPRODUCER}"]}}', _smtp_block(smtp_server.port))
     r = site("config", "check")
-    assert r.code == 1
+    assert r.code == ConfigError.exit_code
     assert ('recipients.TTPVHCC.to[0]: địa chỉ thư không hợp lệ: "Ông A Bcc: x@y <a@b>" '
             '(tên hiển thị không được chứa ":")') in r.out
     sent = site("digest", "--unit", "TTPVHCC", "--send")
-    assert sent.code == 1 and "recipients.TTPVHCC.to[0]" in sent.err and "Traceback" not in sent.err
+    assert sent.code == ConfigError.exit_code and "recipients.TTPVHCC.to[0]" in sent.err and "Traceback" not in sent.err
     assert smtp_server.connections == 0 and smtp_server.rcpt_log == []
 
 
@@ -355,7 +356,7 @@ def test_the_terminal_and_the_store_never_see_a_quoted_password(site, smtp_serve
     smtp_server.require_auth(USER, "the-right-one", reply="535-5.7.8 got {received}\r\n535 5.7.8 i.e. {password}")
     site.configure("  TTPVHCC: ttpvhcc@xuantruong.gov.vn", _smtp_block(smtp_server.port, f"  user: {USER}\n"))
     r = site("digest", "--unit", "TTPVHCC", "--send", env={"TTHC_SMTP_PASSWORD": VIETNAMESE})
-    assert r.code == 2 and AUTH_FAILED in r.out and MASK in r.out
+    assert r.code == DeliveryError.exit_code and AUTH_FAILED in r.out and MASK in r.out
     assert _leaks(r.out + r.err, USER, VIETNAMESE) == []
     rows = sqlite3.connect(site.dir / ".tthc" / "progress.db").execute("SELECT ok, error FROM sent").fetchall()
     assert [ok for ok, _ in rows] == [0] and rows[0][1].startswith(AUTH_FAILED)

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from conftest import PLANS
+from tthc_cli.errors import EXIT_OVERDUE, StoreError, UsageError
 
 SEED = "xuan-truong-cchc-2026"
 
@@ -47,7 +48,7 @@ def _record_q2(ws):
         r = ws(*s)
         assert r.code == 0, (s, r.err)
     r = ws(*steps[-1])
-    assert r.code == 2 and "--occurrence" in r.err  # 30/06 is both "Tháng 6/2026" and "Quý II/2026"
+    assert r.code == UsageError.exit_code and "--occurrence" in r.err  # 30/06 is both "Tháng 6/2026" and "Quý II/2026"
     r = ws("done", f"{SEED}:III.4", "-k", "Quý II/2026", "-d", "2026-07-01", "-e", "Báo cáo số 45/BC-UBND ngày 01/7/2026")
     assert r.code == 0, r.err
 
@@ -126,9 +127,9 @@ def test_report_table_md_csv_and_xlsx(ws, tmp_path):
     evidence = [row[-1] for row in late.iter_rows(min_row=2, values_only=True)]
     assert "Báo cáo số 45/BC-UBND ngày 01/7/2026" in evidence
     no_out = ws("report", "--period", "Quý II/2026", "--format", "xlsx")
-    assert no_out.code == 2 and "-o" in no_out.err
+    assert no_out.code == UsageError.exit_code and "-o" in no_out.err
     bad = ws("report", "--period", "Quý V/2026")
-    assert bad.code == 2 and "kỳ báo cáo" in bad.err
+    assert bad.code == UsageError.exit_code and "kỳ báo cáo" in bad.err
 
 
 def test_undo_history_and_orphans(ws):
@@ -160,8 +161,8 @@ def test_trigger_makes_an_event_task_due(ws):
     assert "hạn 15/07/2026" in r.out  # 10 working days after Wed 01/07/2026
     got = [r for r in ws("due", "--format", "json").json() if r["task"] == "IV.2"]
     assert [(r["due"], r["status"]) for r in got] == [("2026-07-15", "Sắp đến hạn")]
-    assert ws("trigger", f"{SEED}:I.1", "--date", "2026-07-01", "--due", "2026-07-05").code == 2  # not an event task
-    assert ws("trigger", f"{SEED}:IV.3", "--date", "2026-07-01").code == 2  # needs --due-in or --due
+    assert ws("trigger", f"{SEED}:I.1", "--date", "2026-07-01", "--due", "2026-07-05").code == UsageError.exit_code  # not an event task
+    assert ws("trigger", f"{SEED}:IV.3", "--date", "2026-07-01").code == UsageError.exit_code  # needs --due-in or --due
 
 
 def test_working_days_marks_window_and_roll_forward(ws):
@@ -200,18 +201,18 @@ def test_check_exit_codes(ws):
     assert r.code == 0, r.out
     assert "VHXH: CẦN LÀM — 0 quá hạn, 0 đến hạn hôm nay, 1 sắp đến hạn" in r.out  # I.1 due 14/01
     r = ws("check", "--unit", "VHXH", today="2026-07-10")
-    assert r.code == 3 and r.out.startswith("VHXH: QUÁ HẠN")
+    assert r.code == EXIT_OVERDUE and r.out.startswith("VHXH: QUÁ HẠN")
 
 
 def test_ambiguous_task_and_unknown_milestone(ws):
     r = ws("done", "báo cáo")
-    assert r.code == 2 and "hãy ghi rõ mã" in r.err
+    assert r.code == UsageError.exit_code and "hãy ghi rõ mã" in r.err
     r = ws("done", f"{SEED}:III.1")
-    assert r.code == 2 and '--occurrence "Quý I/2026"' in r.err  # several open quarters: never guess
+    assert r.code == UsageError.exit_code and '--occurrence "Quý I/2026"' in r.err  # several open quarters: never guess
     r = ws("done", f"{SEED}:I.1", "--milestone", "Kế hoạch")
-    assert r.code == 2 and "không chia mốc" in r.err
+    assert r.code == UsageError.exit_code and "không chia mốc" in r.err
     r = ws("done", f"{SEED}:VI.1")
-    assert r.code == 2 and "nhóm nhiệm vụ" in r.err
+    assert r.code == UsageError.exit_code and "nhóm nhiệm vụ" in r.err
 
 
 def test_twenty_done_processes_at_once_all_land(ws, tmp_path):
@@ -242,7 +243,7 @@ def test_a_newer_database_is_refused_and_left_alone(ws):
     before = ws.db.read_bytes()
     for args in (("due",), ("done", f"{SEED}:I.1")):
         r = ws(*args)
-        assert r.code == 1 and "phiên bản tthc mới hơn" in r.err and "Traceback" not in r.err
+        assert r.code == StoreError.exit_code and "phiên bản tthc mới hơn" in r.err and "Traceback" not in r.err
     assert ws.db.read_bytes() == before
 
 
@@ -260,20 +261,20 @@ def test_done_twice_a_future_date_and_undo_of_nothing_are_refused(ws):
     first = ws("done", ref, "-k", "Quý II/2026", "-d", "2026-07-01", "-e", "Báo cáo số 45/BC-UBND")
     assert first.code == 0
     again = ws("done", ref, "-k", "quý ii/2026")
-    assert again.code == 2 and "đã được ghi hoàn thành ngày 01/07/2026" in again.err and "tthc undo" in again.err
+    assert again.code == UsageError.exit_code and "đã được ghi hoàn thành ngày 01/07/2026" in again.err and "tthc undo" in again.err
     hist = ws("history", ref, "--format", "json").json()
     assert len(hist) == 1 and hist[0]["evidence"] == "Báo cáo số 45/BC-UBND"  # the evidence is not lost
     future = ws("done", ref, "-k", "Tháng 1/2026", "-d", "2026-12-31")
-    assert future.code == 2 and "sau hôm nay" in future.err
+    assert future.code == UsageError.exit_code and "sau hôm nay" in future.err
     nothing = ws("undo", ref, "-k", "Tháng 2/2026")
-    assert nothing.code == 2 and "chưa được ghi hoàn thành" in nothing.err
+    assert nothing.code == UsageError.exit_code and "chưa được ghi hoàn thành" in nothing.err
     assert len(ws("history", "--format", "json").json()) == 1
 
 
 def test_check_counts_group_tasks_under_each_unit(ws):
     r = ws("check", "--unit", "CTTDT", today="2026-07-10")
     # CTTDT leads nothing by name; through "Các cơ quan, đơn vị" it has I.6 (Quý III, IV/2025)
-    assert r.code == 3 and r.out.startswith("CTTDT: QUÁ HẠN — 2 quá hạn")
+    assert r.code == EXIT_OVERDUE and r.out.startswith("CTTDT: QUÁ HẠN — 2 quá hạn")
     lines = ws("check", today="2026-07-10").out.splitlines()
     assert not any(line.startswith(("ALL:", "PCM:")) for line in lines)
 
@@ -307,5 +308,5 @@ def test_check_counts_tasks_of_outside_and_unknown_leads(tthc, tmp_path):
         "  - {id: '1', title: Việc của Sở, lead: Sở Nội vụ, deadline: Quý I/2026}\n"
         "  - {id: '2', title: Việc của phòng lạ, lead: Phòng Tư pháp, deadline: Quý I/2026}\n", encoding="utf-8")
     r = tthc("check", "--plans", tmp_path / "plans", "--today", "2026-05-01")
-    assert r.code == 3
+    assert r.code == EXIT_OVERDUE
     assert "Sở Nội vụ: QUÁ HẠN — 1 quá hạn" in r.out and "Phòng Tư pháp: QUÁ HẠN — 1 quá hạn" in r.out

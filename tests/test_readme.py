@@ -3,6 +3,7 @@
 import re
 
 from conftest import ROOT
+from tthc_cli.errors import UsageError
 
 
 def _readme():
@@ -39,4 +40,4 @@ def test_each_command_runs_alone_and_help_lists_all(tthc):
     assert tthc("config", "--help").code == 0 and "check" in tthc("config", "--help").out
     assert tthc("--version").code == 0
     r = tthc("khong-co")
-    assert r.code == 2 and "không có lệnh" in r.err
+    assert r.code == UsageError.exit_code and "không có lệnh" in r.err

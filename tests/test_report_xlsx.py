@@ -1,4 +1,4 @@
-"""The period report as an Excel workbook (report_xlsx.write_xlsx)."""
+"""The period report as an Excel workbook (report_xlsx.xlsx_bytes)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 openpyxl = pytest.importorskip("openpyxl")
 
 from tthc_cli.core.report import Report, ReportLine, UnitStats  # noqa: E402
-from tthc_cli.outputs.report_xlsx import write_xlsx  # noqa: E402
+from tthc_cli.io.files import write_file  # noqa: E402
+from tthc_cli.outputs.report_xlsx import xlsx_bytes  # noqa: E402
 
 EVIDENCE = "Báo cáo số 45/BC-UBND ngày 20/6/2026"
 
@@ -35,7 +36,7 @@ def _report() -> Report:
 def book(tmp_path_factory):
     folder = tmp_path_factory.mktemp("xlsx")
     path = folder / "bao-cao.xlsx"
-    write_xlsx(_report(), path)
+    write_file(path, xlsx_bytes(_report()), force=False)
     return folder, path, openpyxl.load_workbook(path)
 
 
@@ -142,7 +143,7 @@ def test_replaces_an_existing_file_and_handles_an_empty_report(tmp_path):
     path = tmp_path / "bao-cao.xlsx"
     path.write_bytes(b"old")
     empty = _report().replace(units=(), lines=())
-    write_xlsx(empty, path)
+    write_file(path, xlsx_bytes(empty), force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.xlsx"]
     wb = openpyxl.load_workbook(path)
     ws = wb["Tổng hợp"]
@@ -151,21 +152,19 @@ def test_replaces_an_existing_file_and_handles_an_empty_report(tmp_path):
     assert wb["Quá hạn, trễ hạn"].max_row == 2  # header and a "nothing late" note
 
 
-def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
-    """The xlsx goes through the one writer (files.replacing): a save that fails half way leaves no file."""
-    from tthc_cli.io.files import FileError, replacing
-
-    def half_save(self, filename):  # the disk fills up half way through
-        Path(filename).write_bytes(b"PK\x03\x04 half")
+def test_a_failed_build_leaves_nothing_behind(tmp_path, monkeypatch):
+    """The workbook is built in memory and written by the one writer (files.write_file): a build that fails
+    half way writes no file and leaves the old one as it was."""
+    def half_save(self, filename):  # openpyxl fails half way through (out of memory, a bug)
+        filename.write(b"PK\x03\x04 half")
         raise OSError(28, "No space left on device")
 
     old = tmp_path / "cu.xlsx"
     old.write_bytes(b"the old report")
     monkeypatch.setattr("openpyxl.Workbook.save", half_save)
     for target, force in ((tmp_path / "bao-cao.xlsx", False), (old, True)):
-        with pytest.raises(FileError, match="đĩa đầy"):
-            with replacing(target, force=force) as tmp:
-                write_xlsx(_report(), tmp)
+        with pytest.raises(OSError):
+            write_file(target, xlsx_bytes(_report()), force=force)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cu.xlsx"] and old.read_bytes() == b"the old report"
 
 
@@ -190,7 +189,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     import zipfile
 
     path = tmp_path / "bao-cao.xlsx"
-    write_xlsx(_hostile_report(), path)
+    write_file(path, xlsx_bytes(_hostile_report()), force=False)
     with zipfile.ZipFile(path) as z:
         sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
     assert len(sheets) == 2

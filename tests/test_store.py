@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tthc_cli.errors import TthcError
+from tthc_cli.errors import StoreError, TthcError
 from tthc_cli.core.progress import DONE, NOTE, TRIGGER, UNDONE, Event
 from tthc_cli.io.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
 
@@ -83,8 +83,11 @@ def test_who_kind_plan_and_task_are_required(tmp_path):
         assert store.events() == []
 
 
-def test_store_error_is_a_tthc_error_with_exit_code_1(tmp_path):
-    assert issubclass(StoreError, TthcError) and StoreError.exit_code == 1
+def test_store_error_is_a_tthc_error_with_its_own_exit_code(tmp_path):
+    from tthc_cli.errors import EXIT_CODES
+
+    assert issubclass(StoreError, TthcError)
+    assert dict(EXIT_CODES)[StoreError.exit_code] == "kho tiến độ không mở, đọc hay ghi được"
 
 
 def test_default_who(monkeypatch):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from conftest import PLANS, write
+from tthc_cli.errors import EXIT_PARTIAL, FileError, PlanError, UsageError
 
 GOOD = """\
 plan:
@@ -51,13 +52,13 @@ def test_bundled_plan_warnings_are_the_documents_own(tthc):
     assert sum("thứ Bảy" in t or "Chủ nhật" in t for t in texts) == 1  # Tháng 01/2026 ends on a Saturday
     assert len(problems) == 8
     strict = tthc("validate", PLANS / "xuan-truong-cchc-2026.yaml", "--strict")
-    assert strict.code == 1
+    assert strict.code == PlanError.exit_code
 
 
 def test_unknown_key_did_you_mean_with_line(tthc, plan_dir):
     f = write(plan_dir / "a.yaml", GOOD.replace("        deadline: Định kỳ hằng quý", "        deadlin: Định kỳ hằng quý"))
     r = tthc("validate", f)
-    assert r.code == 1
+    assert r.code == PlanError.exit_code
     assert f'{f}:17: tasks[0].tasks[1].deadlin: lỗi: khóa "deadlin" không có trong định dạng kế hoạch; có phải "deadline"?' in r.out
 
 
@@ -66,7 +67,7 @@ def test_unknown_unit_is_a_warning_naming_the_unit(tthc, plan_dir):
     r = tthc("validate", f)
     assert r.code == 0
     assert f'{f}:16: tasks[0].tasks[1].lead: cảnh báo: không có đơn vị "Phòng Tư pháp" trong danh mục' in r.out
-    assert tthc("validate", f, "--strict").code == 1
+    assert tthc("validate", f, "--strict").code == PlanError.exit_code
 
 
 def test_plan_local_units_make_a_name_known(tthc, plan_dir):
@@ -98,7 +99,7 @@ def test_errors_duplicate_ids_unknown_after_and_cycles(tthc, plan_dir):
 """
     f = write(plan_dir / "a.yaml", text)
     r = tthc("validate", f)
-    assert r.code == 1
+    assert r.code == PlanError.exit_code
     assert f'{f}:19: tasks[0].tasks[2].id: lỗi: mã nhiệm vụ "I.1" trùng với tasks[0].tasks[0]' in r.out
     assert 'after: không có nhiệm vụ "I.9"' in r.out
     assert "vòng lặp phụ thuộc (after): thu-nghiem-2026:I.3 → thu-nghiem-2026:I.4 → thu-nghiem-2026:I.3" in r.out
@@ -113,14 +114,14 @@ def test_after_across_plans(tthc, plan_dir):
     broken = other.replace("thu-nghiem-2026:I.2", "thu-nghiem-2026:I.7")
     write(plan_dir / "b.yaml", broken)
     r = tthc("validate", plan_dir)
-    assert r.code == 1 and 'after: không có nhiệm vụ "thu-nghiem-2026:I.7"' in r.out
+    assert r.code == PlanError.exit_code and 'after: không có nhiệm vụ "thu-nghiem-2026:I.7"' in r.out
 
 
 def test_wrong_types(tthc, plan_dir):
     text = GOOD.replace("support: [Trung tâm PVHCC]", "support: {a: 1}").replace("deadline: Trước ngày 15/01/2026", "deadline: [1, 2]")
     f = write(plan_dir / "a.yaml", text)
     r = tthc("validate", f)
-    assert r.code == 1
+    assert r.code == PlanError.exit_code
     assert "tasks[0].tasks[0].support: lỗi: support phải là chuỗi hoặc danh sách, không phải bảng khóa–giá trị" in r.out
     assert "tasks[0].tasks[0].deadline: lỗi: deadline phải là chuỗi" in r.out
 
@@ -128,7 +129,7 @@ def test_wrong_types(tthc, plan_dir):
 def test_float_like_id_is_explained(tthc, plan_dir):
     f = write(plan_dir / "a.yaml", GOOD.replace("id: I.2", "id: 1.10"))
     r = tthc("validate", f)
-    assert r.code == 1 and 'hãy đặt trong dấu nháy' in r.out
+    assert r.code == PlanError.exit_code and 'hãy đặt trong dấu nháy' in r.out
 
 
 def test_malformed_yaml_names_the_line(tthc, plan_dir):
@@ -144,22 +145,22 @@ def test_malformed_yaml_names_the_line(tthc, plan_dir):
 def test_empty_binary_huge_and_missing_files(tthc, plan_dir, tmp_path):
     empty = write(plan_dir / "empty.yaml", "   \n")
     r = tthc("validate", empty)
-    assert r.code == 1 and "tệp rỗng" in r.out
+    assert r.code == PlanError.exit_code and "tệp rỗng" in r.out
     binary = plan_dir / "bin.yaml"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     r = tthc("validate", binary)
-    assert r.code == 1 and "tệp nhị phân" in r.out
+    assert r.code == PlanError.exit_code and "tệp nhị phân" in r.out
     latin = plan_dir / "latin.yaml"
     latin.write_bytes("plan: {id: x, title: 'Kế hoạch'}".encode("cp1258", errors="replace") + b"\xff")
     r = tthc("validate", latin)
-    assert r.code == 1 and "UTF-8" in r.out
+    assert r.code == PlanError.exit_code and "UTF-8" in r.out
     huge = plan_dir / "huge.yaml"
     with open(huge, "wb") as fh:
         fh.truncate(21 * 1024 * 1024)
     r = tthc("validate", huge)
-    assert r.code == 1 and "tệp quá lớn" in r.out
+    assert r.code == PlanError.exit_code and "tệp quá lớn" in r.out
     r = tthc("validate", tmp_path / "khong-co.yaml")
-    assert r.code == 2 and "không tìm thấy" in r.err
+    assert r.code == UsageError.exit_code and "không tìm thấy" in r.err
     for res in (r,):
         _no_traceback(res)
 
@@ -167,20 +168,20 @@ def test_empty_binary_huge_and_missing_files(tthc, plan_dir, tmp_path):
 def test_not_a_mapping_and_missing_parts(tthc, plan_dir):
     f = write(plan_dir / "a.yaml", "- 1\n- 2\n")
     r = tthc("validate", f)
-    assert r.code == 1 and "phải là một bảng khóa–giá trị" in r.out
+    assert r.code == PlanError.exit_code and "phải là một bảng khóa–giá trị" in r.out
     f = write(plan_dir / "a.yaml", "plan:\n  title: x\ntasks: []\n")
     r = tthc("validate", f)
-    assert r.code == 1 and "thiếu mã kế hoạch" in r.out
+    assert r.code == PlanError.exit_code and "thiếu mã kế hoạch" in r.out
     f = write(plan_dir / "a.yaml", "plan:\n  id: x\ntasks: []\n")
     r = tthc("validate", f)
-    assert r.code == 1 and "plan.period" in r.out
+    assert r.code == PlanError.exit_code and "plan.period" in r.out
 
 
 def test_a_broken_file_does_not_hide_the_others(tthc, plan_dir):
     write(plan_dir / "a.yaml", GOOD)
     write(plan_dir / "b.yaml", "plan: [\n")
     r = tthc("due", "--plans", plan_dir, "--today", "2026-03-25", "--format", "json")
-    assert r.code == 4  # the rest is shown, but the answer is incomplete: cron must notice
+    assert r.code == EXIT_PARTIAL  # the rest is shown, but the answer is incomplete: cron must notice
     assert [row["task"] for row in r.json()] == ["I.1", "I.2"]
     assert "1 tệp kế hoạch không đọc được và bị BỎ QUA" in r.err
     assert f"{plan_dir / 'b.yaml'}: dòng 2: YAML sai cú pháp" in r.err
@@ -188,7 +189,7 @@ def test_a_broken_file_does_not_hide_the_others(tthc, plan_dir):
 
 def test_unknown_unit_option_suggests(tthc):
     r = tthc("due", "--unit", "Trung tam PVHC", "--today", "2026-06-01")
-    assert r.code == 2
+    assert r.code == UsageError.exit_code
     assert 'không có đơn vị "Trung tam PVHC"' in r.err and "Có phải" in r.err
     _no_traceback(r)
 
@@ -199,14 +200,14 @@ def test_bad_options(tthc):
                          (("due", "--format", "xml"), "--format"), (("khong-co-lenh",), "không có lệnh"),
                          (("due", "--today", "31/02/2026"), "không tồn tại")):
         r = tthc(*args)
-        assert r.code == 2, (args, r.err)
+        assert r.code == UsageError.exit_code, (args, r.err)
         assert needle in r.err, (args, r.err)
         _no_traceback(r)
 
 
 def test_no_plans_folder(tthc, tmp_path):
     r = tthc("due", cwd=tmp_path)
-    assert r.code == 2 and "./plans" in r.err
+    assert r.code == UsageError.exit_code and "./plans" in r.err
 
 
 def test_validate_json_shape(tthc, plan_dir):
@@ -219,7 +220,7 @@ def test_validate_json_shape(tthc, plan_dir):
 def test_an_impossible_date_value_is_a_message_not_a_traceback(tthc, plan_dir):
     f = write(plan_dir / "a.yaml", GOOD.replace("        deadline: Định kỳ hằng quý", "        due: 2026-02-30"))
     r = tthc("validate", f)
-    assert r.code == 1
+    assert r.code == PlanError.exit_code
     assert "tasks[0].tasks[1].due: lỗi: due phải là ngày dạng YYYY-MM-DD, không phải '2026-02-30'" in r.out
     _no_traceback(r)
 
@@ -235,20 +236,20 @@ def test_messages_for_command_line_mistakes_are_vietnamese(tthc, tmp_path):
     ]
     for args, needle in cases:
         r = tthc(*args)
-        assert r.code == 2, (args, r.err)
+        assert r.code == UsageError.exit_code, (args, r.err)
         assert needle in r.err, (args, r.err)
         assert "Traceback" not in r.err
 
 
 def test_output_paths_that_cannot_be_written(tthc, tmp_path):
     r = tthc("ics", "--unit", "TTPVHCC", "-o", tmp_path, "--today", "2026-06-01")
-    assert r.code == 1 and "là thư mục" in r.err and "Traceback" not in r.err
+    assert r.code == FileError.exit_code and "là thư mục" in r.err and "Traceback" not in r.err
     afile = tmp_path / "x.txt"
     afile.write_text("x")
     r = tthc("digest", "--all", "--out", afile, "--today", "2026-06-01")
-    assert r.code == 1 and "không ghi được" in r.err and "Traceback" not in r.err
+    assert r.code == FileError.exit_code and "không ghi được" in r.err and "Traceback" not in r.err
     r = tthc("report", "--period", "Quý II/2026", "--format", "xlsx", "-o", tmp_path)
-    assert r.code == 1 and "là thư mục" in r.err  # as every writer says it: exit 1, whatever the format
+    assert r.code == FileError.exit_code and "là thư mục" in r.err  # as every writer says it: exit 1, whatever the format
     assert not list(tmp_path.glob(".*.tmp")) and not list(tmp_path.glob(".*.tthc-tmp"))
 
 
@@ -284,7 +285,7 @@ def test_wrong_types_in_a_plans_units_are_problems_not_tracebacks(tthc, plan_dir
     f = write(plan_dir / "a.yaml", text)
     r = tthc("validate", f)
     _no_traceback(r)
-    assert r.code == 1
+    assert r.code == PlanError.exit_code
     expected = [
         "units[0].members: lỗi: members phải là danh sách mã đơn vị (hoặc all), không phải số",
         'units[1].code: lỗi: code phải là chuỗi, không phải số; hãy đặt trong dấu nháy, ví dụ code: "12"',

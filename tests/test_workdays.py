@@ -10,7 +10,8 @@ from datetime import date, timedelta
 import pytest
 
 from tthc_cli.io.loader import Memo
-from tthc_cli.core.workdays import CACHE_KIND, WORKDAYS_KIND, WorkCalendar, compute_public_holidays, holidays_version
+from tthc_cli.core.workdays import WorkCalendar
+from tthc_cli.io.holidays import CACHE_KIND, WORKDAYS_KIND, compute_public_holidays, holidays_version, load_calendar
 
 D = date
 YEARS = range(2025, 2028)
@@ -20,13 +21,13 @@ YEARS = range(2025, 2028)
 def filled():
     """A cache filled by one real load (the only place the package is computed)."""
     cache: dict = {}
-    WorkCalendar.load(YEARS, cache)
+    load_calendar(YEARS, cache)
     return cache
 
 
 @pytest.fixture
 def cal(filled):
-    return WorkCalendar.load(YEARS, filled)
+    return load_calendar(YEARS, filled)
 
 
 def test_known_days_off_2026(cal):
@@ -68,7 +69,7 @@ def test_weekends(cal):
 
 
 def test_config_days(filled):
-    cal = WorkCalendar.load(YEARS, filled, extra_days_off={D(2026, 3, 20): "Nghỉ theo quyết định của tỉnh"},
+    cal = load_calendar(YEARS, filled, extra_days_off={D(2026, 3, 20): "Nghỉ theo quyết định của tỉnh"},
                             extra_working_days={D(2026, 3, 28), D(2026, 11, 24)})
     assert cal.is_day_off(D(2026, 3, 20)) and cal.reason(D(2026, 3, 20)) == "Nghỉ theo quyết định của tỉnh"
     assert not cal.is_day_off(D(2026, 3, 28)) and cal.reason(D(2026, 3, 28)) is None  # a make-up Saturday
@@ -104,7 +105,7 @@ def test_working_days_between(cal):
 
 
 def test_counting_matches_day_by_day(filled):
-    cal = WorkCalendar.load(YEARS, filled, {D(2026, 6, 5): "x", D(2026, 6, 6): "y"}, {D(2026, 6, 13)})
+    cal = load_calendar(YEARS, filled, {D(2026, 6, 5): "x", D(2026, 6, 6): "y"}, {D(2026, 6, 13)})
     start, count = D(2024, 12, 25), 0
     for i in range(1, 3 * 366 + 20):
         day = start + timedelta(days=i)
@@ -131,15 +132,15 @@ def test_cache_holds_what_the_package_computes(filled):
 
 def test_a_filled_cache_never_imports_holidays(filled, monkeypatch):
     monkeypatch.setitem(sys.modules, "holidays", None)  # any `import holidays` now fails
-    cal = WorkCalendar.load(YEARS, filled)
+    cal = load_calendar(YEARS, filled)
     assert cal.reason(D(2026, 2, 17)) == "Tết Nguyên Đán"
     with pytest.raises(ImportError):
-        WorkCalendar.load(range(2030, 2031), filled)  # a miss does import it
+        load_calendar(range(2030, 2031), filled)  # a miss does import it
 
 
 def test_memo_round_trip_in_a_fresh_process(tmp_path):
     memo = Memo(tmp_path, "holidays", holidays_version())
-    WorkCalendar.load(range(2026, 2027), memo)
+    load_calendar(range(2026, 2027), memo)
     assert memo.dirty
     memo.save()
     script = textwrap.dedent("""
@@ -147,10 +148,10 @@ def test_memo_round_trip_in_a_fresh_process(tmp_path):
         from datetime import date
         from pathlib import Path
         from tthc_cli.io.loader import Memo
-        from tthc_cli.core.workdays import WorkCalendar, holidays_version
+        from tthc_cli.io.holidays import holidays_version, load_calendar
         assert "holidays" not in sys.modules
         memo = Memo(Path(sys.argv[1]), "holidays", holidays_version())
-        cal = WorkCalendar.load(range(2026, 2027), memo)
+        cal = load_calendar(range(2026, 2027), memo)
         print(cal.next_working_day(date(2026, 2, 14)), memo.dirty, "holidays" in sys.modules)
     """)
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True).stdout

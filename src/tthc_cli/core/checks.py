@@ -57,3 +57,15 @@ def _deadline_warnings(task, warn) -> None:
     for o in res.occurrences:
         if o.freq is None and o.due.weekday() >= 5:
             warn(task, key, f"hạn {fmt(o.due)} rơi vào {WEEKDAYS_VI[o.due.weekday()]}")
+
+
+def orphans(plans: list[Plan], progress, store_name: str) -> list[Problem]:
+    """Progress records whose task is no longer in the plans (renamed or removed): kept, and reported."""
+    known = {(p.id, t.id) for p in plans for t in p.tasks}
+    out = []
+    for (plan, task), events in sorted(progress.by_task.items()):
+        if (plan, task) not in known and any(p.id == plan for p in plans):
+            ids = ", ".join(f"#{e.id}" for e in events)
+            out.append(Problem(WARNING, f'{len(events)} bản ghi tiến độ ({ids}) cho nhiệm vụ "{plan}:{task}" không còn '
+                                        f"trong kế hoạch (đổi mã hoặc đã xóa?); lịch sử vẫn được giữ", store_name))
+    return out

@@ -186,6 +186,44 @@ def due_window(items: list[Item], horizon: date) -> list[Item]:
     return [i for i in items if i.due is not None and i.is_open and i.due <= horizon]
 
 
+def due_items(items: list[Item], horizon: date, include_undated: bool = False, wanted=frozenset()) -> list[Item]:
+    """What `due` shows: open items due by `horizon` (overdue included), with `include_undated` also the open
+    items with no single due date; only the statuses in `wanted` when it names any."""
+    shown = due_window(items, horizon)
+    if include_undated:
+        shown += [i for i in items if i.due is None and i.is_open]
+    return [i for i in shown if i.status in wanted] if wanted else shown
+
+
+def overdue_items(items: list[Item], include_undated: bool = False) -> list[Item]:
+    """What `overdue` shows: the overdue items, with `include_undated` also the open undated ones."""
+    shown = [i for i in items if i.status == OVERDUE]
+    if include_undated:
+        shown += [i for i in items if i.due is None and i.is_open]
+    return shown
+
+
+def listed_items(items: list[Item], include_undated: bool = False, wanted=frozenset()) -> list[Item]:
+    """What `list` shows: every dated item, done or not; undated ones too with `include_undated` or when a
+    status is asked for (an undated status such as "Thường xuyên" must find its items)."""
+    return [i for i in items if (include_undated or i.due is not None or wanted) and (not wanted or i.status in wanted)]
+
+
+def statuses_named(values, known=STATUSES) -> set[str]:
+    """The statuses a user typed (--status, accents and case optional); an unknown one is refused."""
+    from tthc_cli.core.text import fold_diacritics
+    from tthc_cli.errors import UsageError
+
+    out = set()
+    folded = {fold_diacritics(s).lower(): s for s in known}
+    for v in values or []:
+        s = folded.get(fold_diacritics(v.strip()).lower())
+        if s is None:
+            raise UsageError(f'--status: không có trạng thái "{v}" (có: {", ".join(known)})')
+        out.add(s)
+    return out
+
+
 def sort_key(item: Item):
     return (item.due is None, item.due or date.max, item.plan.id, _natural(item.task.id))
 

@@ -93,6 +93,11 @@ class Report(Value):
         return t
 
 
+def led_by(registry, codes):
+    """A filter of report rows: those whose lead unit is one of `codes` (a unit and the groups it belongs to)."""
+    return lambda ref: ref.unit is not None and not registry.codes_for(ref.unit).isdisjoint(codes)
+
+
 def report_period(text: str) -> tuple[str, date, date]:
     """The span a report covers, from the words officials use.
 

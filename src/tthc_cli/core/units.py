@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from tthc_cli.errors import TthcError
+from tthc_cli.errors import TthcError, UnitDataError
 from tthc_cli.core.text import clean, clean_text, closest, fold_diacritics, tone_canonical, type_name, visible
 from tthc_cli.core.value import Value
 
@@ -25,16 +25,6 @@ MAX_SPAN = 64
 # (Vietnamese too), digits, "_", "-", "."; a letter or digit first (a leading "-"
 # would read as an option, a leading "." as a hidden file).
 _CODE = re.compile(r"[^\W_][\w.\-]*")
-
-
-class UnitDataError(TthcError):
-    """A unit table (the bundled one or the config's `units:`) with an entry that cannot be used."""
-
-    exit_code = 1
-
-    def __init__(self, message: str, problems: tuple[str, ...] = ()):
-        super().__init__(message)
-        self.problems = problems  # each "units[2].members: …", for a caller that lists them
 
 
 class Unit(Value):

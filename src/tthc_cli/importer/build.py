@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tthc_cli import __version__
+from tthc_cli.errors import UsageError
 from tthc_cli.importer.document import Document, ImportError_
 from tthc_cli.importer.tables import Node, read_tables
 
@@ -28,7 +29,7 @@ OTHER_FORMATS = {
 def read_source(path: Path) -> Document:
     """A Document from a .docx or a text export; ImportError_ with advice otherwise."""
     if not path.exists():
-        raise ImportError_(f'không tìm thấy tệp "{path}"', exit_code=2)
+        raise UsageError(f'không tìm thấy tệp "{path}"')
     if path.is_dir():
         raise ImportError_(f'"{path}" là thư mục; hãy chỉ một tệp .docx hoặc .txt')
     from tthc_cli.io.files import FileError, read_regular, require_regular
@@ -202,3 +203,23 @@ def write_atomically(path: Path, text: str | bytes, force: bool) -> None:
     from tthc_cli.io.files import write_file
 
     write_file(path, text, force=force, what="tệp kế hoạch")
+
+
+def check_imported(text: str) -> None:
+    """The plan file import writes must be one tthc reads: under the size limit, parsed, built."""
+    from tthc_cli.io.loader import MAX_BYTES, parse_bytes
+    from tthc_cli.core.planfile import build_plan
+
+    data = text.encode("utf-8")
+    if len(data) > MAX_BYTES:
+        raise ImportError_(f"kế hoạch nhập ra lớn {len(data) / 1048576:.0f} MB, quá giới hạn 20 MB của tệp kế hoạch; "
+                           "hãy tách tài liệu")
+    raw = parse_bytes(data, "kế hoạch nhập")
+    try:
+        plan, problems = build_plan(raw.data, "kế hoạch nhập") if raw.ok else (None, raw.problems)
+    except RecursionError:
+        plan, problems = None, []
+    if plan is None:
+        why = problems[0].message if problems else "các mục lồng nhau quá sâu"
+        raise ImportError_(f"kế hoạch nhập ra không đọc lại được ({why}); đây là lỗi của tthc hoặc tài liệu "
+                           "quá khác thường")

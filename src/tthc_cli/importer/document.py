@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tthc_cli.errors import TthcError
+from tthc_cli.errors import ImportError_, TthcError
 
 
 @dataclass
@@ -55,9 +55,3 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
-class ImportError_(TthcError):
-    """A source that cannot be imported, or a file that cannot be written; the message says what to do."""
-
-    def __init__(self, message: str, exit_code: int = 1):
-        super().__init__(message)
-        self.exit_code = exit_code

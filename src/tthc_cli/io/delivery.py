@@ -1,5 +1,4 @@
-"""`tthc digest`: building every unit's digest, writing .eml files or sending
-them once a day, with a lock against overlapping runs and a delivery log in
+"""`tthc digest`'s I/O: writing .eml files or sending the digests once a day, with a lock against overlapping runs and a delivery log in
 the progress store so a second run sends only what failed."""
 
 from __future__ import annotations
@@ -9,16 +8,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from tthc_cli.io.config import ConfigError
-from tthc_cli.errors import TthcError
+from tthc_cli.errors import ConfigError, LockedError
 
-EX_LOCKED = 75  # sysexits EX_TEMPFAIL: another run is sending; try later
-
-
-class LockedError(TthcError):
-    """Another `tthc digest --send` holds the lock."""
-
-    exit_code = EX_LOCKED
 
 
 @contextmanager
@@ -55,64 +46,6 @@ def run_lock(path: Path):
         yield
     finally:
         fh.close()
-
-
-def unit_items(session, unit, day):
-    """Lead items of one unit (groups included), progress applied."""
-    from tthc_cli.core.queries import Selection, collect
-
-    ws = session.workspace
-    return collect(ws.plans, ws.registry, Selection(ws.registry.codes_for(unit), "lead"), day, session.config.warn_days,
-                   session.progress, session.roll())
-
-
-def targets(session, unit_arg: str | None, all_units: bool):
-    """The units to build a digest for, with their recipients ({} when none are configured)."""
-    ws = session.workspace
-    recipients = session.config.recipients
-    seen: dict[str, str] = {}
-    for code in recipients:
-        unit = ws.registry.units.get(code) or ws.registry.match(code)
-        if unit is None:
-            raise ConfigError(f'recipients: không có đơn vị "{code}" trong danh mục')
-        if unit.code in seen:  # two spellings of one unit: two digests, the same mail twice
-            raise ConfigError(f'recipients: "{seen[unit.code]}" và "{code}" là cùng một đơn vị ({unit.code}); '
-                              f"hãy gộp người nhận vào một mục")
-        seen[unit.code] = code
-    if unit_arg:
-        u = ws.registry.require(unit_arg)
-        return [(u, recipients.get(u.code, {}))]
-    if recipients:
-        return [(ws.registry.match(code), spec) for code, spec in recipients.items()]
-    return [(u, {}) for u in ws.registry.commune_units()]
-
-
-def build_all(session, unit_arg, all_units, day, horizon, sender, always):
-    from datetime import datetime, timezone
-    from email.utils import make_msgid
-
-    from tthc_cli.outputs.digest import ascii_id, build
-
-    now = datetime.now(timezone.utc).replace(microsecond=0)  # the edge: the Date header is when it is made
-    out = []
-    for unit, spec in targets(session, unit_arg, all_units):
-        items = unit_items(session, unit, day)
-        d = build(unit.code, unit.name, items, today=day, horizon=horizon, sender=sender,
-                  to=spec.get("to", []), cc=spec.get("cc", []), commune=session.config.commune,
-                  days=session.calendar, left_out=session.workspace.left_out, sent_at=now,
-                  message_id=make_msgid(idstring=f"tthc.{ascii_id(unit.code)}.{day.isoformat()}",
-                                        domain=_domain(sender)))
-        if d.empty and not always:
-            out.append((d, "bỏ qua: không có việc quá hạn hay sắp đến hạn"))
-        else:
-            out.append((d, None))
-    return out
-
-
-def _domain(sender: str) -> str:
-    from email.utils import parseaddr
-
-    return parseaddr(sender)[1].rpartition("@")[2] or "tthc.invalid"
 
 
 def write_eml(digests, folder: Path, day: date, force: bool = False) -> list[str]:

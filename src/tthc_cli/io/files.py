@@ -24,7 +24,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from tthc_cli.errors import TthcError
+from tthc_cli.errors import FileError, TthcError
 
 TEMP_SUFFIX = ".tthc-tmp"
 STALE_SECONDS = 3600
@@ -32,12 +32,6 @@ STALE_SECONDS = 3600
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
-
-
-class FileError(TthcError):
-    """A file that must not be read or written as asked."""
-
-    exit_code = 1
 
 
 def kind_vi(mode: int) -> str:

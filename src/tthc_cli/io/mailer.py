@@ -27,7 +27,7 @@ Vietnamese, carry the server's reply, and never contain the password in any
 form a server could quote (`mask_secrets`).
 
 Addresses are checked as strictly as the configuration checks them
-(`config.parse_mailbox`): the envelope gets exactly the parsed addr-spec of
+(`core.addresses.parse_mailbox`): the envelope gets exactly the parsed addr-spec of
 each recipient, and a message whose address headers hold anything but plain
 mailboxes (a group, an unparsable entry, header syntax in a display name) is
 not sent.
@@ -47,7 +47,8 @@ import time
 from email.generator import BytesGenerator
 from email.message import EmailMessage
 
-from tthc_cli.io.config import DATA_TIMEOUT, DEFAULT_PORTS, SECURITIES, TIMEOUT, parse_mailbox, quoted
+from tthc_cli.core.addresses import parse_mailbox, quoted
+from tthc_cli.io.config import DATA_TIMEOUT, DEFAULT_PORTS, SECURITIES, TIMEOUT
 from tthc_cli.core.value import Value
 
 MASK = "******"

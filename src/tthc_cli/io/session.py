@@ -163,11 +163,11 @@ class Session:
 
     def _load_calendar(self, years):
         from tthc_cli.io.loader import Memo
-        from tthc_cli.core.workdays import WorkCalendar, holidays_version
+        from tthc_cli.io.holidays import holidays_version, load_calendar
 
         memo = Memo(self.cache, "holidays", holidays_version())
         try:
-            cal = WorkCalendar.load(years, memo, extra_days_off=self.config.days_off,
+            cal = load_calendar(years, memo, extra_days_off=self.config.days_off,
                                     extra_working_days=self.config.working_days)
         except ValueError as exc:
             from tthc_cli.io.config import ConfigError

@@ -27,14 +27,8 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from tthc_cli.errors import TthcError
+from tthc_cli.errors import Conflict, StoreError, TthcError
 from tthc_cli.core.progress import KINDS, Event
-
-
-class StoreError(TthcError):
-    """The progress store cannot be opened, read or written."""
-
-    exit_code = 1
 
 
 MIGRATIONS: list[tuple[int, str, str]] = [
@@ -450,10 +444,6 @@ def _text(value: str) -> str:
     from tthc_cli.core.text import clean_text
 
     return clean_text(value.encode("utf-8", "replace").decode("utf-8"))
-
-
-class Conflict(StoreError):
-    """Another process recorded an event of the same task between the check and the write."""
 
 
 def _existing(path: Path):

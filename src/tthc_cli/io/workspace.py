@@ -62,13 +62,13 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     cache = cache_dir() if use_cache else None
     registry = base_registry(use_cache)
     if extra_units:  # the user's config adds units and spellings
-        from tthc_cli.core.units import UnitDataError
+        from tthc_cli.errors import UnitDataError
 
         registry = registry.copy()
         try:
             registry.add_data({"units": extra_units})
         except UnitDataError as exc:
-            from tthc_cli.io.config import ConfigError
+            from tthc_cli.errors import ConfigError
 
             raise ConfigError(f"tệp cấu hình, mục units: {'; '.join(exc.problems) or exc.message}") from None
     plans: list[Plan] = []

@@ -130,7 +130,7 @@ def gap_warning(left_out: list[tuple[str, str]]) -> list[str]:
 
 def _address(value: str) -> Address:
     """The mailbox exactly as the config check parsed it: one address, nothing a display name could add."""
-    from tthc_cli.io.config import mailbox
+    from tthc_cli.core.addresses import mailbox
 
     return mailbox(value)
 

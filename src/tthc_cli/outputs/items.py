@@ -193,16 +193,6 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _colour_enabled(stream) -> bool:
-    import os
-
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return hasattr(stream, "isatty") and stream.isatty()
-
-
 _ANSI = {"overdue": "\x1b[1;31m", "today": "\x1b[1;33m", "upcoming": "\x1b[36m", "later": "", "undated": "\x1b[2m",
          "done": "\x1b[32m"}
 _RESET = "\x1b[0m"
@@ -270,14 +260,9 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     return out
 
 
-def print_table(items: list[Item], today: date, horizon: date | None, footer: str | None, title: str | None,
-                days=None) -> None:
-    """The grouped item table on stdout, sized to the terminal."""
-    import shutil
-    import sys
-
-    width = min(max(shutil.get_terminal_size((120, 24)).columns, 40), 400)  # COLUMNS=99999999 must not pad gigabytes
-    colour = _colour_enabled(sys.stdout)
+def table_text(items: list[Item], today: date, horizon: date | None, footer: str | None, title: str | None,
+               days=None, *, width: int = 120, colour: bool = False) -> str:
+    """The grouped item table with its title and footer, `width` columns wide."""
     out = []
     if title:
         out.append(f"\x1b[1m{title}\x1b[0m" if colour else title)
@@ -292,4 +277,4 @@ def print_table(items: list[Item], today: date, horizon: date | None, footer: st
     if footer:
         out.append("")
         out.append(footer)
-    sys.stdout.write("\n".join(out) + "\n")
+    return "\n".join(out) + "\n"

@@ -4,13 +4,12 @@ Sheet "Tổng hợp": title, period, one row per unit with counts and rates, a
 "Tổng cộng" row and a bar chart of the on-time rate per unit. Sheet "Quá hạn,
 trễ hạn": every late or overdue item with its dates and evidence.
 
-openpyxl is imported inside `write_xlsx`: it takes a few hundred milliseconds
+openpyxl is imported inside `xlsx_bytes`: it takes a few hundred milliseconds
 to import and only `tthc report --xlsx` needs it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from tthc_cli.core.report import Report, gap_text
 from tthc_cli.core.text import FORMULA_START, clean_text
@@ -36,9 +35,10 @@ _HEADER_FILL = "DDEBF7"  # light blue, as in the ministry's report templates
 MAX_CELL_TEXT = 32767  # Excel's limit; a longer text makes it "repair" the file
 
 
-def write_xlsx(report: Report, path: Path) -> None:
-    """Write `report` to `path` (.xlsx). Callers give a temporary path of `files.replacing`, which
-    renames it into place (never half a file, never a clobbered one); OSError when it cannot be written."""
+def xlsx_bytes(report: Report) -> bytes:
+    """The workbook of `report` as the bytes of an .xlsx file (the CLI writes them with files.write_file)."""
+    import io
+
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -48,7 +48,9 @@ def write_xlsx(report: Report, path: Path) -> None:
     wb.properties.lastModifiedBy = "tthc"
     _summary_sheet(wb.active, report)
     _lines_sheet(wb.create_sheet(LINES_SHEET), report)
-    wb.save(Path(path))  # the caller writes through files.replacing: a temporary file renamed into place
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _styles():

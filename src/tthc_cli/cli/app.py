@@ -1,0 +1,121 @@
+"""The typer app, its shared options (declared once) and the state of one run.
+
+Options turn text into domain values with callbacks where that is cheap; the days and windows a user types
+are read by core.dates, so the same strict rules hold on the command line and in the config.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from tthc_cli import __version__
+
+APP_SETTINGS = dict(
+    name="tthc",
+    help="tthc: theo dõi thời hạn các nhiệm vụ trong kế hoạch CCHC, kiểm soát TTHC của xã.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app = typer.Typer(**APP_SETTINGS)
+config_app = typer.Typer(help="Kiểm tra và xem tệp cấu hình.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+COMMAND_ORDER = ("due", "overdue", "list", "show", "done", "undo", "trigger", "history", "check", "report", "validate",
+                 "resolve", "units", "import", "digest", "ics", "schema")
+"""The order `tthc --help` lists the commands in: the daily ones first, as an official meets them."""
+
+RUN: dict = {"config": None}
+"""What one run sets: the --config value, the plan files left out (the run then exits EXIT_PARTIAL).
+`boundary.main` clears it at the start of every run."""
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class TextFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    md = "md"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class Role(str, Enum):
+    lead = "lead"
+    support = "support"
+    any = "any"
+
+
+def resolve_today(value: Optional[str]) -> date:
+    """The day a command computes against: --today, else TTHC_TODAY, else the clock (the one place it is read)."""
+    from tthc_cli.core.dates import parse_day
+
+    value = value or os.environ.get("TTHC_TODAY")
+    return parse_day(value) if value else date.today()
+
+
+PlansOpt = Annotated[Optional[list[str]], typer.Option(
+    "--plans", "-p", help="Tệp hoặc thư mục kế hoạch (lặp lại được; biến TTHC_PLANS; mặc định ./plans).",
+    show_default=False)]
+UnitOpt = Annotated[Optional[str], typer.Option(
+    "--unit", "-u", help="Đơn vị: mã (TTPVHCC) hoặc tên như trong kế hoạch.", show_default=False)]
+RoleOpt = Annotated[Role, typer.Option("--role", help="Vai trò của đơn vị: lead (chủ trì), support (phối hợp), any.")]
+WithinOpt = Annotated[Optional[str], typer.Option(
+    "--within", "-w", help="Cửa sổ sắp đến hạn: 14d, 2w, 1m, 10wd (ngày làm việc); mặc định 14d.", show_default=False)]
+TodayOpt = Annotated[Optional[str], typer.Option(
+    "--today", help="Ngày tính hạn (mặc định hôm nay; biến TTHC_TODAY).", show_default=False)]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Định dạng: table, json, csv.")]
+AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Gồm cả nhiệm vụ thường xuyên, chờ điều kiện, chưa xác định.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Không dùng bộ nhớ đệm kế hoạch đã đọc.")]
+DbOpt = Annotated[Optional[str], typer.Option(
+    "--db", help="Tệp tiến độ (mặc định .tthc/progress.db cạnh thư mục kế hoạch; biến TTHC_DB).", show_default=False)]
+StatusOpt = Annotated[Optional[list[str]], typer.Option(
+    "--status", "-s", help='Lọc theo trạng thái, ví dụ "Quá hạn" (lặp lại được).', show_default=False)]
+RollOpt = Annotated[Optional[bool], typer.Option(
+    "--roll-forward/--no-roll-forward",
+    help="Thời hạn là một khoảng (quý, tháng …) kết thúc vào ngày nghỉ thì lùi sang ngày làm việc kế tiếp.",
+    show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
+TaskArg = Annotated[str, typer.Argument(help="Mã nhiệm vụ, kế-hoạch:mã, hoặc vài chữ trong tên.")]
+MilestoneOpt = Annotated[Optional[str], typer.Option(
+    "--milestone", "-m", help='Mốc của nhiệm vụ, ví dụ "Kế hoạch kiểm tra".', show_default=False)]
+OccurrenceOpt = Annotated[Optional[str], typer.Option(
+    "--occurrence", "-k", help='Kỳ: "Quý II/2026", "Tháng 5/2026" hoặc ngày hạn 2026-06-30.', show_default=False)]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", help="Ghi chú.", show_default=False)]
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"tthc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="In phiên bản rồi thoát.")] = False,
+          config: Annotated[Optional[str], typer.Option(
+              "--config", help="Tệp cấu hình (mặc định TTHC_CONFIG, ./tthc.yaml, ~/.config/tthc/tthc.yaml).",
+              show_default=False)] = None):
+    """tthc: theo dõi thời hạn các nhiệm vụ trong kế hoạch của xã."""
+    RUN["config"] = config

@@ -1,0 +1,130 @@
+"""What the commands share: the session, the loaded plans (files left out said loudly), the selection of a
+unit's items, the terminal, and recording one progress event."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from datetime import date
+
+import typer
+
+from tthc_cli.cli.app import RUN, Format, Role
+from tthc_cli.errors import EXIT_PARTIAL, PlanError, StoreError
+
+
+def session(plans=None, db=None, no_cache=False):
+    from tthc_cli.io.session import Session
+
+    return Session(plans, config_path=RUN["config"], db=db, no_cache=no_cache)
+
+
+def workspace(s):
+    """The loaded plans; files that could not be loaded are named loudly, and the run will exit EXIT_PARTIAL."""
+    ws = s.workspace
+    if ws.left_out and not ws.plans:
+        report_problems([p for p in ws.errors if p.file in dict(ws.left_out)][:10])
+        raise PlanError("không đọc được kế hoạch nào")
+    errors = [p for p in ws.errors if p.file not in dict(ws.left_out)]
+    if errors:
+        report_problems(errors[:5])
+        more = f" (và {len(errors) - 5} lỗi khác)" if len(errors) > 5 else ""
+        typer.echo(f"Cảnh báo: kế hoạch có {len(errors)} lỗi{more}; chạy `tthc validate` để xem hết.", err=True)
+    if ws.left_out and not RUN.get("left_out"):
+        RUN["left_out"] = ws.left_out
+        typer.echo(f"CẢNH BÁO: {len(ws.left_out)} tệp kế hoạch không đọc được và bị BỎ QUA; kết quả dưới đây "
+                   f"THIẾU các kế hoạch đó (mã thoát {EXIT_PARTIAL}):", err=True)
+        for file, why in ws.left_out:
+            typer.echo(f"  - {file}: {why}", err=True)
+    return ws
+
+
+def report_problems(problems) -> None:
+    from tthc_cli.io.workspace import located
+
+    for p in located(problems):
+        typer.echo(p.format(), err=True)
+
+
+def selection(ws, unit: str | None, role: Role):
+    """The Selection a --unit and --role name (a unit also gets its groups' tasks), and the unit."""
+    from tthc_cli.core.queries import Selection
+
+    if unit is None:
+        return Selection(None, role.value), None
+    u = ws.registry.require(unit)
+    return Selection(ws.registry.codes_for(u), role.value), u
+
+
+def items(s, unit, role, day, roll_forward=None):
+    """The selected items with their status as of `day`, progress applied; the unit."""
+    from tthc_cli.core.queries import collect
+
+    ws = workspace(s)
+    sel, u = selection(ws, unit, role)
+    found = collect(ws.plans, ws.registry, sel, day, s.config.warn_days, s.progress, s.roll(roll_forward))
+    return found, u
+
+
+def terminal() -> tuple[int, bool]:
+    """The width to draw tables at (COLUMNS or the terminal; 40–400) and whether to colour them."""
+    width = min(max(shutil.get_terminal_size((120, 24)).columns, 40), 400)  # COLUMNS=99999999 must not pad gigabytes
+    if os.environ.get("NO_COLOR"):
+        colour = False
+    elif os.environ.get("FORCE_COLOR"):
+        colour = True
+    else:
+        colour = hasattr(sys.stdout, "isatty") and sys.stdout.isatty()
+    return width, colour
+
+
+def show_items(s, shown, today, horizon, fmt_: Format, title: str, include_undated: bool, all_items) -> None:
+    """`shown` as the table (with a footer counting what has no due date) or as JSON or CSV rows."""
+    from tthc_cli.core.queries import count_undated, sort_key
+    from tthc_cli.outputs.items import item_row, table_text, to_csv, to_json, undated_line
+
+    shown = sorted(shown, key=sort_key)
+    days = s.calendar
+    if fmt_ is Format.table:
+        footer = None if include_undated else undated_line(count_undated(all_items), "; thêm --all để xem.")
+        width, colour = terminal()
+        sys.stdout.write(table_text(shown, today, horizon, footer, title, days, width=width, colour=colour))
+        return
+    rows = [item_row(i, today, horizon, days) for i in shown]
+    sys.stdout.write(to_json(rows) + "\n" if fmt_ is Format.json else to_csv(rows))
+
+
+def title(what: str, unit, role: Role, today: date) -> str:
+    from tthc_cli.core.deadline import fmt
+
+    who = f" — {unit.code} ({unit.name})" if unit else ""
+    role_vi = {"lead": "", "support": ", vai trò phối hợp", "any": ", chủ trì hoặc phối hợp"}[role.value]
+    return f"{what}{who}{role_vi} — ngày {fmt(today)}"
+
+
+def write_json(data) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def record(s, decide):
+    """Write the event `decide()` makes from what the store holds, as one check-and-write.
+
+    `decide` reads `s.progress` (and refuses, with the usual message, what cannot be recorded); the event is
+    written only if no other event of its task was recorded since that read. Otherwise the store is read
+    again and `decide` runs again: of several `done` started at once on one item, one is recorded and the
+    others are refused."""
+    from tthc_cli.io.store import Conflict
+
+    for _ in range(10):
+        event, extra = decide()
+        known = s.progress.by_task.get((event.plan, event.task), ())
+        last = max((e.id or 0 for e in known), default=0)
+        try:
+            with s.store() as store:
+                return store.add(event, expect_last=last), store.path, extra
+        except Conflict:
+            s.reload_progress()
+    raise StoreError("nhiệm vụ này đang được nhiều người ghi cùng lúc; hãy thử lại")

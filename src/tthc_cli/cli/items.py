@@ -1,0 +1,113 @@
+"""`due`, `overdue`, `list`, `show`, `check`, `units`: what is due, for whom, as of a day."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from tthc_cli.cli import common as c
+from tthc_cli.cli.app import (AllOpt, DbOpt, Format, FormatOpt, NoCacheOpt, PlansOpt, Role, RoleOpt, RollOpt, StatusOpt,
+                              TableFormat, TaskArg, TodayOpt, UnitOpt, WithinOpt, app, resolve_today)
+from tthc_cli.errors import EXIT_OVERDUE
+
+
+@app.command()
+def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = None, today: TodayOpt = None,
+        plans: PlansOpt = None, status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
+        roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
+    """Việc quá hạn, đến hạn hôm nay và sắp đến hạn (mặc định trong 14 ngày)."""
+    from tthc_cli.core.dates import parse_within
+    from tthc_cli.core.queries import due_items, statuses_named
+
+    day = resolve_today(today)
+    s = c.session(plans, db, no_cache)
+    window = parse_within(within or s.config.within, day)
+    wanted = statuses_named(status)
+    items, u = c.items(s, unit, role, day, roll_forward)
+    horizon = window.horizon(day, s.calendar_covering)
+    c.show_items(s, due_items(items, horizon, all, wanted), day, horizon, format,
+                 c.title("Việc cần làm", u, role, day), all, items)
+
+
+@app.command()
+def overdue(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
+            format: FormatOpt = Format.table, all: AllOpt = False, roll_forward: RollOpt = None, db: DbOpt = None,
+            no_cache: NoCacheOpt = False):
+    """Chỉ các việc đã quá hạn."""
+    from tthc_cli.core.queries import overdue_items
+
+    day = resolve_today(today)
+    s = c.session(plans, db, no_cache)
+    items, u = c.items(s, unit, role, day, roll_forward)
+    c.show_items(s, overdue_items(items, all), day, day, format, c.title("Việc quá hạn", u, role, day), all, items)
+
+
+@app.command("list")
+def list_(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
+          status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
+          roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
+    """Mọi việc có hạn của kế hoạch, kể cả việc đã xong (thêm --all: cả việc không có hạn cụ thể)."""
+    from tthc_cli.core.queries import listed_items, statuses_named
+
+    day = resolve_today(today)
+    wanted = statuses_named(status)
+    s = c.session(plans, db, no_cache)
+    items, u = c.items(s, unit, role, day, roll_forward)
+    c.show_items(s, listed_items(items, all, wanted), day, None, format, c.title("Danh sách việc", u, role, day),
+                 all or bool(wanted), items)
+
+
+@app.command()
+def show(task: TaskArg, today: TodayOpt = None, plans: PlansOpt = None, format: FormatOpt = Format.table,
+         db: DbOpt = None, no_cache: NoCacheOpt = False):
+    """Chi tiết một nhiệm vụ: vị trí, đơn vị, thời hạn, từng kỳ hạn với trạng thái, và lịch sử."""
+    from tthc_cli.core.lookup import find_task
+    from tthc_cli.outputs.task_view import show_json, show_text
+
+    day = resolve_today(today)
+    s = c.session(plans, db, no_cache)
+    t = find_task(c.workspace(s).plans, task)
+    ctx = (s.progress, s.calendar, s.config.warn_days, s.roll())
+    if format is Format.table:
+        width, colour = c.terminal()
+        sys.stdout.write(show_text(t, day, *ctx, width=width, colour=colour))
+    else:
+        c.write_json(show_json(t, day, *ctx))
+
+
+@app.command()
+def check(unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None,
+          roll_forward: RollOpt = None, no_cache: NoCacheOpt = False):
+    """Một dòng tóm tắt mỗi đơn vị; mã thoát 3 khi có việc quá hạn (cho script, trước giao ban).
+
+    Mã thoát 4 (thay cho 0 và 3) khi có tệp kế hoạch không đọc được: số liệu thiếu, phải sửa tệp trước."""
+    from tthc_cli.core.summary import unit_summaries
+    from tthc_cli.outputs.check import check_lines
+
+    day = resolve_today(today)
+    s = c.session(plans, db, no_cache)
+    items, u = c.items(s, unit, Role.lead, day, roll_forward)
+    rows, overdue_count = unit_summaries(s.workspace.registry, items, u)
+    for line in check_lines(rows, day):
+        typer.echo(line)
+    if overdue_count:
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+@app.command()
+def units(plans: PlansOpt = None,
+          format: Annotated[TableFormat, typer.Option("--format", "-f", help="table hoặc json.")] = TableFormat.table,
+          no_cache: NoCacheOpt = False):
+    """Danh mục đơn vị, với số nhiệm vụ mỗi đơn vị chủ trì và phối hợp."""
+    from tthc_cli.core.lookup import unit_counts
+    from tthc_cli.outputs.units_table import units_text
+
+    ws = c.workspace(c.session(plans, None, no_cache))
+    rows = unit_counts(ws.plans, ws.registry)
+    if format == "json":
+        c.write_json(rows)
+        return
+    width, colour = c.terminal()
+    sys.stdout.write(units_text(rows, width=width, colour=colour))

@@ -1,0 +1,132 @@
+"""`done`, `undo`, `trigger`, `history`: recording progress and reading it back."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from tthc_cli.cli import common as c
+from tthc_cli.cli.app import (DbOpt, Format, FormatOpt, MilestoneOpt, NoteOpt, OccurrenceOpt, PlansOpt, TaskArg,
+                              TodayOpt, UnitOpt, app, resolve_today)
+from tthc_cli.errors import UsageError
+
+
+def _target(s, task_query: str, milestone, occurrence, day, *, want_open=None):
+    """The task and the one item (milestone, occurrence) a progress command is about."""
+    from tthc_cli.core.lookup import find_task
+    from tthc_cli.core.recording import pick_item
+
+    t = find_task(c.workspace(s).plans, task_query)
+    return t, pick_item(t, milestone, occurrence, day, s.progress, want_open, warn_days=s.config.warn_days,
+                        days=s.roll())
+
+
+@app.command()
+def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None,
+         date_: Annotated[Optional[str], typer.Option("--date", "-d", help="Ngày hoàn thành (mặc định hôm nay).",
+                                                      show_default=False)] = None,
+         evidence: Annotated[Optional[str], typer.Option(
+             "--evidence", "-e", help='Văn bản minh chứng, ví dụ "Báo cáo số 45/BC-UBND ngày 20/6/2026".',
+             show_default=False)] = None,
+         note: NoteOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
+    """Ghi nhận một nhiệm vụ (hoặc một mốc, một kỳ) đã hoàn thành."""
+    from tthc_cli.core.dates import parse_day
+    from tthc_cli.core.progress import DONE, Event
+    from tthc_cli.core.queries import dated_status
+    from tthc_cli.core.recording import completion_day, describe
+
+    day = resolve_today(today)
+    when = completion_day(parse_day(date_, "--date") if date_ else day, day)
+    s = c.session(plans, db)
+
+    def decide():
+        t, item = _target(s, task, milestone, occurrence, day, want_open=True)
+        return Event(DONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
+                     day=when, evidence=evidence, note=note, who=s.who()), (t, item)
+
+    ev, where, (t, item) = c.record(s, decide)
+    status = dated_status(item.due, day, 0, when) if item.due else "Hoàn thành"
+    typer.echo(f"Đã ghi: {describe(t, item)} hoàn thành ngày {when.strftime('%d/%m/%Y')} — {status}"
+               f" (bản ghi #{ev.id}, {where}).")
+
+
+@app.command()
+def undo(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None, note: NoteOpt = None,
+         today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
+    """Bỏ ghi nhận hoàn thành (ghi thêm một bản ghi; không xóa gì)."""
+    from tthc_cli.core.progress import UNDONE, Event
+    from tthc_cli.core.recording import describe
+
+    day = resolve_today(today)
+    s = c.session(plans, db)
+
+    def decide():
+        t, item = _target(s, task, milestone, occurrence, day, want_open=False)
+        return Event(UNDONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
+                     day=day, note=note, who=s.who()), (t, item)
+
+    ev, _, (t, item) = c.record(s, decide)
+    typer.echo(f"Đã ghi: bỏ hoàn thành {describe(t, item)} (bản ghi #{ev.id}).")
+
+
+@app.command()
+def trigger(task: TaskArg,
+            date_: Annotated[str, typer.Option("--date", "-d", help="Ngày sự kiện xảy ra (có hướng dẫn, quyết định …).")],
+            due_in: Annotated[Optional[str], typer.Option(
+                "--due-in", help="Hạn tính từ ngày đó: 15d, 2w, 10wd (ngày làm việc).", show_default=False)] = None,
+            due_: Annotated[Optional[str], typer.Option("--due", help="Hoặc ngày hạn cụ thể.", show_default=False)] = None,
+            milestone: MilestoneOpt = None, note: NoteOpt = None, plans: PlansOpt = None, db: DbOpt = None):
+    """Ghi nhận sự kiện mà nhiệm vụ "Khi có hướng dẫn …" chờ đã xảy ra; nhiệm vụ có hạn từ đó.
+
+    Khi thời hạn đã nói khoảng cách ("trong thời hạn 10 ngày làm việc kể từ …"), hạn được tính
+    từ đó (ngày làm việc bỏ qua ngày nghỉ, ngày lễ); --due-in hoặc --due ghi đè."""
+    from tthc_cli.core.dates import parse_day, parse_within
+    from tthc_cli.core.lookup import find_task
+    from tthc_cli.core.progress import TRIGGER, Event
+    from tthc_cli.core.recording import event_milestone, refuse_repeated_trigger, trigger_due
+
+    when = parse_day(date_, "--date")
+    if due_in is not None and due_ is not None:
+        raise UsageError("chỉ dùng một trong hai: --due-in (ví dụ 15d, 10wd) hoặc --due NGÀY")
+    s = c.session(plans, db)
+    t = find_task(c.workspace(s).plans, task)
+    label = event_milestone(t, milestone)
+    deadline, lag = trigger_due(
+        t, label, when, due=parse_day(due_, "--due") if due_ is not None else None,
+        due_by=parse_within(due_in, when, "--due-in").horizon(when, s.calendar_covering) if due_in is not None
+        else None, calendar_covering=s.calendar_covering)
+
+    def decide():
+        refuse_repeated_trigger(s.progress.by_task.get((t.plan.id, t.id), ()), TRIGGER, label, when, deadline)
+        return Event(TRIGGER, t.plan.id, t.id, milestone=label, day=when, due=deadline, note=note, who=s.who()), None
+
+    ev, _, _ = c.record(s, decide)
+    how = f" ({lag.describe()})" if lag is not None else ""
+    typer.echo(f"Đã ghi: sự kiện của {t.ref}{f' ({label})' if label else ''} xảy ra ngày "
+               f"{when.strftime('%d/%m/%Y')}; hạn {deadline.strftime('%d/%m/%Y')}{how} (bản ghi #{ev.id}).")
+
+
+@app.command()
+def history(task: Annotated[Optional[str], typer.Argument(help="Nhiệm vụ (bỏ trống: mọi nhiệm vụ).",
+                                                          show_default=False)] = None,
+            unit: UnitOpt = None, plans: PlansOpt = None, format: FormatOpt = Format.table, db: DbOpt = None):
+    """Các bản ghi tiến độ, mới nhất trước."""
+    from tthc_cli.core.recording import history_rows
+
+    s = c.session(plans, db)
+    ws = c.workspace(s)
+    rows = history_rows(s.progress, ws.plans, ws.registry, task, unit)
+    if format is Format.json:
+        c.write_json(rows)
+    elif format is Format.csv:
+        from tthc_cli.outputs.items import dicts_to_csv
+
+        sys.stdout.write(dicts_to_csv(rows))
+    elif not rows:
+        typer.echo("Chưa có bản ghi tiến độ nào.")
+    else:
+        from tthc_cli.outputs.history import history_lines
+
+        sys.stdout.write("".join(line + "\n" for line in history_lines(rows)))

@@ -1,0 +1,92 @@
+"""`report` and `ics`: a period's compliance report, and the due dates as a calendar."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from tthc_cli.cli import common as c
+from tthc_cli.cli.app import (DbOpt, ForceOpt, NoCacheOpt, PlansOpt, ReportFormat, Role, RoleOpt, RollOpt, TodayOpt,
+                              UnitOpt, app, resolve_today)
+from tthc_cli.errors import FileError, UsageError
+
+OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Ghi ra tệp (bắt buộc với xlsx).",
+                                                  show_default=False)]
+
+
+@app.command()
+def report(period: Annotated[str, typer.Option(
+               "--period", help='Kỳ báo cáo: "Quý II/2026", "6 tháng đầu năm 2026", "Năm 2026", "Tháng 5/2026".')],
+           unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None,
+           format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, md, csv, json, xlsx.")] =
+           ReportFormat.table,
+           output: OutputOpt = None, roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False,
+           force: ForceOpt = False):
+    """Báo cáo kết quả theo đơn vị: đúng hạn, quá hạn, chưa xong; danh sách việc trễ kèm minh chứng."""
+    from tthc_cli.core.report import build_report, led_by, report_period
+
+    day = resolve_today(today)
+    try:
+        label, start, end = report_period(period)
+    except ValueError as exc:
+        raise UsageError(f"--period: {exc}") from None
+    if format is ReportFormat.xlsx and not output:
+        raise UsageError("--format xlsx cần -o TỆP.xlsx")
+    s = c.session(plans, db, no_cache)
+    # the items the unit leads, chosen as due, list and check choose them (Selection): a task led by a group the
+    # unit belongs to, where the unit is named as a cooperator, is its to support and is not counted
+    items, _ = c.items(s, unit, Role.lead, day, roll_forward)
+    ws = s.workspace
+    keep = led_by(ws.registry, c.selection(ws, unit, Role.lead)[0].unit_codes) if unit is not None else None
+    rep = build_report(items, label, start, end, day, keep).replace(left_out=tuple(ws.left_out))
+    if format is ReportFormat.xlsx:
+        from tthc_cli.outputs.report_xlsx import xlsx_bytes
+
+        if Path(output).is_dir():  # as every writer says it (exit 1), with an example
+            raise FileError(f'"{output}" là thư mục; hãy ghi tên tệp, ví dụ {output.rstrip("/")}/bao-cao.xlsx')
+        data = xlsx_bytes(rep)
+    else:
+        from tthc_cli.outputs.report_text import render
+
+        data = render(rep, format.value)
+    if output:
+        from tthc_cli.io.files import write_file
+
+        write_file(output, data, force=force, what="báo cáo")
+        typer.echo(f"Đã ghi báo cáo {label} vào {output}.", err=True)
+    else:
+        sys.stdout.write(data)
+
+
+@app.command()
+def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
+        output: Annotated[Optional[str], typer.Option("--output", "-o", help="Ghi ra tệp .ics (mặc định in ra).",
+                                                      show_default=False)] = None,
+        alarm: Annotated[Optional[int], typer.Option("--alarm-days", help="Nhắc trước hạn N ngày (0: không nhắc).",
+                                                     show_default=False)] = None,
+        db: DbOpt = None, force: ForceOpt = False):
+    """Lịch RFC 5545 (.ics) các hạn: mỗi hạn một sự kiện cả ngày, kèm nhắc trước."""
+    from datetime import datetime, timezone
+
+    from tthc_cli.outputs.ics import calendar_bytes
+
+    day = resolve_today(today)
+    if alarm is not None and not 0 <= alarm <= 365:
+        raise UsageError(f"--alarm-days: {alarm} không hợp lệ (từ 0 đến 365 ngày; 0: không nhắc)")
+    s = c.session(plans, db)
+    items, u = c.items(s, unit, role, day)
+    name = f"tthc — {u.code}" if u else "tthc"
+    days = s.config.alarm_days if alarm is None else alarm
+    dated = [i for i in items if i.due is not None]
+    data = calendar_bytes(dated, name=name, alarm_days=days or None,
+                          stamp=datetime.now(timezone.utc).replace(microsecond=0))
+    if output:
+        from tthc_cli.io.files import write_file
+
+        write_file(output, data, force=force, what="lịch")
+        typer.echo(f"Đã ghi {len(dated)} hạn vào {output}.", err=True)
+    else:
+        sys.stdout.buffer.write(data)

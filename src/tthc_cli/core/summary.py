@@ -1,0 +1,33 @@
+"""`check`: one summary per unit of what is overdue, due today, due soon and done (pure)."""
+
+from __future__ import annotations
+
+from tthc_cli.core.queries import OVERDUE, SOON, TODAY, Item, Selection
+
+
+def unit_summaries(reg, items: list[Item], unit) -> tuple[list[tuple[str, dict[str, int]]], int]:
+    """Per unit (its group tasks included, as `due` counts them): how many items are overdue, due today, due
+    soon and done, units with something overdue first; and the overdue count that decides `check`'s exit code.
+
+    Without a unit, tasks that no commune unit leads (an outside body, a name
+    missing from the registry) get a line under their lead as written, and the
+    overdue count covers every item, so a script never misses one.
+    """
+    units = [unit] if unit is not None else reg.commune_units()
+    selections = [(u.code, Selection(reg.codes_for(u), "lead")) for u in units]
+    per: dict[str, list[Item]] = {}
+    for it in items:
+        owners = [code for code, sel in selections if sel.matches(it.task, reg)]
+        if not owners and unit is None:
+            owners = [", ".join(r.text for r in it.task.lead) or "(chưa có cơ quan chủ trì)"]
+        for code in owners:
+            per.setdefault(code, []).append(it)
+    if unit is not None:
+        per.setdefault(unit.code, [])
+    rows = []
+    for code, mine in per.items():
+        c = {"overdue": sum(i.status == OVERDUE for i in mine), "today": sum(i.status == TODAY for i in mine),
+             "soon": sum(i.status == SOON for i in mine), "done": sum(i.done is not None for i in mine)}
+        rows.append((code, c))
+    overdue = sum(i.status == OVERDUE for i in (per.get(unit.code, []) if unit is not None else items))
+    return sorted(rows, key=lambda r: (r[1]["overdue"] == 0, r[0])), overdue
