@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
 MEMORY_LIMIT = 2 * 1024 ** 3
 CASE_SECONDS = 20
-DOCUMENTED = {code for code, _ in EXIT_CODES} - {EXIT_INTERNAL, LockedError.exit_code, EXIT_INTERRUPTED}
+DOCUMENTED = {code for code, _, _ in EXIT_CODES} - {EXIT_INTERNAL, LockedError.exit_code, EXIT_INTERRUPTED}
 
 SCALARS = [
     "", "~", "null", "yes", "no", "on", "017", "0o17", "0x1F", "1e309", "-1", "-0", ".nan", "2026-02-30",

@@ -90,19 +90,26 @@ class LockedError(TthcError):
     exit_code = 75
 
 
-EXIT_CODES: tuple[tuple[int, str], ...] = (
-    (EXIT_OK, "xong"),
-    (TthcError.exit_code, "không dùng được một tệp hay tài liệu: không đọc được, không nhập được, hoặc đã có mà "
-                          "không có --force"),
-    (UsageError.exit_code, "dòng lệnh sai: tùy chọn, ngày, đơn vị, đường dẫn, nhiệm vụ không có hoặc ngoài khoảng"),
-    (EXIT_OVERDUE, "`check`: có việc quá hạn"),
-    (EXIT_PARTIAL, "kết quả THIẾU: có tệp kế hoạch không đọc được và bị bỏ qua (stderr nêu từng tệp); thay cho 0 và 3"),
-    (PlanError.exit_code, "kế hoạch có lỗi (`validate`; với --strict cả cảnh báo), hoặc không đọc được kế hoạch nào"),
-    (StoreError.exit_code, "kho tiến độ không mở, đọc hay ghi được"),
-    (ConfigError.exit_code, "tệp cấu hình không dùng được"),
-    (DeliveryError.exit_code, "`digest --send`: có thư chưa gửi được sau khi thử lại"),
-    (EXIT_INTERNAL, "lỗi ngoài dự kiến của tthc (stderr nêu tệp báo cáo lỗi)"),
-    (LockedError.exit_code, "`digest --send`: một lượt gửi khác đang chạy"),
-    (EXIT_INTERRUPTED, "đã dừng (Ctrl+C)"),
+EXIT_CODES: tuple[tuple[int, str, str], ...] = (
+    (EXIT_OK, "EXIT_OK", "done"),
+    (TthcError.exit_code, "FileError", "a file or document that cannot be used: unreadable, not importable, or "
+                                       "existing without `--force`"),
+    (UsageError.exit_code, "UsageError", "a bad command line: unknown option, unit, date, path or task, a value out "
+                                         "of range"),
+    (EXIT_OVERDUE, "EXIT_OVERDUE", "`check`: something is overdue"),
+    (EXIT_PARTIAL, "EXIT_PARTIAL", "the answer is **incomplete**: plan files that could not be read were left out; "
+                                   "stderr names each and why, the digest says it at its top and the report in its "
+                                   "header. Replaces 0 and 3, so cron notices"),
+    (PlanError.exit_code, "PlanError", "plans with errors (`validate`; warnings too with `--strict`), or no plan "
+                                       "file could be loaded at all"),
+    (StoreError.exit_code, "StoreError", "the progress store cannot be opened, read or written"),
+    (ConfigError.exit_code, "ConfigError", "the configuration file cannot be used"),
+    (DeliveryError.exit_code, "DeliveryError", "`digest --send`: some mail was not delivered after retries "
+                                               "(a second run sends only those)"),
+    (EXIT_INTERNAL, "EXIT_INTERNAL", "an error tthc did not foresee: one line on stderr naming a crash report file "
+                                     "(the traceback is there, never on the terminal or in mail)"),
+    (LockedError.exit_code, "LockedError", "`digest --send`: another run is sending right now (the lock)"),
+    (EXIT_INTERRUPTED, "EXIT_INTERRUPTED", "stopped with Ctrl+C"),
 )
-"""The exit-code table, as the README shows it."""
+"""The exit-code table: (code, the class or constant that carries it, what it means). The README shows it
+row for row (tests/test_errors.py)."""
