@@ -69,33 +69,25 @@ def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
-def dicts_to_csv(rows: list[dict]) -> str:
-    """Rows with the same keys as CSV, in their key order; text that a spreadsheet
-    would run as a formula is kept as text (see `text.formula_safe`)."""
+def dicts_to_csv(rows: list[dict], fields: list[str] | None = None) -> str:
+    """Rows as CSV under `fields` (default: the first row's keys, in order; nothing at all for no rows and no
+    fields); text that a spreadsheet would run as a formula is kept as text (see `text.formula_safe`)."""
     import csv
     import io
 
     buf = io.StringIO()
-    if rows:
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    fields = fields if fields is not None else list(rows[0]) if rows else None
+    if fields is not None:
+        w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         w.writerows({k: formula_safe(v) for k, v in r.items()} for r in rows)
     return buf.getvalue()
 
 
 def to_csv(rows: list[dict]) -> str:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        flat = dict(r)
-        for k in ("lead", "support", "lead_codes"):
-            flat[k] = "; ".join(x or "" for x in r[k])
-        w.writerow({k: formula_safe(v) for k, v in flat.items()})
-    return buf.getvalue()
+    """Item rows as CSV: the JSON rows' columns, lists joined with "; "."""
+    lists = ("lead", "support", "lead_codes")
+    return dicts_to_csv([{**r, **{k: "; ".join(x or "" for x in r[k]) for k in lists}} for r in rows], CSV_FIELDS)
 
 
 def undated_line(counts: dict[str, int], ending: str = ".") -> str | None:
