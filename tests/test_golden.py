@@ -96,6 +96,7 @@ OUTPUTS = {
     "list-VP.txt": (("list", "--unit", "VP", *DAY), None, EXIT_OK),
     "list-all.txt": (("list", "--all", *DAY), None, EXIT_OK),
     "show-III.4.txt": (("show", "xuan-truong-cchc-2026:III.4", *DAY), None, EXIT_OK),
+    "show-VI.1.txt": (("show", "xuan-truong-cchc-2026:VI.1", *DAY), None, EXIT_OK),  # a task with product rows
     "check.txt": (("check", *DAY), None, EXIT_OVERDUE),
     "check-TTPVHCC.txt": (("check", "--unit", "TTPVHCC", *DAY), None, EXIT_OVERDUE),
     "report-q2.txt": (Q2, None, EXIT_OK),

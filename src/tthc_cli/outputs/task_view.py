@@ -86,15 +86,15 @@ def show_text(task: Task, today: date, progress=EMPTY, days=None, warn_days: int
     if res and res.warnings:
         for w in res.warnings:
             con.print(f"  cảnh báo: {w}", style="yellow")
-    leaves = [task] if task.is_leaf else list(leaves(task))
+    nodes = [task] if task.is_leaf else list(leaves(task))
     con.print(f"[bold]Kỳ hạn (ngày {fmt(today)}):[/bold]")
-    for leaf in leaves:
+    for leaf in nodes:
         for i in items_of(leaf, today, warn_days, progress, roll):
             what = " · ".join(x for x in (leaf.id if leaf is not task else "", i.milestone, i.occurrence) if x)
             left = days_text(i.days(today)) if i.is_open else f"xong {i.done.strftime('%d/%m/%Y')}" if i.done else ""
             ev = f" — minh chứng: {i.evidence}" if i.evidence else ""
             con.print(f"  {due_text(i.due, days) or '—':<22} {i.status:<20} {left:<16} {what}{ev}", markup=False)
-    events = [e for leaf in leaves for e in progress.by_task.get((task.plan.id, leaf.id), [])]
+    events = [e for leaf in nodes for e in progress.by_task.get((task.plan.id, leaf.id), [])]
     if events:
         con.print("[bold]Lịch sử:[/bold]")
         for e in sorted(events, key=lambda e: e.id or 0, reverse=True):
