@@ -19,7 +19,8 @@ from conftest import PLANS, write
 from tthc_cli.errors import ConfigError, DeliveryError
 from smtp_server import smtp_server  # noqa: F401  (the fixture)
 from tthc_cli.io import config
-from tthc_cli.io.config import ConfigError, check_address, mailbox, parse_mailbox
+from tthc_cli.core.addresses import mailbox, parse_mailbox
+from tthc_cli.io.config import check_address
 from tthc_cli.io.mailer import AUTH_FAILED, MASK, Delivery, SmtpSettings, mask_secrets, send_all
 
 SEED = "xuan-truong-cchc-2026"

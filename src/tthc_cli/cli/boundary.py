@@ -17,7 +17,7 @@ from typing import Optional
 import typer
 
 from tthc_cli import __version__
-from tthc_cli.cli import config, digest, items, plans, progress, reports  # noqa: F401 - they register the commands
+from tthc_cli.cli import config, digest, items, plans, progress, reports  # noqa: F401  # they register the commands
 from tthc_cli.cli.app import APP_SETTINGS, COMMAND_ORDER, RUN, app
 from tthc_cli.errors import (EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OVERDUE, EXIT_PARTIAL, FileError, TthcError,
                              UsageError)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from tthc_cli.errors import TthcError, UnitDataError
+from tthc_cli.errors import UnitDataError
 from tthc_cli.core.text import clean, clean_text, closest, fold_diacritics, tone_canonical, type_name, visible
 from tthc_cli.core.value import Value
 

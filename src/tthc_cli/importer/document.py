@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tthc_cli.errors import ImportError_, TthcError
+from tthc_cli.errors import ImportError_  # noqa: F401 - the importer's error, where its readers look for it
 
 
 @dataclass

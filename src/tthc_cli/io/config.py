@@ -9,12 +9,11 @@ No file is fine: every entry has a default.
 from __future__ import annotations
 
 import os
-import re
 from datetime import date
 from pathlib import Path
 
 from tthc_cli.errors import ConfigError, TthcError, UnitDataError
-from tthc_cli.core.addresses import format_mailbox, mailbox, parse_mailbox, quoted  # noqa: F401 (re-exported)
+from tthc_cli.core.addresses import format_mailbox, parse_mailbox, quoted
 from tthc_cli.core.text import closest
 
 

@@ -24,7 +24,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from tthc_cli.errors import FileError, TthcError
+from tthc_cli.errors import FileError
 
 TEMP_SUFFIX = ".tthc-tmp"
 STALE_SECONDS = 3600

@@ -27,7 +27,7 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from tthc_cli.errors import Conflict, StoreError, TthcError
+from tthc_cli.errors import Conflict, StoreError
 from tthc_cli.core.progress import KINDS, Event
 
 
