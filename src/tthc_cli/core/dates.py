@@ -1,8 +1,8 @@
 """Every day and span a user types on the command line or in the config: one strict reader for each.
 
 Days: ISO (2026-06-01), Vietnamese order (01/06/2026) or words ("hôm qua"); windows: "14d", "2w", "1m",
-"10wd". Periods of plans and reports ("Quý II/2026", "6 tháng đầu năm 2026") are read by the deadline
-grammar (`core.deadline.parse_period`, `core.report.report_period`). Pure: today is a parameter.
+"10wd". Named spans ("Quý II/2026", "6 tháng đầu năm 2026") have one reader too, beside the grammar's
+lexer: `core.deadline.spans.parse_span`, behind plan periods and report periods. Pure: today is a parameter.
 """
 
 from __future__ import annotations
@@ -91,3 +91,4 @@ def parse_within(value: str, today: date, what: str = "--within") -> Window:
 
         return Window(((today + relativedelta(months=n)) - today).days, False)
     return Window(n * 7 if unit in ("w", "tuần") else n, False)
+

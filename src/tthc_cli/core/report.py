@@ -99,46 +99,16 @@ def led_by(registry, codes):
 
 
 def report_period(text: str) -> tuple[str, date, date]:
-    """The span a report covers, from the words officials use.
+    """The span a report covers, from the words officials use (core.dates.parse_span): "Quý II/2026",
+    "6 tháng đầu năm 2026", "9 tháng đầu năm 2026", "Năm 2026", "Tháng 5/2026", "2026-04-01..2026-06-30".
+    Raises ValueError (Vietnamese)."""
+    from tthc_cli.core.deadline.spans import parse_span
 
-    "Quý II/2026", "6 tháng đầu năm 2026", "6 tháng cuối năm 2026", "9 tháng đầu năm 2026",
-    "Năm 2026", "Tháng 5/2026", or "2026-04-01..2026-06-30". Raises ValueError (Vietnamese).
-    """
-    import calendar
-    import re
-
-    from tthc_cli.core.deadline import ROMAN, fmt, normalise
-
-    s = normalise(text).lower()
-    m = re.fullmatch(r"quý\s+(i{1,3}|iv|[1-4])\s*(?:/|năm)\s*(\d{4})", s)
-    if m:
-        q, y = ROMAN[m.group(1)], int(m.group(2))
-        return f"Quý {('I', 'II', 'III', 'IV')[q - 1]}/{y}", date(y, 3 * q - 2, 1), \
-            date(y, 3 * q, calendar.monthrange(y, 3 * q)[1])
-    m = re.fullmatch(r"(6|9) tháng (đầu|cuối) năm (\d{4})", s)
-    if m and not (m.group(1) == "9" and m.group(2) == "cuối"):
-        n, y = int(m.group(1)), int(m.group(3))
-        if m.group(2) == "đầu":
-            return f"{n} tháng đầu năm {y}", date(y, 1, 1), date(y, n, calendar.monthrange(y, n)[1])
-        return f"6 tháng cuối năm {y}", date(y, 7, 1), date(y, 12, 31)
-    m = re.fullmatch(r"(?:(?:cả\s+)?năm\s+)?(\d{4})", s)
-    if m:
-        y = int(m.group(1))
-        return f"Năm {y}", date(y, 1, 1), date(y, 12, 31)
-    m = re.fullmatch(r"tháng\s+(\d{1,2})\s*/\s*(\d{4})", s)
-    if m and 1 <= int(m.group(1)) <= 12:
-        mo, y = int(m.group(1)), int(m.group(2))
-        return f"Tháng {mo}/{y}", date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})", s)
-    if m:
-        try:
-            a, b = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
-        except ValueError:
-            a = b = None
-        if a and b and a <= b:
-            return f"{fmt(a)}–{fmt(b)}", a, b
-    raise ValueError(f'không hiểu kỳ báo cáo "{text}" (ví dụ: "Quý II/2026", "6 tháng đầu năm 2026", '
-                     f'"Năm 2026", "Tháng 5/2026", 2026-04-01..2026-06-30)')
+    span = parse_span(text)
+    if span is None:
+        raise ValueError(f'không hiểu kỳ báo cáo "{text}" (ví dụ: "Quý II/2026", "6 tháng đầu năm 2026", '
+                         f'"Năm 2026", "Tháng 5/2026", 2026-04-01..2026-06-30)')
+    return span
 
 
 def build_report(items, label: str, start: date, end: date, today: date, unit_filter=None) -> Report:

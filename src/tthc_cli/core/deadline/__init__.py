@@ -20,6 +20,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from tthc_cli.core.deadline.model import iso_date  # noqa: F401 (part of the package's interface)
 from tthc_cli.core.deadline.model import (FREQS, KIND_VI, KINDS, LAG_UNITS, ROMAN, Lag, Milestone, Occurrence, Period,
                                      Resolution, fmt, month_end, quarter_label)
 
@@ -49,7 +50,8 @@ def resolve(text: str, period: Period | None = None) -> Resolution:
 
 
 def parse_period(value) -> Period:
-    """A plan period from `2026`, "2026", "2025-07-01..2025-12-31" or {start, end}.
+    """A plan period from `2026`, {start, end}, or a span's name (core.dates.parse_span): "2026",
+    "2025-07-01..2025-12-31", "6 tháng cuối năm 2025", "Quý II/2026" …
 
     Raises ValueError with a Vietnamese message.
     """
@@ -67,36 +69,9 @@ def parse_period(value) -> Period:
             raise ValueError("ngày kết thúc trước ngày bắt đầu")
         return Period(start, end)
     if isinstance(value, str):
-        v = value.strip()
-        if re.fullmatch(r"\d{4}", v):
-            return parse_period(int(v))
-        m = re.fullmatch(r"(\S+)\s*(?:\.\.|–|—|/)\s*(\S+)", v)
-        if m and "-" in m.group(1):
-            return parse_period({"start": m.group(1), "end": m.group(2)})
-        from tthc_cli.core.deadline.lexer import lower
+        from tthc_cli.core.deadline.spans import parse_span  # the one reader of named spans
 
-        res = _PERIOD_WORDS.match(lower(normalise(v)))
-        if res:
-            y = int(res.group("y"))
-            half = res.group("half")
-            if half == "đầu":
-                return Period(date(y, 1, 1), date(y, 6, 30))
-            if half == "cuối":
-                return Period(date(y, 7, 1), date(y, 12, 31))
-            return Period.year(y)
+        span = parse_span(value)
+        if span is not None:
+            return Period(span[1], span[2])
     raise ValueError(f"không hiểu thời gian kế hoạch {value!r} (ví dụ: 2026 hoặc 2025-07-01..2025-12-31)")
-
-
-_PERIOD_WORDS = re.compile(r"^(?:6 tháng (?P<half>đầu|cuối) )?năm (?P<y>\d{4})$")
-
-
-def iso_date(value) -> date:
-    """A date from a date or a "YYYY-MM-DD" string; ValueError (Vietnamese) otherwise."""
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"ngày {value!r} không hợp lệ (dạng YYYY-MM-DD)")

@@ -195,3 +195,15 @@ class Resolution(Value):
             del sub["milestones"]
             out["milestones"].append({"label": m.label, **sub})
         return out
+
+
+def iso_date(value) -> date:
+    """A date from a date or a "YYYY-MM-DD" string; ValueError (Vietnamese) otherwise."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"ngày {value!r} không hợp lệ (dạng YYYY-MM-DD)")
