@@ -60,12 +60,31 @@ def _deadline_warnings(task, warn) -> None:
 
 
 def orphans(plans: list[Plan], progress, store_name: str) -> list[Problem]:
-    """Progress records whose task is no longer in the plans (renamed or removed): kept, and reported."""
-    known = {(p.id, t.id) for p in plans for t in p.tasks}
+    """Progress records that no item takes: their task is no longer in the plans (renamed or removed), or they
+    name no occurrence of a task that has several (made before each of several named days had its own key).
+    Kept, and reported: never counted for an item they may not be about."""
+    from datetime import date
+
+    from tthc_cli.core.progress import DONE
+    from tthc_cli.core.queries import items_of
+
+    tasks = {(p.id, t.id): t for p in plans for t in p.tasks}
     out = []
     for (plan, task), events in sorted(progress.by_task.items()):
-        if (plan, task) not in known and any(p.id == plan for p in plans):
-            ids = ", ".join(f"#{e.id}" for e in events)
-            out.append(Problem(WARNING, f'{len(events)} bản ghi tiến độ ({ids}) cho nhiệm vụ "{plan}:{task}" không còn '
-                                        f"trong kế hoạch (đổi mã hoặc đã xóa?); lịch sử vẫn được giữ", store_name))
+        t = tasks.get((plan, task))
+        if t is None:
+            if any(p.id == plan for p in plans):
+                ids = ", ".join(f"#{e.id}" for e in events)
+                out.append(Problem(WARNING, f'{len(events)} bản ghi tiến độ ({ids}) cho nhiệm vụ "{plan}:{task}" không '
+                                            f"còn trong kế hoạch (đổi mã hoặc đã xóa?); lịch sử vẫn được giữ", store_name))
+            continue
+        if not t.is_leaf:
+            continue
+        keys = {(i.milestone or "", i.occurrence or "") for i in items_of(t, date.min)}
+        for e in events:
+            if e.kind == DONE and (e.milestone, e.occurrence) not in keys and e.occurrence == "":
+                labels = "; ".join(sorted(o for m, o in keys if m == e.milestone))
+                out.append(Problem(WARNING, f'bản ghi #{e.id} ghi "{t.ref}" hoàn thành mà không nói kỳ nào, trong khi '
+                                            f"nhiệm vụ có nhiều kỳ ({labels}): bản ghi không được tính; hãy ghi lại "
+                                            f'bằng `tthc done {t.ref} --occurrence KỲ`', store_name))
     return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tthc_cli.core.deadline import Occurrence
+from tthc_cli.core.deadline import Occurrence, fmt
 from tthc_cli.core.model import Plan, Task
 from tthc_cli.core.progress import EMPTY, Progress
 from tthc_cli.core.units import Registry
@@ -109,7 +109,9 @@ def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Ite
         multiple = len(occs) > 1
         out = []
         for o in occs:
-            label = o.label if (multiple or o.freq) else None
+            # several dates are told apart by their label: a named period's ("Quý II/2026") or, for days the plan
+            # names without one ("ngày 15/3 và ngày 15/6/2026", `due:` lists), the day itself ("15/03/2026")
+            label = (o.label or fmt(o.due)) if multiple else o.label if o.freq else None
             due = o.due
             if days is not None and not o.named_day and days.is_day_off(due):
                 due = days.roll_forward(due)  # a period (not a named day) ending on a day off
