@@ -20,9 +20,10 @@ def session(plans=None, db=None, no_cache=False):
     return Session(plans, config_path=RUN["config"], db=db, no_cache=no_cache)
 
 
-def workspace(s):
-    """The loaded plans; files that could not be loaded are named loudly, and the run will exit EXIT_PARTIAL."""
-    ws = s.workspace
+def workspace(s, query: bool = False):
+    """The loaded plans (with `query`, through the query index when it is fresh: io/index.py); files that could
+    not be loaded are named loudly, and the run will exit EXIT_PARTIAL."""
+    ws = s.query_workspace if query else s.workspace
     if ws.left_out and not ws.plans:
         report_problems([p for p in ws.errors if p.file in dict(ws.left_out)][:10])
         raise PlanError("không đọc được kế hoạch nào")
@@ -57,13 +58,15 @@ def selection(ws, unit: str | None, role: Role):
     return Selection(ws.registry.codes_for(u), role.value), u
 
 
-def items(s, unit, role, day, roll_forward=None):
-    """The selected items with their status as of `day`, progress applied; the unit."""
+def items(s, unit, role, day, roll_forward=None, query: bool = False):
+    """The selected items with their status as of `day`, progress applied; the unit. With `query` (`due`,
+    `overdue`, `list`, `check`) the plans may come from the query index."""
     from tthc_cli.core.queries import collect
 
-    ws = workspace(s)
+    ws = workspace(s, query)
     sel, u = selection(ws, unit, role)
-    found = collect(ws.plans, ws.registry, sel, day, s.config.warn_days, s.progress, s.roll(roll_forward))
+    found = collect(ws.plans_for(sel), ws.registry, sel, day, s.config.warn_days, s.progress,
+                    s.roll(roll_forward))
     return found, u
 
 

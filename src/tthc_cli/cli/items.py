@@ -25,7 +25,7 @@ def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = Non
     s = c.session(plans, db, no_cache)
     window = parse_within(within or s.config.within, day)
     wanted = statuses_named(status)
-    items, u = c.items(s, unit, role, day, roll_forward)
+    items, u = c.items(s, unit, role, day, roll_forward, query=True)
     horizon = window.horizon(day, s.calendar_covering)
     c.show_items(s, due_items(items, horizon, all, wanted), day, horizon, format,
                  c.title("Việc cần làm", u, role, day), all, items)
@@ -40,7 +40,7 @@ def overdue(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = N
 
     day = resolve_today(today)
     s = c.session(plans, db, no_cache)
-    items, u = c.items(s, unit, role, day, roll_forward)
+    items, u = c.items(s, unit, role, day, roll_forward, query=True)
     c.show_items(s, overdue_items(items, all), day, day, format, c.title("Việc quá hạn", u, role, day), all, items)
 
 
@@ -54,7 +54,7 @@ def list_(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = Non
     day = resolve_today(today)
     wanted = statuses_named(status)
     s = c.session(plans, db, no_cache)
-    items, u = c.items(s, unit, role, day, roll_forward)
+    items, u = c.items(s, unit, role, day, roll_forward, query=True)
     c.show_items(s, listed_items(items, all, wanted), day, None, format, c.title("Danh sách việc", u, role, day),
                  all or bool(wanted), items)
 
@@ -88,8 +88,8 @@ def check(unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None, 
 
     day = resolve_today(today)
     s = c.session(plans, db, no_cache)
-    items, u = c.items(s, unit, Role.lead, day, roll_forward)
-    rows, overdue_count = unit_summaries(s.workspace.registry, items, u)
+    items, u = c.items(s, unit, Role.lead, day, roll_forward, query=True)
+    rows, overdue_count = unit_summaries(s.query_workspace.registry, items, u)
     for line in check_lines(rows, day):
         typer.echo(line)
     if overdue_count:

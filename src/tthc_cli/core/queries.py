@@ -75,27 +75,37 @@ def dated_status(due: date, today: date, warn_days: int, done: date | None = Non
     return NOT_YET
 
 
+def item_parts(task: Task) -> list[tuple]:
+    """What a leaf task falls due as, before any progress or day: (kind, occurrences, milestone, deadline
+    text) per part, a part per milestone. Static, so the query index keeps them (io/index.py)."""
+    res = task.resolution
+    if res is None:
+        return [("unknown", (), None, None)]
+    if res.kind == "milestones":
+        return [(m.resolution.kind, m.resolution.occurrences, m.label, m.resolution.text) for m in res.milestones]
+    return [(res.kind, res.occurrences, None, res.text)]
+
+
 def items_of(task: Task, today: date, warn_days: int = 7, progress: Progress = EMPTY, days=None) -> list[Item]:
     """Every item of a leaf task, each with its status as of `today`.
 
     `progress` supplies what was recorded as done and which awaited events
     happened; `days` (a WorkCalendar with `roll_forward` on) moves the end of a
-    period that falls on a day off to the next working day.
+    period that falls on a day off to the next working day. A task read back from
+    the query index carries its parts (`item_parts`) already.
     """
-    res = task.resolution
     ctx = (task, today, warn_days, progress, days)
-    if res is None:
-        return _items(ctx, "unknown", (), None, None)
-    if res.kind == "milestones":
-        out = []
-        for m in res.milestones:
-            sub = m.resolution
-            out.extend(_items(ctx, sub.kind, sub.occurrences, m.label, sub.text))
-        return out
-    return _items(ctx, res.kind, res.occurrences, None, res.text)
+    parts = getattr(task, "item_parts", None) or item_parts(task)
+    if len(parts) == 1:
+        return _items(ctx, *parts[0])
+    out = []
+    for part in parts:
+        out.extend(_items(ctx, *part))
+    return out
 
 
 def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Item]:
+    """The items of one part of a task (see item_parts), with their status."""
     task, today, warn_days, progress, days = ctx
     plan = task.plan.id
     if not occs and kind == "event":
@@ -160,16 +170,19 @@ class Selection(Value):
         return self.role in ("support", "any") and self._in(task.support, task.lead, registry)
 
     def _in(self, refs, other, registry: Registry) -> bool:
+        return not self.reach(refs, other, registry).isdisjoint(self.unit_codes)
+
+    @staticmethod
+    def reach(refs, other, registry: Registry) -> set[str]:
+        """The unit codes a selection matches through `refs` (lead or support) of a task whose other role names
+        `other`: each unit named, and the members of each group named, less the units named in the other role."""
         named_elsewhere = {r.unit.code for r in other if r.unit is not None}
+        out: set[str] = set()
         for ref in refs:
-            if ref.unit is None:
-                continue
-            if ref.unit.code in self.unit_codes:
-                return True
-            members = registry.members(ref.unit) - named_elsewhere
-            if not members.isdisjoint(self.unit_codes):
-                return True
-        return False
+            if ref.unit is not None:
+                out.add(ref.unit.code)
+                out |= registry.members(ref.unit) - named_elsewhere
+        return out
 
 
 def collect(plans: list[Plan], registry: Registry, selection: Selection, today: date,

@@ -1,7 +1,7 @@
 """Reading plan files from disk: safety checks, YAML, a parse cache, line numbers.
 
-The parse cache keeps the parsed data of each plan file (keyed by path, size
-and modification time) so `tthc due` on 20,000 tasks does not re-parse YAML on
+The parse cache keeps the parsed data of each plan file (keyed by path, size,
+modification and change times and inode: a same-size edit with the mtime put back still changes the ctime) so `tthc due` on 20,000 tasks does not re-parse YAML on
 every run. A cache that cannot be read or written is ignored, never an error.
 """
 
@@ -182,7 +182,7 @@ def read_plan(path: Path, cache: Path | None, what: str = "tệp kế hoạch") 
     if cache is not None:
         resolved = str(path.resolve())
         cache_file = cache / f"{_sha1(os.fsencode(resolved)).hexdigest()}.pickle"
-        stamp = (_CACHE_FORMAT, __version__, resolved, st.st_mtime_ns, st.st_size)
+        stamp = (_CACHE_FORMAT, __version__, resolved, st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
         hit = _read_cache(cache_file, stamp)
         if hit is not None:
             return RawPlan(name, hit)

@@ -21,7 +21,7 @@ class Session:
         self._config_path = config_path
         self._db_arg = db
         self.no_cache = no_cache
-        self._config = self._ws = self._progress = self._calendar = None
+        self._config = self._ws = self._qws = self._progress = self._calendar = None
 
     # -- configuration and paths ------------------------------------------------
     @property
@@ -75,6 +75,36 @@ class Session:
             if not self._ws.files:
                 raise UsageError("không có tệp kế hoạch (.yaml) nào trong " + ", ".join(self.plan_paths()))
         return self._ws
+
+    @property
+    def query_workspace(self):
+        """The plans as `due`, `overdue`, `list` and `check` read them: from the query index (io/index.py) when
+        it is fresh, else loaded whole, and then the index is written for the next run."""
+        if self._qws is None:
+            self._qws = self._indexed()
+        return self._qws
+
+    def _indexed(self):
+        cache = self.cache
+        if cache is None or self._ws is not None:
+            return self.workspace
+        from tthc_cli.io import index
+        from tthc_cli.io.loader import discover
+        from tthc_cli.io.workspace import config_registry
+
+        paths = self.plan_paths()
+        files = discover(paths)
+        if not files:
+            return self.workspace  # says there is no plan file
+        key = index.key_of(files, self.config.units)
+        path = index.index_file(cache, paths)
+        ws = index.open_fresh(path, key, config_registry(True, self.config.units), files)
+        if ws is not None:
+            return ws
+        ws = self.workspace
+        if not ws.errors and not ws.left_out:
+            index.write(path, key, ws)
+        return ws
 
     # -- progress -------------------------------------------------------------------------
     @property
@@ -145,10 +175,7 @@ class Session:
     @property
     def calendar(self):
         if self._calendar is None:
-            years = set()
-            for plan in self.workspace.plans:
-                if plan.period is not None:
-                    years.update(range(plan.period.start.year - 1, plan.period.end.year + 2))
+            years = (self._qws if self._qws is not None else self.workspace).years
             self._calendar = self._load_calendar(range(min(years), max(years) + 1) if years else range(2025, 2028))
         return self._calendar
 

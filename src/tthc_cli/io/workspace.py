@@ -51,6 +51,15 @@ class Workspace:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]
 
+    @property
+    def years(self) -> set[int]:
+        """The years the working-day calendar must know: each plan's period, a year either side."""
+        return period_years((p.period.start, p.period.end) for p in self.plans if p.period is not None)
+
+    def plans_for(self, selection) -> list[Plan]:
+        """The plans a selection looks through (the index's workspace narrows them to the tasks it matches)."""
+        return self.plans
+
 
 def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None = None) -> Workspace:
     """Read, build and link every plan under `paths`.
@@ -60,17 +69,7 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     """
     files = discover(paths)
     cache = cache_dir() if use_cache else None
-    registry = base_registry(use_cache)
-    if extra_units:  # the user's config adds units and spellings
-        from tthc_cli.errors import UnitDataError
-
-        registry = registry.copy()
-        try:
-            registry.add_data({"units": extra_units})
-        except UnitDataError as exc:
-            from tthc_cli.errors import ConfigError
-
-            raise ConfigError(f"tệp cấu hình, mục units: {'; '.join(exc.problems) or exc.message}") from None
+    registry = config_registry(use_cache, extra_units)
     plans: list[Plan] = []
     problems: list[Problem] = []
     seen: dict[str, Plan] = {}
@@ -101,12 +100,38 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     memo = Memo(cache, "resolutions", stamp)
     problems.extend(link(plans, registry, memo))
     memo.save()
-    lookup = registry  # what --unit and `tthc units` know: the bundled table plus every plan's own units
-    if any(p.units for p in plans):
-        lookup = registry.copy()
-        for p in plans:
-            lookup.add_data({"units": p.units})
-    return Workspace(plans, lookup, problems, files, left_out)
+    return Workspace(plans, lookup_registry(registry, [p.units for p in plans]), problems, files, left_out)
+
+
+def period_years(periods) -> set[int]:
+    years: set[int] = set()
+    for start, end in periods:
+        years.update(range(start.year - 1, end.year + 2))
+    return years
+
+
+def config_registry(use_cache: bool = True, extra_units: list | None = None) -> Registry:
+    """The bundled unit table with the config's `units:` (ConfigError when they cannot be used)."""
+    registry = base_registry(use_cache)
+    if extra_units:  # the user's config adds units and spellings
+        from tthc_cli.errors import ConfigError, UnitDataError
+
+        registry = registry.copy()
+        try:
+            registry.add_data({"units": extra_units})
+        except UnitDataError as exc:
+            raise ConfigError(f"tệp cấu hình, mục units: {'; '.join(exc.problems) or exc.message}") from None
+    return registry
+
+
+def lookup_registry(registry: Registry, plan_units: list[list]) -> Registry:
+    """What --unit and `tthc units` know: the registry plus every plan's own units."""
+    if not any(plan_units):
+        return registry
+    lookup = registry.copy()
+    for units in plan_units:
+        lookup.add_data({"units": units})
+    return lookup
 
 
 def _first_error(problems: list[Problem]) -> str:

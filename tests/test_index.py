@@ -1,0 +1,168 @@
+"""The query index (io/index.py): `due`, `overdue`, `list` and `check` answer from it when it is fresh, with the
+same bytes as the full load; anything that could make a row wrong is a miss."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sqlite3
+
+import pytest
+
+from conftest import PLANS, ROOT, write
+from tthc_cli.errors import EXIT_OVERDUE
+
+_spec = importlib.util.spec_from_file_location("make_workload", ROOT / "benchmarks" / "make_workload.py")
+make_workload = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_workload)
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("province")
+    make_workload.make_workload(folder, files=12, tasks_per_file=40, seed=3)
+    return folder
+
+
+def _indexes(tmp_path):
+    return sorted((tmp_path / "cache").glob("index-*.sqlite"))
+
+
+@pytest.fixture
+def refuse_full_load(monkeypatch):
+    """After this, a command that loads every plan fails: an answer can only have come from the index."""
+    def refuse():
+        from tthc_cli.io import workspace
+
+        def load(*args, **kwargs):
+            raise AssertionError("the plans were loaded whole")
+
+        monkeypatch.setattr(workspace, "load", load)
+
+    return refuse
+
+
+QUERIES = [("due",), ("overdue",), ("list",), ("list", "--all", "--format", "json"), ("due", "--format", "csv"),
+           ("due", "--role", "any"), ("due", "--role", "support", "--within", "10wd"), ("check",)]
+
+
+@pytest.mark.parametrize("plans", ["bundled", "province"])
+@pytest.mark.parametrize("unit", [None, "TTPVHCC", "VHXH", "Các phòng chuyên môn", "CA"])
+def test_the_index_answers_as_the_full_load_does(tthc, tmp_path, province, refuse_full_load, plans, unit):
+    folder = PLANS if plans == "bundled" else province
+    unit_args = ("--unit", unit) if unit else ()
+    expected = {}
+    for q in QUERIES:
+        for day in ("2026-01-15", "2026-06-01", "2026-12-31"):
+            expected[q, day] = tthc(*q, *unit_args, "--today", day, "--plans", folder, "--no-cache")
+    tthc("due", "--plans", folder, "--today", "2026-06-01")  # a full load writes the index
+    assert len(_indexes(tmp_path)) == 1
+    refuse_full_load()
+    for (q, day), want in expected.items():
+        got = tthc(*q, *unit_args, "--today", day, "--plans", folder)
+        assert (got.code, got.out, got.err) == (want.code, want.out, want.err), (q, day)
+
+
+def _plan(deadline: str) -> str:
+    return f"""\
+plan: {{id: ke-hoach-2026, title: Kế hoạch thử, period: 2026}}
+tasks:
+  - id: "1"
+    title: Báo cáo
+    lead: Trung tâm Phục vụ hành chính công
+    deadline: {deadline}
+"""
+
+
+def test_a_same_size_edit_with_the_mtime_put_back_gives_the_new_rows(tthc, plan_dir):
+    """The reproducer of issue 11: a key of (path, size, mtime) served the old rows."""
+    f = write(plan_dir / "a.yaml", _plan("Chậm nhất ngày 15/06/2026"))
+    before = os.stat(f)
+    first = tthc("list", "--plans", plan_dir, "--today", "2026-06-01", "--format", "json").json()
+    assert [r["due"] for r in first] == ["2026-06-15"]
+    f.write_text(_plan("Chậm nhất ngày 25/06/2026"), encoding="utf-8")
+    os.utime(f, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(f).st_size == before.st_size and os.stat(f).st_mtime_ns == before.st_mtime_ns
+    again = tthc("list", "--plans", plan_dir, "--today", "2026-06-01", "--format", "json").json()
+    assert [r["due"] for r in again] == ["2026-06-25"]
+
+
+def test_a_file_added_or_removed_is_seen(tthc, plan_dir):
+    write(plan_dir / "a.yaml", _plan("Chậm nhất ngày 15/06/2026"))
+    assert len(tthc("list", "--plans", plan_dir, "--today", "2026-06-01", "--format", "json").json()) == 1
+    write(plan_dir / "b.yaml", _plan("Quý III/2026").replace("ke-hoach-2026", "ke-hoach-b"))
+    assert len(tthc("list", "--plans", plan_dir, "--today", "2026-06-01", "--format", "json").json()) == 2
+    (plan_dir / "a.yaml").unlink()
+    rows = tthc("list", "--plans", plan_dir, "--today", "2026-06-01", "--format", "json").json()
+    assert [r["plan"] for r in rows] == ["ke-hoach-b"]
+
+
+def test_a_change_to_the_configs_units_is_seen(tthc, tmp_path):
+    site = tmp_path / "site"
+    write(site / "plans" / "a.yaml", _plan("Chậm nhất ngày 15/06/2026").replace(
+        "Trung tâm Phục vụ hành chính công", "Tổ một cửa"))
+    args = ("list", "--unit", "TTPVHCC", "--today", "2026-06-01", "--format", "json")
+    assert tthc(*args, cwd=site).json() == []
+    write(site / "tthc.yaml", "plans: plans\nunits:\n  - code: TTPVHCC\n    name: Trung tâm Phục vụ hành chính công xã\n"
+                              "    aliases: [Tổ một cửa]\n")
+    assert [r["task"] for r in tthc(*args, cwd=site).json()] == ["1"]
+
+
+def test_plans_with_errors_are_never_answered_from_an_index(tthc, tmp_path, plan_dir):
+    write(plan_dir / "a.yaml", _plan("Chậm nhất ngày 15/06/2026"))
+    write(plan_dir / "b.yaml", _plan("Quý III/2026").replace("ke-hoach-2026", "ke-hoach-b") + "    after: [9]\n")
+    for _ in range(2):  # each run reports the error again
+        r = tthc("due", "--plans", plan_dir, "--today", "2026-06-01")
+        assert "after" in r.err and "lỗi" in r.err
+    assert _indexes(tmp_path) == []
+
+
+@pytest.mark.parametrize("spoil", ["garbage", "truncated", "other key", "group-writable"])
+def test_an_index_that_cannot_be_trusted_is_rebuilt(tthc, tmp_path, spoil):
+    folder = tmp_path / "plans"
+    shutil.copytree(PLANS, folder)
+    args = ("due", "--unit", "TTPVHCC", "--plans", folder, "--today", "2026-06-01")
+    want = tthc(*args, "--no-cache")
+    tthc(*args)
+    [index] = _indexes(tmp_path)
+    if spoil == "garbage":
+        index.write_bytes(b"not a database" * 100)
+    elif spoil == "truncated":
+        index.write_bytes(index.read_bytes()[:4096])
+    elif spoil == "other key":
+        db = sqlite3.connect(index)
+        db.execute("UPDATE tasks SET deadline = 'sai'")
+        db.execute("UPDATE meta SET key = 'khác'")
+        db.commit()
+        db.close()
+    else:
+        db = sqlite3.connect(index)
+        db.execute("UPDATE tasks SET title = 'giả mạo'")
+        db.commit()
+        db.close()
+        os.chmod(index, 0o620)
+    got = tthc(*args)
+    assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
+    assert "giả mạo" not in tthc(*args).out
+
+
+def test_check_from_the_index_keeps_its_exit_code(tthc, refuse_full_load):
+    want = tthc("check", "--plans", PLANS, "--today", "2026-06-01", "--no-cache")
+    tthc("check", "--plans", PLANS, "--today", "2026-06-01")
+    refuse_full_load()
+    got = tthc("check", "--plans", PLANS, "--today", "2026-06-01")
+    assert got.code == want.code == EXIT_OVERDUE and got.out == want.out
+
+
+def test_no_pickle_is_read_for_an_indexed_answer(tthc, tmp_path, refuse_full_load, monkeypatch):
+    tthc("due", "--plans", PLANS, "--today", "2026-06-01")
+    refuse_full_load()
+    import pickle
+
+    def no(*a, **k):
+        raise AssertionError("a pickle was read")
+
+    monkeypatch.setattr(pickle, "load", no)
+    monkeypatch.setattr(pickle, "loads", no)
+    assert tthc("due", "--plans", PLANS, "--today", "2026-06-01", "--unit", "VP").code == 0
