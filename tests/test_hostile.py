@@ -504,7 +504,7 @@ def test_a_full_disk_says_so_and_reads_still_work(run, plans, tiny_disk):
 def test_a_cache_entry_parsed_under_older_rules_is_not_served(run, tmp_path):
     """A plan with a key written twice, cached by a tthc that let the last one win, must not come back from the
     cache as if it were fine: the cache format is part of every entry's stamp."""
-    import pickle
+    import marshal
 
     from tthc_cli import __version__
     from tthc_cli.io import loader
@@ -515,13 +515,13 @@ def test_a_cache_entry_parsed_under_older_rules_is_not_served(run, tmp_path):
     cache.mkdir(mode=0o700)
     resolved = str(plan.resolve())
     st = plan.stat()
-    old_stamp = (3, __version__, resolved, st.st_mtime_ns, st.st_size)
+    old_stamp = (4, __version__, resolved, st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
     import yaml
 
     data = yaml.safe_load(plan.read_text(encoding="utf-8"))  # the last "deadline" wins, as tthc 3 cached it
     name = loader._sha1(resolved.encode()).hexdigest()
-    (cache / f"{name}.pickle").write_bytes(pickle.dumps((old_stamp, data)))
-    os.chmod(cache / f"{name}.pickle", 0o600)
+    (cache / f"{name}.cache").write_bytes(marshal.dumps((old_stamp, data)))
+    os.chmod(cache / f"{name}.cache", 0o600)
     r = run("list", "--all", "--plans", plan, "--today", "2026-06-01")
     assert r.code == PlanError.exit_code and 'khóa "deadline" viết hai lần' in r.err
     assert "Quý IV/2026" not in r.out
@@ -682,13 +682,11 @@ def test_a_cache_folder_the_group_may_write_is_not_used(run, plans, tmp_path):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
 def test_a_cache_file_someone_else_owns_is_not_loaded(tmp_path):
-    import pickle
-
-    from tthc_cli.io import loader
+    from tthc_cli.io import cachecodec, loader
 
     stamp = ("x",)
-    forged = tmp_path / "entry.pickle"
-    forged.write_bytes(pickle.dumps((stamp, {"plan": {"title": "GIẢ"}})))
+    forged = tmp_path / "entry.cache"
+    forged.write_bytes(cachecodec.dumps((stamp, {"plan": {"title": "GIẢ"}})))
     os.chmod(forged, 0o600)
     assert loader._read_cache(forged, stamp) == {"plan": {"title": "GIẢ"}}
     os.chown(forged, os.geteuid() + 1, -1)

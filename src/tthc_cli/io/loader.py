@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import re
 from pathlib import Path
 
@@ -20,9 +19,9 @@ from tthc_cli.core.text import thousands
 
 MAX_BYTES = 20 * 1024 * 1024
 PLAN_SUFFIXES = (".yaml", ".yml")
-_CACHE_FORMAT = 4
+_CACHE_FORMAT = 5
 """Raise it whenever what a file parses to may change (4: duplicate keys, tags and aliases are errors):
-a cache entry of another format is a miss, so no file parsed under older rules is served."""
+a cache entry of another format is a miss, so no file parsed under older rules is served; 5: no pickle."""
 
 try:  # CPython's own SHA-1: hashlib would initialise OpenSSL (~3 ms) just to name cache files
     from _sha1 import sha1 as _sha1
@@ -105,8 +104,8 @@ def _plan_files(folder: Path, given: str) -> list[Path]:
 def cache_dir() -> Path | None:
     """Where parsed plans are cached; TTHC_CACHE_DIR="" turns the cache off.
 
-    The cache holds pickles, which run code when loaded: a folder that another user
-    owns or may write is not used (with one warning), since whoever writes it could
+    Cache files only ever build data when read (io/cachecodec.py, no pickle); still, a folder that another
+    user owns or may write is not used (with one warning), since whoever writes it could
     run code as this user or forge what `due` shows."""
     env = os.environ.get("TTHC_CACHE_DIR")
     if env is not None:
@@ -181,9 +180,9 @@ def read_plan(path: Path, cache: Path | None, what: str = "tệp kế hoạch") 
     cache_file = stamp = None
     if cache is not None:
         resolved = str(path.resolve())
-        cache_file = cache / f"{_sha1(os.fsencode(resolved)).hexdigest()}.pickle"
+        cache_file = cache / f"{_sha1(os.fsencode(resolved)).hexdigest()}.cache"
         stamp = (_CACHE_FORMAT, __version__, resolved, st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
-        hit = _read_cache(cache_file, stamp)
+        hit = _read_cache(cache_file, stamp, raw=True)
         if hit is not None:
             return RawPlan(name, hit)
     try:
@@ -192,7 +191,7 @@ def read_plan(path: Path, cache: Path | None, what: str = "tệp kế hoạch") 
         return _fail(name, exc.message)
     result = parse_bytes(raw, name)
     if result.ok and cache_file is not None:
-        _write_cache(cache_file, (stamp, result.data))
+        _write_cache(cache_file, (stamp, result.data), raw=True)
     return result
 
 
@@ -203,7 +202,7 @@ class Memo(dict):
 
     def __init__(self, cache: Path | None, name: str, stamp):
         super().__init__()
-        self._file = cache / f"{name}.pickle" if cache is not None else None
+        self._file = cache / f"{name}.cache" if cache is not None else None
         self._stamp = (_CACHE_FORMAT, __version__, stamp)
         self._used: set = set()
         self.dirty = False
@@ -226,14 +225,23 @@ class Memo(dict):
         self.dirty = False
 
 
-def _read_cache(cache_file: Path, stamp):
+def _read_cache(cache_file: Path, stamp, raw: bool = False):
+    """The data kept in `cache_file` under `stamp`; None for a miss. `raw`: the parsed YAML of a plan file,
+    which `marshal` keeps as it is (dicts, lists, scalars, sets, bytes: data only); else through cachecodec."""
     try:
         with open(cache_file, "rb") as fh:
             if hasattr(os, "geteuid"):
                 st = os.fstat(fh.fileno())
                 if st.st_uid != os.geteuid() or st.st_mode & 0o022:  # planted by someone else: not loaded
                     return None
-            cached_stamp, data = pickle.load(fh)
+            if raw:
+                import marshal
+
+                cached_stamp, data = marshal.loads(fh.read())
+            else:
+                from tthc_cli.io.cachecodec import loads
+
+                cached_stamp, data = loads(fh.read())
     except Exception:  # noqa: BLE001 - a missing or broken cache is just a miss
         return None
     return data if cached_stamp == stamp else None
@@ -443,11 +451,18 @@ def _fail(name: str, message: str, line: int | None = None) -> RawPlan:
     return RawPlan(name, None, [Problem(ERROR, message, name, line, "")], ok=False)
 
 
-def _write_cache(cache_file: Path, payload) -> None:
+def _write_cache(cache_file: Path, payload, raw: bool = False) -> None:
     from tthc_cli.io.files import write_file
 
     try:
-        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        if raw:
+            import marshal
+
+            data = marshal.dumps(payload)
+        else:
+            from tthc_cli.io.cachecodec import dumps
+
+            data = dumps(payload)
         write_file(cache_file, data, force=True, what="bộ nhớ đệm", durable=False, mode=0o600)
     except Exception:  # noqa: BLE001 - a cache that cannot be written is just not kept
         pass

@@ -75,18 +75,10 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     seen: dict[str, Plan] = {}
     left_out: list[tuple[str, str]] = []
     for f in files:
-        raw = read_plan(f, cache)
-        problems.extend(raw.problems)
-        if not raw.ok:
-            left_out.append((raw.file, _first_error(raw.problems)))
-            continue
-        try:
-            plan, found = build_plan(raw.data, raw.file)
-        except RecursionError:  # tasks nested thousands deep
-            plan, found = None, [Problem(ERROR, "nhiệm vụ lồng nhau quá sâu", raw.file, None, "")]
+        plan, found, why = read_one(f, cache)
         problems.extend(found)
         if plan is None:
-            left_out.append((raw.file, _first_error(found)))
+            left_out.append((str(f), why))
             continue
         if plan.id in seen:
             message = f'mã kế hoạch "{plan.id}" trùng với tệp {seen[plan.id].file}'
@@ -95,12 +87,28 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
             continue
         seen[plan.id] = plan
         plans.append(plan)
-    # resolutions are kept until the grammar (or the text clean-up it relies on) changes
-    stamp = tuple((f.name, st.st_mtime_ns, st.st_size) for f, st in ((f, f.stat()) for f in grammar_files()))
-    memo = Memo(cache, "resolutions", stamp)
+    memo = resolutions(cache)
     problems.extend(link(plans, registry, memo))
     memo.save()
     return Workspace(plans, lookup_registry(registry, [p.units for p in plans]), problems, files, left_out)
+
+
+def read_one(f: Path, cache) -> tuple[Plan | None, list[Problem], str | None]:
+    """One plan file read and built (not linked): the plan, its problems, and why there is no plan."""
+    raw = read_plan(f, cache)
+    if not raw.ok:
+        return None, raw.problems, _first_error(raw.problems)
+    try:
+        plan, found = build_plan(raw.data, raw.file)
+    except RecursionError:  # tasks nested thousands deep
+        plan, found = None, [Problem(ERROR, "nhiệm vụ lồng nhau quá sâu", raw.file, None, "")]
+    return plan, raw.problems + found, None if plan is not None else _first_error(found)
+
+
+def resolutions(cache) -> Memo:
+    """Deadline resolutions kept between runs, until the grammar (or the text clean-up it relies on) changes."""
+    stamp = tuple((f.name, st.st_mtime_ns, st.st_size) for f, st in ((f, f.stat()) for f in grammar_files()))
+    return Memo(cache, "resolutions", stamp)
 
 
 def period_years(periods) -> set[int]:
