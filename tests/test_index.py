@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from conftest import PLANS, ROOT, write
-from tthc_cli.errors import EXIT_OVERDUE
+from tthc_cli.errors import EXIT_OVERDUE, UnknownUnitError
 
 _spec = importlib.util.spec_from_file_location("make_workload", ROOT / "benchmarks" / "make_workload.py")
 make_workload = importlib.util.module_from_spec(_spec)
@@ -158,3 +158,68 @@ def test_check_from_the_index_keeps_its_exit_code(tthc, refuse_full_load):
 def test_no_pickle_anywhere():
     sources = [p for p in (ROOT / "src" / "tthc_cli").rglob("*.py")]
     assert not [p.name for p in sources if "import pickle" in p.read_text(encoding="utf-8")]
+
+
+def _two_plans(plan_dir, after: str = ""):
+    write(plan_dir / "a.yaml", _plan("Chậm nhất ngày 15/06/2026"))
+    write(plan_dir / "b.yaml", _plan("Quý III/2026").replace("ke-hoach-2026", "ke-hoach-b") + after)
+
+
+def _answer(tthc, plan_dir, *more):
+    return tthc("list", "--all", "--plans", plan_dir, "--today", "2026-06-01", "--format", "json", *more)
+
+
+@pytest.mark.parametrize("edit", ["deadline", "lead", "new task", "task removed"])
+def test_an_edited_file_is_read_alone_and_its_rows_replaced(tthc, plan_dir, refuse_full_load, edit):
+    _two_plans(plan_dir)
+    _answer(tthc, plan_dir)  # the full load writes the index
+    f = plan_dir / "a.yaml"
+    text = f.read_text(encoding="utf-8")
+    text = {"deadline": text.replace("15/06/2026", "20/07/2026"),
+            "lead": text.replace("Trung tâm Phục vụ hành chính công", "Văn phòng HĐND và UBND"),
+            "new task": text + '  - id: "2"\n    title: Việc mới\n    lead: VP\n    deadline: Quý IV/2026\n',
+            "task removed": text.split("tasks:")[0] + 'tasks:\n  - id: "9"\n    title: Khác\n    lead: PKT\n'
+                                                      "    deadline: Năm 2026\n"}[edit]
+    f.write_text(text, encoding="utf-8")
+    want = _answer(tthc, plan_dir, "--no-cache")
+    per_unit = {u: tthc("due", "--unit", u, "--plans", plan_dir, "--today", "2026-06-01", "--no-cache").out
+                for u in ("VP", "TTPVHCC", "PKT")}
+    refuse_full_load()  # the refresh reads the one file; it never loads every plan
+    got = _answer(tthc, plan_dir)
+    assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
+    for unit, out in per_unit.items():
+        assert tthc("due", "--unit", unit, "--plans", plan_dir, "--today", "2026-06-01").out == out
+
+
+@pytest.mark.parametrize("edit", ["error", "plan id", "units", "after to another plan", "linked from another plan"])
+def test_an_edit_that_may_reach_other_plans_loads_them_all(tthc, plan_dir, edit):
+    """Each case gives another answer if the file were read alone: an error to print, a plan id another file
+    has, a unit --unit must know, a link to or from another plan's task."""
+    after = '    after: ["ke-hoach-2026:1"]\n' if edit == "linked from another plan" else ""
+    _two_plans(plan_dir, after)
+    _answer(tthc, plan_dir)
+    f = plan_dir / "a.yaml"
+    text = f.read_text(encoding="utf-8")
+    text = {"error": text + "    after: [khong-co]\n",
+            "plan id": text.replace("ke-hoach-2026", "ke-hoach-b"),  # the other file's id
+            "units": text.replace("tasks:", "units:\n  - code: TO\n    name: Tổ công tác\ntasks:"),
+            "after to another plan": text + '    after: ["ke-hoach-b:9"]\n',
+            "linked from another plan": text.replace('id: "1"', 'id: "1b"')}[edit]
+    f.write_text(text, encoding="utf-8")
+    more = ("--unit", "TO") if edit == "units" else ()
+    want = _answer(tthc, plan_dir, "--no-cache", *more)
+    got = _answer(tthc, plan_dir, *more)
+    assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
+    assert {"error": "khong-co", "plan id": "trùng", "after to another plan": "ke-hoach-b:9",
+            "linked from another plan": "ke-hoach-2026:1"}.get(edit, "") in got.err
+    if edit == "units":  # a unit the plan now defines is known to --unit, though it leads nothing yet
+        assert got.code == 0 and got.json() == []
+
+
+def test_units_a_plan_no_longer_defines_are_forgotten(tthc, plan_dir):
+    write(plan_dir / "a.yaml", _plan("Quý II/2026").replace("tasks:", "units:\n  - code: TO\n    name: Tổ công tác\ntasks:"))
+    args = ("list", "--unit", "TO", "--plans", plan_dir, "--today", "2026-06-01", "--format", "json")
+    assert tthc(*args).json() == []
+    write(plan_dir / "a.yaml", _plan("Quý II/2026"))
+    r = tthc(*args)
+    assert r.code == UnknownUnitError.exit_code and "TO" in r.err

@@ -1,49 +1,64 @@
 """The query index: what `due`, `overdue`, `list` and `check` need of every task, already linked and resolved,
 in one SQLite file per set of plan paths in the cache folder.
 
-A warm query stats the plan files, checks the key, reads only the tasks the unit can reach, and builds the
-items through the core's own functions (`core.queries.collect`, `items_of`): statuses, days, progress, the
-warning window and day-off marks are computed at query time, from `today`, the store and the calendar, so
-the same bytes come out as from the full load. Tasks come back as `TaskView`s with real `UnitRef`s.
+A warm query stats the plan files, checks the keys, reads only the tasks the selection matches (the `reach`
+rows, kept per task and role by `Selection.reach`), and builds the items through the core's own functions
+(`core.queries.collect`, `items_of`): statuses, days, progress, the warning window and day-off marks are
+computed at query time, from `today`, the store and the calendar, so the same bytes come out as from the full
+load. Tasks come back as `TaskView`s with real `UnitRef`s.
 
-The index is written after a full load that found no error (a plans folder with errors is always loaded
-whole, so its messages are printed), and only when every unit a task names reads back as the same unit.
-Its key holds everything that can change a row: each plan file's path, size, mtime_ns, ctime_ns and inode
-(a same-size edit with the mtime put back still changes the ctime), the list of files, the unit registry
-and the config's units, and a stamp of tthc's own code (every module's size and mtime, and the version).
-A key that differs, a file that cannot be read as an index or anything unexpected is a miss: the full load
-answers and writes a new index. Nothing in it runs code when read (no pickle).
+Keys: the index as a whole is keyed by tthc's own code (every module's size and mtime, the version), the
+config's units and the list of plan files; each file by its size, mtime_ns, ctime_ns and inode (a same-size
+edit with the mtime put back still changes the ctime). When only a few files changed, each is read, built and
+linked alone and its rows replaced (`refresh`), provided nothing it does can reach another plan: the same plan
+id, no `units:` of its own, no `after:` link to or from another plan, no error. Anything else, or a file that
+cannot be read as an index, is a miss: the full load answers and writes the index anew (only when it found no
+error, so a plans folder with errors is always loaded whole and its messages printed).
+
+The index is only ever replaced whole (written beside it and renamed), so a reader never sees half an
+update. Nothing in it runs code when read (no pickle).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 from tthc_cli import __version__
 from tthc_cli.core.deadline import Occurrence
+from tthc_cli.core.model import ERROR
 from tthc_cli.core.queries import Selection, item_parts
 from tthc_cli.core.units import UnitRef
 
-FORMAT = 2
+FORMAT = 3
+MAX_REFRESH = 8
+"""How many changed plan files are read alone; more is a full load."""
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT NOT NULL);
+CREATE TABLE files (n INTEGER PRIMARY KEY, path TEXT, stat TEXT);
 CREATE TABLE plans (n INTEGER PRIMARY KEY, id TEXT, title TEXT, file TEXT, issuer TEXT, document TEXT, units TEXT,
-                    period_start TEXT, period_end TEXT);
-CREATE TABLE tasks (n INTEGER PRIMARY KEY, plan INTEGER, id TEXT, path_ids TEXT, title TEXT, product TEXT,
-                    parent INTEGER, parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts TEXT);
+                    period_start TEXT, period_end TEXT, linked INTEGER);
+CREATE TABLE tasks (plan INTEGER, seq INTEGER, id TEXT, path_ids TEXT, title TEXT, product TEXT, parent INTEGER,
+                    parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts TEXT);
 CREATE TABLE reach (code TEXT, role TEXT, task INTEGER);
 """
-_INDEXES = "CREATE INDEX reach_code ON reach (code, role, task);"  # made after the rows: faster than kept up
+_INDEXES = """
+CREATE INDEX reach_code ON reach (code, role, task);
+CREATE INDEX tasks_order ON tasks (plan, seq);
+"""  # made after the rows: faster than kept up while inserting
+
+_US, _RS = "\x1f", "\x1e"
+"""Unit lists are kept as text US code, joined by RS (plan text is cleaned of control characters)."""
 
 
 class PlanView:
-    """A plan as the index keeps it: what the outputs show of it, and the candidate tasks of one query."""
+    """A plan as the index keeps it: what the outputs show of it, and the tasks of one query."""
 
     __slots__ = ("id", "title", "file", "issuer", "document", "tasks")
 
@@ -66,17 +81,17 @@ class TaskView:
     is_leaf = True
 
     @property
+    def ref(self) -> str:
+        return f"{self.plan.id}:{self.id}"
+
+    @property
     def item_parts(self) -> list[tuple]:
-        """core.queries.item_parts of the task, decoded when first asked (most candidates are not selected)."""
+        """core.queries.item_parts of the task, decoded when first asked."""
         parts = self._parts
         if isinstance(parts, str):
             parts = self._parts = [(kind, tuple(_occurrence(o) for o in occs), milestone, text)
                                    for kind, occs, milestone, text in json.loads(parts)]
         return parts
-
-    @property
-    def ref(self) -> str:
-        return f"{self.plan.id}:{self.id}"
 
 
 class IndexedWorkspace:
@@ -98,20 +113,20 @@ class IndexedWorkspace:
 
     def plans_for(self, selection) -> list[PlanView]:
         """The plans, in order, with the tasks `selection` matches (Selection.reach, kept per task and role)."""
-        codes = selection.unit_codes
         db = self._db
         plans = {n: PlanView(*row) for n, *row in db.execute("SELECT n, id, title, file, issuer, document FROM plans "
                                                              "ORDER BY n")}
+        codes = selection.unit_codes
         if codes is None:
-            rows = db.execute("SELECT * FROM tasks ORDER BY n")
+            rows = db.execute("SELECT * FROM tasks ORDER BY plan, seq")
         else:
-            marks = ",".join("?" * len(codes))
             roles = ("lead", "support") if selection.role == "any" else (selection.role,)
-            rows = db.execute(f"SELECT * FROM tasks WHERE n IN (SELECT task FROM reach WHERE code IN ({marks}) "
-                              f"AND role IN ({','.join('?' * len(roles))})) ORDER BY n", [*sorted(codes), *roles])
+            rows = db.execute(f"SELECT * FROM tasks WHERE rowid IN (SELECT task FROM reach WHERE code IN "
+                              f"({','.join('?' * len(codes))}) AND role IN ({','.join('?' * len(roles))})) "
+                              "ORDER BY plan, seq", [*sorted(codes), *roles])
         units = self.registry.units
         parents: dict = {}
-        for n, plan, tid, path_ids, title, product, parent, parent_title, deadline, lead, support, parts in rows:
+        for plan, _, tid, path_ids, title, product, parent, parent_title, deadline, lead, support, parts in rows:
             t = TaskView()
             t.plan = plans[plan]
             t.id, t.path_ids, t.title, t.product, t.deadline = tid, path_ids, title, product, deadline
@@ -123,12 +138,16 @@ class IndexedWorkspace:
             t.plan.tasks.append(t)
         return list(plans.values())
 
+    def changed(self) -> list[int]:
+        """The numbers of the plan files whose stat differs from when their rows were written."""
+        kept = dict(self._db.execute("SELECT n, stat FROM files"))
+        return [n for n, f in enumerate(self.files) if kept.get(n) != _stat(f)]
+
+    def plan_row(self, n: int):
+        return self._db.execute("SELECT id, units, linked FROM plans WHERE n = ?", (n,)).fetchone()
+
     def close(self) -> None:
         self._db.close()
-
-
-_US, _RS = "\x1f", "\x1e"
-"""Unit lists are kept as text US code, joined by RS (plan text is cleaned of control characters)."""
 
 
 def _refs(cell: str, units) -> tuple:
@@ -155,21 +174,23 @@ def index_file(cache: Path, paths: list[str]) -> Path:
 
 
 def key_of(files: list[Path], units_config) -> str:
-    """Everything that can change a row of the index, as one string."""
+    """What makes every row stale when it changes: tthc's code, the config's units, the list of plan files."""
     from tthc_cli.io.loader import _sha1
 
     h = _sha1()
     h.update(f"{FORMAT}\0{__version__}\0{code_stamp()}\0".encode())
     h.update(json.dumps(units_config, ensure_ascii=False, sort_keys=True, default=str).encode())
     for f in files:
-        h.update(os.fsencode(str(f)))
-        try:
-            st = os.stat(f)
-        except OSError as exc:  # a broken link, a folder that could not be read: the load says so, loudly
-            h.update(f"\0!{exc.errno}\0".encode())
-            continue
-        h.update(f"\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode())
+        h.update(os.fsencode(str(f)) + b"\0")
     return h.hexdigest()
+
+
+def _stat(f: Path) -> str:
+    try:
+        st = os.stat(f)
+    except OSError as exc:  # a broken link, a folder that could not be read: the load says so, loudly
+        return f"!{exc.errno}"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 _STAMP: list = []
@@ -193,9 +214,10 @@ def code_stamp() -> str:
     return _STAMP[0]
 
 
-def open_fresh(path: Path, key: str, registry, files: list[Path]) -> IndexedWorkspace | None:
+def open_index(path: Path, key: str, registry, files: list[Path]) -> IndexedWorkspace | None:
     """The index at `path` if its key is `key`, with the lookup registry (`registry` plus the plans' own units);
-    None for a miss (no file, another key, anything unreadable)."""
+    None for a miss (no file, another key, not ours alone, anything unreadable). Its files may have changed
+    since (`IndexedWorkspace.changed`)."""
     from tthc_cli.io.workspace import lookup_registry
 
     try:
@@ -217,54 +239,143 @@ def open_fresh(path: Path, key: str, registry, files: list[Path]) -> IndexedWork
         return None
 
 
+def _plan_rows(n: int, plan, registry, linked: bool):
+    """The rows of one plan: its plans row, its task rows and reach rows (task numbers relative to the plan's
+    first row); None when a unit it names would not read back as the same unit, or text holds a separator."""
+    units = registry.units
+    tasks, reach = [], []
+    for t in plan.tasks:
+        if not t.is_leaf:
+            continue
+        refs = []
+        for group in (t.lead, t.support):
+            for r in group:
+                if r.unit is not None:
+                    same = units.get(r.unit.code)
+                    if same is not r.unit and same != r.unit:
+                        return None
+                if _US in r.text or _RS in r.text:  # cleaned away from plans; never guessed at
+                    return None
+            refs.append(_RS.join(f"{r.text}{_US}{r.unit.code if r.unit else ''}" for r in group))
+        parts = [(kind, [(o.due.isoformat(), o.label, o.freq, o.named_day) for o in occs], milestone, text)
+                 for kind, occs, milestone, text in item_parts(t)]
+        parent = t.parent
+        seq = len(tasks)
+        tasks.append((n, seq, t.id, t.path_ids, t.title, t.product, parent is not None,
+                      parent.title if parent is not None else None, t.deadline, refs[0], refs[1],
+                      json.dumps(parts, ensure_ascii=False)))
+        reach.extend((code, "lead", seq) for code in Selection.reach(t.lead, t.support, registry))
+        reach.extend((code, "support", seq) for code in Selection.reach(t.support, t.lead, registry))
+    period = plan.period
+    row = (n, plan.id, plan.title, plan.file, plan.issuer, plan.document,
+           json.dumps(plan.units, ensure_ascii=False, default=str),
+           period.start.isoformat() if period else None, period.end.isoformat() if period else None, linked)
+    return row, tasks, reach
+
+
+def _insert(db, row, tasks, reach) -> None:
+    """Insert one plan's rows, its tasks numbered after every task already there."""
+    db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+    base = db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM tasks").fetchone()[0]
+    db.executemany("INSERT INTO tasks (rowid, plan, seq, id, path_ids, title, product, parent, parent_title, deadline, "
+                   "lead, support, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [(base + task[1], *task) for task in tasks])
+    db.executemany("INSERT INTO reach VALUES (?, ?, ?)", [(code, role, base + seq) for code, role, seq in reach])
+
+
+def _cross_plan(plans) -> set[str]:
+    """The ids of plans with an `after:` link to or from another plan (their rows are never refreshed alone)."""
+    out = set()
+    for plan in plans:
+        for t in plan.tasks:
+            for ref in t.after:
+                if ":" in ref:
+                    other = ref.split(":", 1)[0].strip()
+                    if other != plan.id:
+                        out |= {plan.id, other}
+    return out
+
+
 def write(path: Path, key: str, ws) -> bool:
     """Write the index of a loaded, error-free workspace to `path` (built in a temporary file, renamed into
     place). False, and nothing written, when a task names a unit the registry would not give back as the same
     unit (plans defining one code differently): such plans are always loaded whole."""
-    units = ws.registry.units
-    plans_rows, task_rows, reach_rows = [], [], []
-    n = 0
-    for pn, plan in enumerate(ws.plans):
-        plans_rows.append((pn, plan.id, plan.title, plan.file, plan.issuer, plan.document,
-                           json.dumps(plan.units, ensure_ascii=False, default=str),
-                           plan.period.start.isoformat() if plan.period else None,
-                           plan.period.end.isoformat() if plan.period else None))
-        for t in plan.tasks:
-            if not t.is_leaf:
-                continue
-            refs = []
-            for group in (t.lead, t.support):
-                for r in group:
-                    if r.unit is not None:
-                        same = units.get(r.unit.code)
-                        if same is not r.unit and same != r.unit:
-                            return False
-                    if _US in r.text or _RS in r.text:  # cleaned away from plans; never guessed at
-                        return False
-                refs.append(_RS.join(f"{r.text}{_US}{r.unit.code if r.unit else ''}" for r in group))
-            parts = [(kind, [(o.due.isoformat(), o.label, o.freq, o.named_day) for o in occs], milestone, text)
-                     for kind, occs, milestone, text in item_parts(t)]
-            parent = t.parent
-            task_rows.append((n, pn, t.id, t.path_ids, t.title, t.product, parent is not None,
-                              parent.title if parent is not None else None, t.deadline, refs[0], refs[1],
-                              json.dumps(parts, ensure_ascii=False)))
-            reach_rows.extend((code, "lead", n) for code in Selection.reach(t.lead, t.support, ws.registry))
-            reach_rows.extend((code, "support", n) for code in Selection.reach(t.support, t.lead, ws.registry))
-            n += 1
+    linked = _cross_plan(ws.plans)
+    rows = []
+    for n, plan in enumerate(ws.plans):
+        r = _plan_rows(n, plan, ws.registry, plan.id in linked)
+        if r is None:
+            return False
+        rows.append(r)
+
+    def fill(db):
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(n, str(f), _stat(f)) for n, f in enumerate(ws.files)])
+        for row, tasks, reach in rows:
+            _insert(db, row, tasks, reach)
+        db.executescript(_INDEXES)
+        db.execute("INSERT INTO meta VALUES (?)", (key,))
+
+    return _replace(path, fill, None)
+
+
+def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cache) -> IndexedWorkspace | None:
+    """Read, build and link the changed plan files alone and replace their rows; the index anew, or None when
+    a file cannot be refreshed alone (see the module's docstring) and the full load must answer."""
+    from tthc_cli.core.graph import link
+    from tthc_cli.io.workspace import read_one, resolutions
+
+    memo = None
+    new = []
+    for n in changed:
+        old = ws.plan_row(n)
+        if old is None or old[2] or json.loads(old[1]):
+            return None
+        plan, problems, _ = read_one(ws.files[n], cache)
+        if plan is None or plan.id != old[0] or plan.units:
+            return None
+        memo = resolutions(cache) if memo is None else memo  # read, not saved: the full load keeps it tidy
+        # linked alone, an `after:` to another plan finds no task there: an error, so the full load answers
+        problems = problems + link([plan], registry, memo)
+        if any(p.severity == ERROR for p in problems):
+            return None
+        rows = _plan_rows(n, plan, ws.registry, False)
+        if rows is None:
+            return None
+        new.append((n, rows))
+
+    def update(db):
+        for n, (row, tasks, reach) in new:
+            db.execute("DELETE FROM reach WHERE task IN (SELECT rowid FROM tasks WHERE plan = ?)", (n,))
+            db.execute("DELETE FROM tasks WHERE plan = ?", (n,))
+            db.execute("DELETE FROM plans WHERE n = ?", (n,))
+            _insert(db, row, tasks, reach)
+            db.execute("UPDATE files SET stat = ? WHERE n = ?", (_stat(ws.files[n]), n))
+
+    if not _replace(path, update, path):
+        return None
+    ws.close()
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return None
+    return IndexedWorkspace(db, ws.registry, ws.files)
+
+
+def _replace(path: Path, fill, start_from: Path | None) -> bool:
+    """Build the index in a temporary file beside `path` (from a copy of `start_from`, or empty) with
+    `fill(db)`, and rename it into place; False, and nothing changed, when that fails."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
+        if start_from is not None:
+            shutil.copyfile(start_from, tmp)
         db = sqlite3.connect(tmp)
         try:
             db.execute("PRAGMA journal_mode=OFF")
             db.execute("PRAGMA synchronous=OFF")
-            db.executescript(_SCHEMA)
-            db.executemany("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", plans_rows)
-            db.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", task_rows)
-            db.executemany("INSERT INTO reach VALUES (?, ?, ?)", reach_rows)
-            db.execute(_INDEXES)
-            db.execute("INSERT INTO meta VALUES (?)", (key,))
+            fill(db)
             db.commit()
         finally:
             db.close()

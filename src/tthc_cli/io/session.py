@@ -98,9 +98,17 @@ class Session:
             return self.workspace  # says there is no plan file
         key = index.key_of(files, self.config.units)
         path = index.index_file(cache, paths)
-        ws = index.open_fresh(path, key, config_registry(True, self.config.units), files)
+        registry = config_registry(True, self.config.units)
+        ws = index.open_index(path, key, registry, files)
         if ws is not None:
-            return ws
+            changed = ws.changed()
+            if not changed:
+                return ws
+            if len(changed) <= index.MAX_REFRESH:
+                fresh = index.refresh(path, ws, changed, registry, cache)
+                if fresh is not None:
+                    return fresh
+            ws.close()
         ws = self.workspace
         if not ws.errors and not ws.left_out:
             index.write(path, key, ws)
