@@ -6,14 +6,13 @@ are read by core.dates, so the same strict rules hold on the command line and in
 
 from __future__ import annotations
 
-import os
-from datetime import date
 from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from tthc_cli import __version__
+from tthc_cli.cli.guard import RUN, Format, Role, resolve_today  # noqa: F401 (the options' values)
 
 APP_SETTINGS = dict(
     name="tthc",
@@ -32,17 +31,6 @@ COMMAND_ORDER = ("due", "overdue", "list", "show", "done", "undo", "trigger", "h
                  "resolve", "units", "import", "digest", "ics", "schema")
 """The order `tthc --help` lists the commands in: the daily ones first, as an official meets them."""
 
-RUN: dict = {"config": None}
-"""What one run sets: the --config value, the plan files left out (the run then exits EXIT_PARTIAL).
-`boundary.main` clears it at the start of every run."""
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 class TextFormat(str, Enum):
     text = "text"
     json = "json"
@@ -59,20 +47,6 @@ class ReportFormat(str, Enum):
     csv = "csv"
     json = "json"
     xlsx = "xlsx"
-
-
-class Role(str, Enum):
-    lead = "lead"
-    support = "support"
-    any = "any"
-
-
-def resolve_today(value: Optional[str]) -> date:
-    """The day a command computes against: --today, else TTHC_TODAY, else the clock (the one place it is read)."""
-    from tthc_cli.core.dates import parse_day
-
-    value = value or os.environ.get("TTHC_TODAY")
-    return parse_day(value) if value else date.today()
 
 
 PlansOpt = Annotated[Optional[list[str]], typer.Option(

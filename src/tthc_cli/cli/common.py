@@ -8,9 +8,7 @@ import shutil
 import sys
 from datetime import date
 
-import typer
-
-from tthc_cli.cli.app import RUN, Format, Role
+from tthc_cli.cli.guard import RUN, Format, Role, echo
 from tthc_cli.errors import EXIT_PARTIAL, PlanError, StoreError
 
 
@@ -31,13 +29,13 @@ def workspace(s, query: bool = False):
     if errors:
         report_problems(errors[:5])
         more = f" (và {len(errors) - 5} lỗi khác)" if len(errors) > 5 else ""
-        typer.echo(f"Cảnh báo: kế hoạch có {len(errors)} lỗi{more}; chạy `tthc validate` để xem hết.", err=True)
+        echo(f"Cảnh báo: kế hoạch có {len(errors)} lỗi{more}; chạy `tthc validate` để xem hết.", err=True)
     if ws.left_out and not RUN.get("left_out"):
         RUN["left_out"] = ws.left_out
-        typer.echo(f"CẢNH BÁO: {len(ws.left_out)} tệp kế hoạch không đọc được và bị BỎ QUA; kết quả dưới đây "
+        echo(f"CẢNH BÁO: {len(ws.left_out)} tệp kế hoạch không đọc được và bị BỎ QUA; kết quả dưới đây "
                    f"THIẾU các kế hoạch đó (mã thoát {EXIT_PARTIAL}):", err=True)
         for file, why in ws.left_out:
-            typer.echo(f"  - {file}: {why}", err=True)
+            echo(f"  - {file}: {why}", err=True)
     return ws
 
 
@@ -45,7 +43,7 @@ def report_problems(problems) -> None:
     from tthc_cli.io.workspace import located
 
     for p in located(problems):
-        typer.echo(p.format(), err=True)
+        echo(p.format(), err=True)
 
 
 def selection(ws, unit: str | None, role: Role):

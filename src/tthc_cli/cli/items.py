@@ -1,4 +1,5 @@
-"""`due`, `overdue`, `list`, `show`, `check`, `units`: what is due, for whom, as of a day."""
+"""`due`, `overdue`, `list`, `show`, `check`, `units`: what is due, for whom, as of a day (the first four's bodies
+are in itemcmds.py, which the lean path calls too)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import typer
 from tthc_cli.cli import common as c
 from tthc_cli.cli.app import (AllOpt, DbOpt, Format, FormatOpt, NoCacheOpt, PlansOpt, Role, RoleOpt, RollOpt, StatusOpt,
                               TableFormat, TaskArg, TodayOpt, UnitOpt, WithinOpt, app, resolve_today)
-from tthc_cli.errors import EXIT_OVERDUE
+from tthc_cli.cli.itemcmds import run_check, run_due, run_list, run_overdue
 
 
 @app.command()
@@ -18,17 +19,7 @@ def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = Non
         plans: PlansOpt = None, status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
         roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
     """Việc quá hạn, đến hạn hôm nay và sắp đến hạn (mặc định trong 14 ngày)."""
-    from tthc_cli.core.dates import parse_within
-    from tthc_cli.core.queries import due_items, statuses_named
-
-    day = resolve_today(today)
-    s = c.session(plans, db, no_cache)
-    window = parse_within(within or s.config.within, day)
-    wanted = statuses_named(status)
-    items, u = c.items(s, unit, role, day, roll_forward, query=True)
-    horizon = window.horizon(day, s.calendar_covering)
-    c.show_items(s, due_items(items, horizon, all, wanted), day, horizon, format,
-                 c.title("Việc cần làm", u, role, day), all, items)
+    return run_due(unit, role, within, today, plans, status, format, all, roll_forward, db, no_cache)
 
 
 @app.command()
@@ -36,12 +27,7 @@ def overdue(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = N
             format: FormatOpt = Format.table, all: AllOpt = False, roll_forward: RollOpt = None, db: DbOpt = None,
             no_cache: NoCacheOpt = False):
     """Chỉ các việc đã quá hạn."""
-    from tthc_cli.core.queries import overdue_items
-
-    day = resolve_today(today)
-    s = c.session(plans, db, no_cache)
-    items, u = c.items(s, unit, role, day, roll_forward, query=True)
-    c.show_items(s, overdue_items(items, all), day, day, format, c.title("Việc quá hạn", u, role, day), all, items)
+    return run_overdue(unit, role, today, plans, format, all, roll_forward, db, no_cache)
 
 
 @app.command("list")
@@ -49,14 +35,7 @@ def list_(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = Non
           status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
           roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
     """Mọi việc có hạn của kế hoạch, kể cả việc đã xong (thêm --all: cả việc không có hạn cụ thể)."""
-    from tthc_cli.core.queries import listed_items, statuses_named
-
-    day = resolve_today(today)
-    wanted = statuses_named(status)
-    s = c.session(plans, db, no_cache)
-    items, u = c.items(s, unit, role, day, roll_forward, query=True)
-    c.show_items(s, listed_items(items, all, wanted), day, None, format, c.title("Danh sách việc", u, role, day),
-                 all or bool(wanted), items)
+    return run_list(unit, role, today, plans, status, format, all, roll_forward, db, no_cache)
 
 
 @app.command()
@@ -83,17 +62,7 @@ def check(unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None, 
     """Một dòng tóm tắt mỗi đơn vị; mã thoát 3 khi có việc quá hạn (cho script, trước giao ban).
 
     Mã thoát 4 (thay cho 0 và 3) khi có tệp kế hoạch không đọc được: số liệu thiếu, phải sửa tệp trước."""
-    from tthc_cli.core.summary import unit_summaries
-    from tthc_cli.outputs.check import check_lines
-
-    day = resolve_today(today)
-    s = c.session(plans, db, no_cache)
-    items, u = c.items(s, unit, Role.lead, day, roll_forward, query=True)
-    rows, overdue_count = unit_summaries(s.query_workspace.registry, items, u)
-    for line in check_lines(rows, day):
-        typer.echo(line)
-    if overdue_count:
-        raise typer.Exit(EXIT_OVERDUE)
+    return run_check(unit, today, plans, db, roll_forward, no_cache)
 
 
 @app.command()

@@ -22,10 +22,16 @@ def grammar_files() -> list[Path]:
     return sorted(_GRAMMAR_DIR.glob("*.py")) + [_PACKAGE / "core" / "text.py"]
 
 
-@lru_cache(maxsize=1)
 def bundled_registry_data(use_cache: bool = True) -> dict:
     """The unit table shipped with tthc (through the parse cache: no YAML import when warm)."""
-    raw = read_plan(UNITS_FILE, cache_dir() if use_cache else None)
+    folder = cache_dir() if use_cache else None
+    return _bundled_data(str(folder) if folder is not None else None)
+
+
+@lru_cache(maxsize=4)
+def _bundled_data(cache: str | None) -> dict:
+    """Kept per cache folder: a second run in one process with another folder still fills that folder."""
+    raw = read_plan(UNITS_FILE, Path(cache) if cache is not None else None)
     if not raw.ok:  # a broken installation, not a user error
         raise RuntimeError(raw.problems[0].message)
     return raw.data

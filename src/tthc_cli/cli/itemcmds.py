@@ -1,0 +1,61 @@
+"""The bodies of `due`, `overdue`, `list` and `check`, with no command-line framework: the typer commands
+(items.py) and the lean path (lean.py) both call them with the option values."""
+
+from __future__ import annotations
+
+from tthc_cli.cli import common as c
+from tthc_cli.cli.guard import Format, Role, echo, resolve_today
+from tthc_cli.errors import EXIT_OK, EXIT_OVERDUE
+
+
+def run_due(unit=None, role=Role.lead, within=None, today=None, plans=None, status=None, format=Format.table,
+            all=False, roll_forward=None, db=None, no_cache=False) -> int:
+    from tthc_cli.core.dates import parse_within
+    from tthc_cli.core.queries import due_items, statuses_named
+
+    day = resolve_today(today)
+    s = c.session(plans, db, no_cache)
+    window = parse_within(within or s.config.within, day)
+    wanted = statuses_named(status)
+    items, u = c.items(s, unit, role, day, roll_forward, query=True)
+    horizon = window.horizon(day, s.calendar_covering)
+    c.show_items(s, due_items(items, horizon, all, wanted), day, horizon, format,
+                 c.title("Việc cần làm", u, role, day), all, items)
+    return EXIT_OK
+
+
+def run_overdue(unit=None, role=Role.lead, today=None, plans=None, format=Format.table, all=False,
+                roll_forward=None, db=None, no_cache=False) -> int:
+    from tthc_cli.core.queries import overdue_items
+
+    day = resolve_today(today)
+    s = c.session(plans, db, no_cache)
+    items, u = c.items(s, unit, role, day, roll_forward, query=True)
+    c.show_items(s, overdue_items(items, all), day, day, format, c.title("Việc quá hạn", u, role, day), all, items)
+    return EXIT_OK
+
+
+def run_list(unit=None, role=Role.lead, today=None, plans=None, status=None, format=Format.table, all=False,
+             roll_forward=None, db=None, no_cache=False) -> int:
+    from tthc_cli.core.queries import listed_items, statuses_named
+
+    day = resolve_today(today)
+    wanted = statuses_named(status)
+    s = c.session(plans, db, no_cache)
+    items, u = c.items(s, unit, role, day, roll_forward, query=True)
+    c.show_items(s, listed_items(items, all, wanted), day, None, format, c.title("Danh sách việc", u, role, day),
+                 all or bool(wanted), items)
+    return EXIT_OK
+
+
+def run_check(unit=None, today=None, plans=None, db=None, roll_forward=None, no_cache=False) -> int:
+    from tthc_cli.core.summary import unit_summaries
+    from tthc_cli.outputs.check import check_lines
+
+    day = resolve_today(today)
+    s = c.session(plans, db, no_cache)
+    items, u = c.items(s, unit, Role.lead, day, roll_forward, query=True)
+    rows, overdue_count = unit_summaries(s.query_workspace.registry, items, u)
+    for line in check_lines(rows, day):
+        echo(line)
+    return EXIT_OVERDUE if overdue_count else EXIT_OK
