@@ -182,6 +182,109 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# --- --compare: sizes, the four cases, Taskwarrior side by side, peak memory ------------------------------------
+
+def run_measured(argv: list[str], env: dict[str, str], cwd: str, what: str) -> tuple[float, int]:
+    """Wall time in ms and peak resident memory in KiB of one whole process; BenchError if it fails."""
+    start = time.perf_counter()
+    try:
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    except OSError as exc:
+        raise BenchError(f"{what}: cannot run {shlex.join(argv)}: {exc}") from None
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = (time.perf_counter() - start) * 1000.0
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code
+    if code not in (0, 3):
+        raise BenchError(f"{what}: {shlex.join(argv)} exited with status {code}\n{stderr.decode('utf-8', 'replace')}")
+    return elapsed, usage.ru_maxrss
+
+
+def taskwarrior_setup(folder: Path, tthc: list[str], env: dict[str, str], cwd: str, home: Path) -> dict | None:
+    """A Taskwarrior database holding the workload's tasks (one per tthc task with a due date: its first due date,
+    its lead unit as the project), or None when `task` is not installed."""
+    task = shutil.which("task")
+    if task is None:
+        return None
+    rows = json.loads(subprocess.run(tthc + ["list", "--all", "--format", "json", "--today", TODAY, "--plans",
+                                             str(folder), "--no-cache"], capture_output=True, env=env, cwd=cwd,
+                                            check=True).stdout)
+    first: dict[str, dict] = {}
+    for r in rows:
+        if r["due"] and r["ref"] not in first:
+            first[r["ref"]] = r
+    items = [{"description": (r["title"] or "")[:200] or r["ref"], "status": "pending",
+              "project": next((c for c in r["lead_codes"] if c), "NONE"), "entry": "20260101T000000Z",
+              "due": r["due"].replace("-", "") + "T000000Z"} for r in first.values()]
+    home.mkdir(parents=True, exist_ok=True)
+    rc = home / "taskrc"
+    rc.write_text(f"data.location={home / 'data'}\nconfirmation=off\nverbose=nothing\nrecurrence=off\n"
+                  "hooks=off\ngc=off\n", encoding="utf-8")
+    tw_env = {**env, "TASKRC": str(rc), "TASKDATA": str(home / "data")}
+    (home / "data").mkdir(exist_ok=True)
+    src = home / "import.json"
+    src.write_text(json.dumps(items), encoding="utf-8")
+    subprocess.run([task, "import", str(src)], capture_output=True, env=tw_env, check=True)
+    return {"argv": [task, f"project:{UNIT}", "due.before:2026-06-16", "list"], "env": tw_env, "tasks": len(items)}
+
+
+def compare(cmd: list[str], sizes: list[int], runs: int, env: dict[str, str], scratch: Path) -> list[dict]:
+    sys.path.insert(0, str(HERE))
+    from make_workload import make_workload
+
+    cwd = str(scratch)
+    out = []
+    for size in sizes:
+        files = 200 if size >= 10_000 else max(1, size // 100)
+        info = make_workload(scratch / f"w{size}", files, size // files, 1)
+        folder = Path(info["dir"])
+        argv = cmd + ["due", "--unit", UNIT, "--today", TODAY, "--plans", str(folder)]
+        print(f"{size:,} tasks: {info['files']} files; setting up Taskwarrior", file=sys.stderr)
+        tw = taskwarrior_setup(folder, cmd, env, cwd, scratch / f"tw{size}")
+        cases: dict[str, list] = {"warm": [], "cold": [], "touched": [], "no-cache": [], "taskwarrior": []}
+        warm_env = {**env, "TTHC_CACHE_DIR": str(scratch / f"cache{size}")}
+        run_measured(argv, warm_env, cwd, "warm-up")
+        touched = plan_files(folder)[len(plan_files(folder)) // 2]
+        for i in range(runs):  # interleaved, so a busy moment of the machine hits every case alike
+            cases["warm"].append(run_measured(argv, warm_env, cwd, "warm"))
+            if tw is not None:
+                cases["taskwarrior"].append(run_measured(tw["argv"], tw["env"], cwd, "taskwarrior"))
+            os.utime(touched)
+            cases["touched"].append(run_measured(argv, warm_env, cwd, "one file touched"))
+            run_measured(argv, warm_env, cwd, "warm again")
+            cold = tempfile.mkdtemp(prefix="tthc-bench-cache-")
+            try:
+                cases["cold"].append(run_measured(argv, {**env, "TTHC_CACHE_DIR": cold}, cwd, "cold"))
+            finally:
+                shutil.rmtree(cold, ignore_errors=True)
+            cases["no-cache"].append(run_measured(argv + ["--no-cache"], env, cwd, "no cache"))
+        row = {"tasks": size, "files": info["files"], "taskwarrior_tasks": tw["tasks"] if tw else None}
+        for name, got in cases.items():
+            if got:
+                row[name] = {**summary([t for t, _ in got]), "peak_mib": round(max(m for _, m in got) / 1024, 1)}
+        out.append(row)
+        print(compare_table([row]).splitlines()[-1], file=sys.stderr)
+    return out
+
+
+def compare_table(rows: list[dict]) -> str:
+    head = (f"{'tasks':>7}  {'Taskwarrior':>11}  {'warm':>14}  {'one touched':>14}  {'cold':>14}  {'--no-cache':>10}"
+            f"  {'peak MiB':>8}")
+    lines = [head]
+    for r in rows:
+        tw = r.get("taskwarrior", {}).get("median_ms")
+
+        def cell(name):
+            m = r[name]["median_ms"]
+            return f"{m:>6.0f} ms" + (f" {m / tw:>4.2f}×" if tw else "      ")
+
+        peak = max(r[k]["peak_mib"] for k in ("warm", "touched", "cold", "no-cache"))
+        lines.append(f"{r['tasks']:>7,}  {(f'{tw:.0f} ms' if tw else '—'):>11}  {cell('warm'):>14}  "
+                     f"{cell('touched'):>14}  {cell('cold'):>14}  {r['no-cache']['median_ms']:>7.0f} ms  {peak:>8.1f}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=f"Time `tthc due --unit {UNIT} --today {TODAY} --plans DIR` as a whole process, "
@@ -198,6 +301,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="tasks per file in the generated workload (default 100)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated workload (default 1)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
+    parser.add_argument("--compare", metavar="SIZES", help="e.g. 1000,10000,20000,50000: generated workloads of "
+                        "these many tasks; warm, one file touched, cold and --no-cache runs interleaved with "
+                        "Taskwarrior's `task project:X due.before:D list` on the same tasks (when installed), with "
+                        "the ratio and peak memory")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -208,6 +315,18 @@ def main(argv: list[str] | None = None) -> int:
     if not cmd:
         parser.error("--cmd is empty")
     env = base_env(cmd_is_default=not args.cmd)
+
+    if args.compare:
+        scratch = Path(tempfile.mkdtemp(prefix="tthc-bench-"))
+        try:
+            rows = compare(cmd, [int(x) for x in args.compare.split(",")], args.runs, env, scratch)
+        except BenchError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        print(json.dumps(rows, indent=2) if args.json else compare_table(rows))
+        return 0
 
     scratch = Path(tempfile.mkdtemp(prefix="tthc-bench-"))
     try:

@@ -224,8 +224,17 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     widths[3] = max(12, min(free // 3, longest))
     widths[1] = max(20, free - widths[3])
 
+    wraps: dict = {}  # cells repeat (deadline phrases, units, statuses): each is wrapped once
+
+    def wrap(text: str, width: int) -> list[str]:
+        key = (text, width)
+        w = wraps.get(key)
+        if w is None:
+            w = wraps[key] = _wrap(text, width)
+        return w
+
     def line(cells: list[str]) -> list[str]:
-        wrapped = [_wrap(c, widths[i]) for i, c in enumerate(cells)]
+        wrapped = [wrap(c, widths[i]) for i, c in enumerate(cells)]
         height = max(len(w) for w in wrapped)
         out = []
         for k in range(height):
