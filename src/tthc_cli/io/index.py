@@ -16,12 +16,14 @@ cannot be read as an index, is a miss: the full load answers and writes the inde
 error, so a plans folder with errors is always loaded whole and its messages printed).
 
 The index is only ever replaced whole (written beside it and renamed), so a reader never sees half an
-update. Nothing in it runs code when read (no pickle).
+update. Nothing in it runs code when read (no pickle; a task's parts are kept with marshal: tuples of
+numbers and text).
 """
 
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import sqlite3
@@ -34,7 +36,7 @@ from tthc_cli.core.model import ERROR
 from tthc_cli.core.queries import Selection, item_parts
 from tthc_cli.core.units import UnitRef
 
-FORMAT = 3
+FORMAT = 4
 MAX_REFRESH = 8
 """How many changed plan files are read alone; more is a full load."""
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -45,7 +47,7 @@ CREATE TABLE files (n INTEGER PRIMARY KEY, path TEXT, stat TEXT);
 CREATE TABLE plans (n INTEGER PRIMARY KEY, id TEXT, title TEXT, file TEXT, issuer TEXT, document TEXT, units TEXT,
                     period_start TEXT, period_end TEXT, linked INTEGER);
 CREATE TABLE tasks (plan INTEGER, seq INTEGER, id TEXT, path_ids TEXT, title TEXT, product TEXT, parent INTEGER,
-                    parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts TEXT);
+                    parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts BLOB);
 CREATE TABLE reach (code TEXT, role TEXT, task INTEGER);
 """
 _INDEXES = """
@@ -88,9 +90,9 @@ class TaskView:
     def item_parts(self) -> list[tuple]:
         """core.queries.item_parts of the task, decoded when first asked."""
         parts = self._parts
-        if isinstance(parts, str):
+        if isinstance(parts, bytes):
             parts = self._parts = [(kind, tuple(_occurrence(o) for o in occs), milestone, text)
-                                   for kind, occs, milestone, text in json.loads(parts)]
+                                   for kind, occs, milestone, text in marshal.loads(parts)]
         return parts
 
 
@@ -162,7 +164,7 @@ def _refs(cell: str, units) -> tuple:
 
 def _occurrence(o) -> Occurrence:
     due, label, freq, named_day = o
-    return Occurrence(date.fromisoformat(due), label, freq, named_day)
+    return Occurrence(date.fromordinal(due), label, freq, named_day)
 
 
 def index_file(cache: Path, paths: list[str]) -> Path:
@@ -257,13 +259,13 @@ def _plan_rows(n: int, plan, registry, linked: bool):
                 if _US in r.text or _RS in r.text:  # cleaned away from plans; never guessed at
                     return None
             refs.append(_RS.join(f"{r.text}{_US}{r.unit.code if r.unit else ''}" for r in group))
-        parts = [(kind, [(o.due.isoformat(), o.label, o.freq, o.named_day) for o in occs], milestone, text)
+        parts = [(kind, [(o.due.toordinal(), o.label, o.freq, o.named_day) for o in occs], milestone, text)
                  for kind, occs, milestone, text in item_parts(t)]
         parent = t.parent
         seq = len(tasks)
         tasks.append((n, seq, t.id, t.path_ids, t.title, t.product, parent is not None,
                       parent.title if parent is not None else None, t.deadline, refs[0], refs[1],
-                      json.dumps(parts, ensure_ascii=False)))
+                      marshal.dumps(parts)))
         reach.extend((code, "lead", seq) for code in Selection.reach(t.lead, t.support, registry))
         reach.extend((code, "support", seq) for code in Selection.reach(t.support, t.lead, registry))
     period = plan.period
