@@ -71,8 +71,23 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     """Read, build and link every plan under `paths`.
 
     Problems are collected, not raised: a broken file is reported and the
-    others still load. Duplicate plan ids across files are errors.
+    others still load. Duplicate plan ids across files are errors. The garbage
+    collector is paused meanwhile: plans, tasks and resolutions hold no cycles
+    that must be freed during a load, and its passes over the growing heap made
+    loading 50,000 tasks grow faster than linearly.
     """
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(paths, use_cache, extra_units)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(paths: list[str], use_cache: bool, extra_units: list | None) -> Workspace:
     files = discover(paths)
     cache = cache_dir() if use_cache else None
     registry = config_registry(use_cache, extra_units)
