@@ -25,7 +25,7 @@ import time
 import traceback
 from pathlib import Path
 
-from tthc_cli.errors import EXIT_CODES, EXIT_INTERNAL, EXIT_INTERRUPTED, LockedError, LockedError  # noqa: E402
+from tthc_cli.errors import EXIT_CODES, EXIT_INTERNAL, EXIT_INTERRUPTED, LockedError
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"

@@ -298,10 +298,17 @@ def _cross_plan(plans) -> set[str]:
     return out
 
 
-def write(path: Path, key: str, ws) -> bool:
+def stats(files: list[Path]) -> list[str]:
+    """Each file's stat as the index keeps it; taken before the files are read, so an edit made while they
+    are read is seen as a change by the next run."""
+    return [_stat(f) for f in files]
+
+
+def write(path: Path, key: str, ws, before: list[str]) -> bool:
     """Write the index of a loaded, error-free workspace to `path` (built in a temporary file, renamed into
-    place). False, and nothing written, when a task names a unit the registry would not give back as the same
-    unit (plans defining one code differently): such plans are always loaded whole."""
+    place), its files' stats as `before` gives them. False, and nothing written, when a task names a unit the
+    registry would not give back as the same unit (plans defining one code differently): such plans are always
+    loaded whole."""
     linked = _cross_plan(ws.plans)
     rows = []
     for n, plan in enumerate(ws.plans):
@@ -312,7 +319,7 @@ def write(path: Path, key: str, ws) -> bool:
 
     def fill(db):
         db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(n, str(f), _stat(f)) for n, f in enumerate(ws.files)])
+        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(n, str(f), before[n]) for n, f in enumerate(ws.files)])
         for row, tasks, reach in rows:
             _insert(db, row, tasks, reach)
         db.executescript(_INDEXES)
@@ -333,6 +340,7 @@ def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cach
         old = ws.plan_row(n)
         if old is None or old[2] or json.loads(old[1]):
             return None
+        before = _stat(ws.files[n])
         plan, problems, _ = read_one(ws.files[n], cache)
         if plan is None or plan.id != old[0] or plan.units:
             return None
@@ -344,15 +352,15 @@ def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cach
         rows = _plan_rows(n, plan, ws.registry, False)
         if rows is None:
             return None
-        new.append((n, rows))
+        new.append((n, rows, before))
 
     def update(db):
-        for n, (row, tasks, reach) in new:
+        for n, (row, tasks, reach), before in new:
             db.execute("DELETE FROM reach WHERE task IN (SELECT rowid FROM tasks WHERE plan = ?)", (n,))
             db.execute("DELETE FROM tasks WHERE plan = ?", (n,))
             db.execute("DELETE FROM plans WHERE n = ?", (n,))
             _insert(db, row, tasks, reach)
-            db.execute("UPDATE files SET stat = ? WHERE n = ?", (_stat(ws.files[n]), n))
+            db.execute("UPDATE files SET stat = ? WHERE n = ?", (before, n))
 
     if not _replace(path, update, path):
         return None

@@ -109,9 +109,10 @@ class Session:
                 if fresh is not None:
                     return fresh
             ws.close()
+        before = index.stats(files)
         ws = self.workspace
-        if not ws.errors and not ws.left_out:
-            index.write(path, key, ws)
+        if not ws.errors and not ws.left_out and ws.files == files:
+            index.write(path, key, ws, before)
         return ws
 
     # -- progress -------------------------------------------------------------------------

@@ -16,8 +16,6 @@ Modules, from the bottom up:
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from functools import lru_cache
 
 from tthc_cli.core.deadline.model import iso_date  # noqa: F401 (part of the package's interface)
