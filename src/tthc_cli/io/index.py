@@ -128,14 +128,15 @@ class IndexedWorkspace:
                               "ORDER BY plan, seq", [*sorted(codes), *roles])
         units = self.registry.units
         parents: dict = {}
+        cells: dict = {}  # lead and support cells repeat ("Các cơ quan, đơn vị …"): each is decoded once
         for plan, _, tid, path_ids, title, product, parent, parent_title, deadline, lead, support, parts in rows:
             t = TaskView()
             t.plan = plans[plan]
             t.id, t.path_ids, t.title, t.product, t.deadline = tid, path_ids, title, product, deadline
             t.parent = (parents.get(parent_title) or parents.setdefault(parent_title, ParentView(parent_title))) \
                 if parent else None
-            t.lead = _refs(lead, units)
-            t.support = _refs(support, units)
+            t.lead = cells.get(lead) or cells.setdefault(lead, _refs(lead, units))
+            t.support = cells.get(support) or cells.setdefault(support, _refs(support, units))
             t._parts = parts
             t.plan.tasks.append(t)
         return list(plans.values())
