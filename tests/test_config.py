@@ -2,6 +2,8 @@
 
 import shutil
 
+import pytest
+
 from conftest import PLANS, write
 from tthc_cli.errors import ConfigError
 
@@ -113,3 +115,15 @@ tasks:
                                   "smtp: {host: h, sender: vp@xuantruong.gov.vn}\n")
     r = tthc("config", "check", cwd=tmp_path)
     assert r.code == ConfigError.exit_code and 'không có đơn vị "TDP9"' in r.out
+
+
+@pytest.mark.parametrize("text, message", [
+    ("~: 5\n", 'khóa rỗng (~ hoặc null) không có trong cấu hình'),
+    ("null: 5\n", 'khóa rỗng (~ hoặc null) không có trong cấu hình'),
+    ("smtp:\n  ~: x\n", 'smtp: khóa rỗng (~ hoặc null) không hợp lệ'),
+    ("true: 1\n", 'khóa "true" không có trong cấu hình'),
+])
+def test_a_key_yaml_reads_as_null_or_true_is_named_as_written(tthc, tmp_path, text, message):
+    _setup(tmp_path, text)
+    r = tthc("config", "check", cwd=tmp_path)
+    assert r.code == ConfigError.exit_code and message in r.out and "None" not in r.out + r.err

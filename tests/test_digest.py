@@ -228,3 +228,13 @@ def test_date_and_message_id_come_from_the_edge(site):
     first = made()
     assert first == made()
     assert b"Date: Mon, 01 Jun 2026 06:00:00 +0700" in first and b"Message-ID: <tthc.VP.2026-06-01@tthc.invalid>" in first
+
+
+def test_all_without_recipients_says_so_and_writes_nothing(tthc, tmp_path):
+    (tmp_path / "plans").mkdir()
+    shutil.copy(PLANS / f"{SEED}.yaml", tmp_path / "plans")
+    r = tthc("digest", "--all", "--out", "thu", "--plans", "plans", "--today", "2026-06-01", cwd=tmp_path)
+    assert r.code == ConfigError.exit_code and "chưa có người nhận" in r.err and "--unit" in r.err
+    assert not (tmp_path / "thu").exists()
+    one = tthc("digest", "--unit", "VP", "--out", "thu", "--plans", "plans", "--today", "2026-06-01", cwd=tmp_path)
+    assert one.code == 0 and [p.name for p in (tmp_path / "thu").iterdir()] == ["2026-06-01-VP.eml"]

@@ -436,11 +436,11 @@ smtp:
 
 
 def test_digest_out_without_any_config_uses_a_valid_placeholder_sender(run, plans, tmp_path):
-    r = run("digest", "--all", "--out", tmp_path / "thu", "--plans", plans, "--today", "2026-06-01")
+    r = run("digest", "--unit", "TTPVHCC", "--out", tmp_path / "thu", "--plans", plans, "--today", "2026-06-01")
     assert r.code == 0, r.err
     [first, *_] = sorted((tmp_path / "thu").glob("*.eml"))
     assert b"From: tthc <tthc@tthc.invalid>" in first.read_bytes()
-    again = run("digest", "--all", "--out", tmp_path / "thu", "--plans", plans, "--today", "2026-06-01")
+    again = run("digest", "--unit", "TTPVHCC", "--out", tmp_path / "thu", "--plans", plans, "--today", "2026-06-01")
     assert again.code == FileError.exit_code and "đã có; thêm --force" in again.err
 
 

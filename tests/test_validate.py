@@ -246,7 +246,7 @@ def test_output_paths_that_cannot_be_written(tthc, tmp_path):
     assert r.code == FileError.exit_code and "là thư mục" in r.err and "Traceback" not in r.err
     afile = tmp_path / "x.txt"
     afile.write_text("x")
-    r = tthc("digest", "--all", "--out", afile, "--today", "2026-06-01")
+    r = tthc("digest", "--unit", "VP", "--out", afile, "--today", "2026-06-01")
     assert r.code == FileError.exit_code and "không ghi được" in r.err and "Traceback" not in r.err
     r = tthc("report", "--period", "Quý II/2026", "--format", "xlsx", "-o", tmp_path)
     assert r.code == FileError.exit_code and "là thư mục" in r.err  # as every writer says it: exit 1, whatever the format
@@ -322,8 +322,16 @@ def test_wrong_types_in_a_plans_units_are_problems_not_tracebacks(tthc, plan_dir
     out = tmp_path / "thu"
     # (an ASCII code here: digest.py puts the code into the Message-ID as it is)
     f = write(plan_dir / "a.yaml", text.replace("code: Đội-1.a_b", "code: DOI-1.a_b"))
-    digest = tthc("digest", "--all", "--plans", f, "--out", out, "--today", "2026-03-25")
+    digest = tthc("digest", "--unit", "DOI-1.a_b", "--plans", f, "--out", out, "--today", "2026-03-25", "--always")
     _no_traceback(digest)
     assert digest.code == 0, digest.err
     files = [p.relative_to(out) for p in out.rglob("*")]
     assert files and all(len(p.parts) == 1 and p.suffix == ".eml" for p in files), files
+
+
+def test_a_null_key_in_a_plan_is_named_as_written(tthc, plan_dir):
+    f = plan_dir / "a.yaml"
+    f.write_text("plan: {id: x, title: T, period: 2026}\n~: 1\ntasks: []\n", encoding="utf-8")
+    r = tthc("validate", f)
+    assert r.code == PlanError.exit_code and "khóa rỗng (~ hoặc null) không có trong định dạng kế hoạch" in r.out
+    assert "None" not in r.out

@@ -65,7 +65,8 @@ def unit_items(session, unit, day):
 
 
 def targets(session, unit_arg: str | None, all_units: bool):
-    """The units to build a digest for, with their recipients ({} when none are configured)."""
+    """The units to build a digest for, with their recipients: the one --unit names ({} when it has none
+    configured), or with --all every unit the config's recipients name."""
     ws = session.workspace
     recipients = session.config.recipients
     seen: dict[str, str] = {}
@@ -80,9 +81,11 @@ def targets(session, unit_arg: str | None, all_units: bool):
     if unit_arg:
         u = ws.registry.require(unit_arg)
         return [(u, recipients.get(u.code, {}))]
-    if recipients:
-        return [(ws.registry.match(code), spec) for code, spec in recipients.items()]
-    return [(u, {}) for u in ws.registry.commune_units()]
+    if not recipients:  # every unit's mail with no one to send it to: say so, write nothing
+        raise ConfigError("chưa có người nhận nào trong tệp cấu hình (mục recipients), nên --all không có thư "
+                          "nào để gửi hay ghi; thêm recipients, hoặc xem thư của một đơn vị bằng "
+                          "--unit ĐƠN_VỊ --out THƯ_MỤC")
+    return [(ws.registry.match(code), spec) for code, spec in recipients.items()]
 
 
 def build_all(session, unit_arg, all_units, day, horizon, sender, always):

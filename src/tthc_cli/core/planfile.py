@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from tthc_cli.core.deadline import iso_date, parse_period
 from tthc_cli.core.model import ERROR, WARNING, Plan, Problem, Task
-from tthc_cli.core.text import clean_text, closest, thousands, type_name, visible
+from tthc_cli.core.text import clean_text, closest, key_phrase, thousands, type_name, visible
 from tthc_cli.core.units import ENTRY_KEYS, check_entry
 
 TOP_KEYS = ("plan", "units", "tasks")
@@ -37,10 +37,10 @@ class _Collector:
     def unknown_keys(self, mapping: dict, allowed, path: str) -> None:
         for k in mapping:
             if k not in allowed:
-                name = clean_text(str(k))
+                name = "~" if k is None else clean_text(str(k))  # the key path shows a null key as YAML writes it
                 hint = closest(name, allowed, n=1)
                 more = f'; có phải "{hint[0]}"?' if hint else f" (các khóa hợp lệ: {', '.join(allowed)})"
-                self.error(_join(path, name), f'khóa "{visible(name)}" không có trong định dạng kế hoạch{more}')
+                self.error(_join(path, name), f"{key_phrase(k)} không có trong định dạng kế hoạch{more}")
 
 
 def _join(path: str, key: str) -> str:

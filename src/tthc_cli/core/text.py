@@ -82,6 +82,15 @@ def visible(text: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
+def key_phrase(key) -> str:
+    """How a message names a mapping key as it was written: 'khóa "lead"', 'khóa "true"', and for a YAML null
+    key (`~:`, `null:`, or a bare `:`) 'khóa rỗng (~ hoặc null)' rather than a Python "None"."""
+    if key is None:
+        return "khóa rỗng (~ hoặc null)"
+    shown = ("true" if key else "false") if isinstance(key, bool) else visible(clean_text(str(key)))
+    return f'khóa "{shown}"'
+
+
 # Spreadsheets run a cell starting with one of these as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tthc_cli.errors import ConfigError, TthcError, UnitDataError
 from tthc_cli.core.addresses import format_mailbox, parse_mailbox, quoted
-from tthc_cli.core.text import closest
+from tthc_cli.core.text import closest, key_phrase
 
 
 def _str(v, key):
@@ -161,7 +161,7 @@ def _smtp(v, key) -> dict:
                               f"hoặc password_file (quyền 0600)")
         if k not in SMTP_KEYS:
             hint = closest(str(k), SMTP_KEYS, n=1)
-            raise ConfigError(f'{key}: khóa "{k}" không hợp lệ' + (f'; có phải "{hint[0]}"?' if hint else ""))
+            raise ConfigError(f"{key}: {key_phrase(k)} không hợp lệ" + (f'; có phải "{hint[0]}"?' if hint else ""))
         typ = SMTP_KEYS[k]
         if k in ("timeout", "data_timeout"):
             if not isinstance(val, (int, float)) or isinstance(val, bool) or not 0 < val <= MAX_TIMEOUT:
@@ -286,7 +286,7 @@ def parse(data, source: Path | None, problems: list[str] | None = None) -> Confi
             if key not in ENTRIES:
                 hint = closest(str(key), ENTRIES, n=1)
                 more = f'; có phải "{hint[0]}"?' if hint else ""
-                raise ConfigError(f'khóa "{key}" không có trong cấu hình{more}')
+                raise ConfigError(f"{key_phrase(key)} không có trong cấu hình{more}")
             values[key] = ENTRIES[key][0](raw, key) if raw is not None else values[key]
         except ConfigError as exc:
             if problems is None:

@@ -254,7 +254,7 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
             current = g
             heading = labels[g]
             if g == "upcoming" and horizon is not None:
-                heading = f"{heading} (đến {fmt(horizon)})"
+                heading = f"{heading} đến {fmt(horizon)}"
             heading = f" {heading} ({counts[g]})"
             out.append(f"{_ANSI[g]}{heading}{_RESET}" if colour and _ANSI[g] else heading)
         out.extend(line(cells))
