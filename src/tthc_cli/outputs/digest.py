@@ -18,7 +18,7 @@ from email.utils import formataddr, parseaddr
 
 from tthc_cli.core.deadline import fmt
 from tthc_cli.core.queries import OVERDUE, TODAY, Item, count_undated, sort_key
-from tthc_cli.outputs.items import days_text, deadline_cell, due_text, title_cell, undated_line
+from tthc_cli.outputs.items import days_text, deadline_cell, due_text, plan_labels, title_cell, undated_line
 from tthc_cli.core.value import Value
 
 SECTIONS = (("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("upcoming", "Sắp tới"))
@@ -147,7 +147,13 @@ def _units(refs) -> str:
     return ", ".join(r.text for r in refs) or "—"
 
 
+def _plan_labels(groups) -> dict[str, str]:
+    """The plans as the terminal names them: the commune ("Xuân Trường") when that is unambiguous, else the id."""
+    return plan_labels({it.task.plan.id: it.task.plan for rows in groups.values() for it in rows}.values())
+
+
 def _text(code, name, groups, undated, today, horizon, commune, days) -> str:
+    labels = _plan_labels(groups)
     lines = [f"Kính gửi: {name} ({code})" + (f" — {commune}" if commune else ""), "",
              f"Tình hình thực hiện nhiệm vụ đến ngày {fmt(today)} (sắp đến hạn: đến {fmt(horizon)}).", ""]
     for key, heading in SECTIONS:
@@ -163,7 +169,7 @@ def _text(code, name, groups, undated, today, horizon, commune, days) -> str:
                          f"{days_text(it.days(today))}")
             if t.product:
                 lines.append(f"  Sản phẩm: {t.product}")
-            lines.append(f"  Phối hợp: {_units(t.support)}  ·  Kế hoạch: {t.plan.title} ({t.plan.id})")
+            lines.append(f"  Phối hợp: {_units(t.support)}  ·  Kế hoạch: {t.plan.title} ({labels[t.plan.id]})")
         lines.append("")
     extra = undated_line(undated)
     if extra:
@@ -181,6 +187,7 @@ _CSS = {
 
 
 def _html(code, name, groups, undated, today, horizon, commune, days) -> str:
+    labels = _plan_labels(groups)
     e = html.escape
     out = ["<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"></head>",
            "<body style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222\">",
@@ -198,7 +205,7 @@ def _html(code, name, groups, undated, today, horizon, commune, days) -> str:
         for it in rows:
             t = it.task
             cells = (t.path_ids, title_cell(it), deadline_cell(it).replace("\n", " "), due_text(it.due, days),
-                     days_text(it.days(today)), t.product or "", _units(t.support), t.plan.id)
+                     days_text(it.days(today)), t.product or "", _units(t.support), labels[t.plan.id])
             out.append("<tr>" + "".join(f"<td style=\"{_CSS['td']}\">{e(c)}</td>" for c in cells) + "</tr>")
         out.append("</table>")
     extra = undated_line(undated)
