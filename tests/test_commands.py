@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from conftest import PLANS, ROOT, write
 from tthc_cli.errors import UsageError
 
@@ -220,3 +222,15 @@ tasks:
                "-f", "json")
     assert rep.code == 0, rep.err
     assert sum(u["total"] for u in rep.json()["units"]) == 1
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+@pytest.mark.parametrize("args", [("due", "--unit", "TTPVHCC"), ("due",), ("due", "--all", "--unit", "PKT"),
+                                  ("overdue", "--unit", "VHXH"), ("list", "--all"), ("list", "--unit", "VP"),
+                                  ("due", "--unit", "TTPVHCC", "--within", "30d", "--today", "2026-06-20")])
+def test_item_tables_fit_the_terminal(tthc, width, args):
+    """Issue 12: at COLUMNS=80 `due` drew 104 columns and every row wrapped into two screen lines."""
+    day = () if "--today" in args else ("--today", "2026-06-01")
+    r = tthc(*args, *day, "--plans", PLANS, env={"COLUMNS": str(width)})
+    assert r.code == 0 and r.out
+    assert max(len(line) for line in r.out.splitlines()) <= width

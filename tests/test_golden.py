@@ -89,6 +89,8 @@ Q2 = ("report", "--period", "Quý II/2026", *DAY)
 # golden file name: (arguments, terminal width (None: the fixture's 200 columns), expected exit code)
 OUTPUTS = {
     "due-TTPVHCC-80.txt": (("due", "--unit", "TTPVHCC", *DAY), 80, EXIT_OK),
+    "due-TTPVHCC-100.txt": (("due", "--unit", "TTPVHCC", *DAY), 100, EXIT_OK),
+    "list-VP-80.txt": (("list", "--unit", "VP", *DAY), 80, EXIT_OK),
     "due-TTPVHCC-upcoming.txt": (("due", "--unit", "TTPVHCC", "--today", "2026-06-20", "--within", "30d", "--plans",
                                   "plans"), 120, EXIT_OK),  # the upcoming group and its horizon
     "due-TTPVHCC-120.txt": (("due", "--unit", "TTPVHCC", *DAY), 120, EXIT_OK),

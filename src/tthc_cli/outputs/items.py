@@ -190,6 +190,54 @@ _ANSI = {"overdue": "\x1b[1;31m", "today": "\x1b[1;33m", "upcoming": "\x1b[36m",
 _RESET = "\x1b[0m"
 
 
+_FULL_CAPS = {0: 16, 2: 14, 4: 15, 5: 13, 6: 18}
+_COMPACT_CAPS = {0: 11, 2: 10, 4: 15}
+_FLEX_MIN = 32  # the task and deadline columns together
+
+
+def _layout(items, today, horizon, days, labels, several_plans: bool, compact: bool):
+    """Headers, (group, cells) rows and the caps of the fixed columns. Compact, for a narrow terminal: the plan
+    goes under the position, and the days left or late under the due date, so five columns remain."""
+    if compact:
+        headers = ["Vị trí", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn"]
+    else:
+        headers = ["Vị trí", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn", "Còn/quá"] + (["Kế hoạch"] if several_plans else [])
+    rows: list[tuple[str, list[str]]] = []
+    for it in items:
+        t = it.task
+        left = days_text(it.days(today)) if it.is_open else it.status
+        cells = [t.path_ids, title_cell(it), ", ".join(r.display for r in t.lead),
+                 deadline_cell(it) if it.due else f"{deadline_cell(it)} ({it.status})", due_text(it.due, days)]
+        if compact:
+            if several_plans:
+                cells[0] = f"{t.path_ids}\n{labels[t.plan.id]}"
+            cells[4] = "\n".join(x for x in (cells[4], left) if x)
+        else:
+            cells.append(left)
+            if several_plans:
+                cells.append(labels[t.plan.id])
+        rows.append((group_of(it, today, horizon), cells))
+    return headers, rows, _COMPACT_CAPS if compact else _FULL_CAPS
+
+
+def _fixed_widths(headers, rows, caps) -> list[int]:
+    """Each column's width from its header and its longest line; the fixed columns capped."""
+    widths = [len(h) for h in headers]
+    for _, cells in rows:
+        for i in caps:
+            if i < len(cells):
+                longest = max(len(part) for part in cells[i].split("\n"))
+                if longest > widths[i]:
+                    widths[i] = min(longest, caps[i])
+    return widths
+
+
+def _needs(headers, rows, caps) -> int:
+    """The width a layout needs: its fixed columns, the gaps, and the least the text columns can take."""
+    widths = _fixed_widths(headers, rows, caps)
+    return sum(w for i, w in enumerate(widths) if i in caps) + 2 * (len(headers) - 1) + 1 + _FLEX_MIN
+
+
 def table_lines(items: list[Item], today: date, horizon: date | None, width: int, colour: bool = False,
                 days=None) -> list[str]:
     """Items grouped (overdue, today, upcoming …) as a plain-text table.
@@ -200,23 +248,10 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     plans = {it.task.plan.id: it.task.plan for it in items}
     several_plans = len(plans) > 1
     labels = plan_labels(list(plans.values()))
-    headers = ["Vị trí", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn", "Còn/quá"] + (["Kế hoạch"] if several_plans else [])
-    rows: list[tuple[str, list[str]]] = []
-    for it in items:
-        t = it.task
-        cells = [t.path_ids, title_cell(it), ", ".join(r.display for r in t.lead),
-                 deadline_cell(it) if it.due else f"{deadline_cell(it)} ({it.status})",
-                 due_text(it.due, days), days_text(it.days(today)) if it.is_open else it.status]
-        if several_plans:
-            cells.append(labels[t.plan.id])
-        rows.append((group_of(it, today, horizon), cells))
-    # fixed columns take what they need (capped); the text columns share the rest
-    caps = {0: 16, 2: 14, 4: 15, 5: 13, 6: 18}
-    widths = [len(h) for h in headers]
-    for _, cells in rows:
-        for i, c in enumerate(cells):
-            if i in caps and len(c) > widths[i]:
-                widths[i] = min(len(c), caps[i])
+    full = _layout(items, today, horizon, days, labels, several_plans, compact=False)
+    headers, rows, caps = full if _needs(*full) <= width else \
+        _layout(items, today, horizon, days, labels, several_plans, compact=True)
+    widths = _fixed_widths(headers, rows, caps)
     fixed = sum(w for i, w in enumerate(widths) if i in caps)
     gaps = 2 * (len(headers) - 1) + 1
     free = max(width - fixed - gaps, 32)
@@ -266,10 +301,10 @@ def table_text(items: list[Item], today: date, horizon: date | None, footer: str
     """The grouped item table with its title and footer, `width` columns wide."""
     out = []
     if title:
-        out.append(f"\x1b[1m{title}\x1b[0m" if colour else title)
+        out.extend(f"\x1b[1m{line}\x1b[0m" if colour else line for line in _wrap(title, width))
     if items and len({it.task.plan.id for it in items}) == 1:
         plan = items[0].task.plan
-        out.append(f"Kế hoạch: {plan.title} ({plan.document or plan.id})")
+        out.extend(_wrap(f"Kế hoạch: {plan.title} ({plan.document or plan.id})", width))
     if items:
         out.append("")
         out.extend(table_lines(items, today, horizon, width, colour, days))
@@ -277,5 +312,5 @@ def table_text(items: list[Item], today: date, horizon: date | None, footer: str
         out.append("Không có việc nào." if horizon is None else "Không có việc nào trong khoảng này.")
     if footer:
         out.append("")
-        out.append(footer)
+        out.extend(_wrap(footer, width))
     return "\n".join(out) + "\n"
