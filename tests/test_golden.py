@@ -144,7 +144,7 @@ def test_help_lists_the_commands_tested_here(run):
     listed = []
     for prefix in ((), ("config",)):
         out = run(*prefix, "--help", env={"COLUMNS": "100"}).out
-        block = out.split("Commands:\n", 1)[1]
+        block = out.split("Lệnh:\n", 1)[1]
         listed += [" ".join((*prefix, line.split()[0])) for line in block.splitlines() if line.startswith("  ")
                    and not line.startswith("   ")]
     assert sorted(listed) == sorted(COMMANDS)

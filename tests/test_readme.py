@@ -41,3 +41,20 @@ def test_each_command_runs_alone_and_help_lists_all(tthc):
     assert tthc("--version").code == 0
     r = tthc("khong-co")
     assert r.code == UsageError.exit_code and "không có lệnh" in r.err
+
+
+CLICK_WORDS = ("Usage:", "Options:", "Arguments:", "Commands:", "Show this message and exit", "[default:", "[required]",
+               "<str>", "<int>", "[OPTIONS]", "COMMAND [ARGS]", "Did you mean")
+
+
+def test_help_is_vietnamese_all_the_way(tthc):
+    """Issue 12: click's and typer's own words were left in English in every --help."""
+    names = re.findall(r"^\s+([a-z]+)\s{2,}", tthc("--help").out, re.M)
+    pages = [tthc("--help").out] + [tthc(n, "--help").out for n in names] + \
+        [tthc("config", c, "--help").out for c in ("check", "show")]
+    assert len(pages) > 18
+    for page in pages:
+        assert "Cách dùng: tthc" in page and "Hiện trợ giúp này rồi thoát." in page
+        assert [w for w in CLICK_WORDS if w in page] == [], page[:200]
+    typo = tthc("du")
+    assert typo.code == 2 and "không có lệnh 'du'. Có phải: 'due'?" in typo.err

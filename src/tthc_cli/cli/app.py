@@ -14,6 +14,38 @@ import typer
 from tthc_cli import __version__
 from tthc_cli.cli.guard import RUN, Format, Role, resolve_today  # noqa: F401 (the options' values)
 
+def _vietnamese_help() -> None:
+    """Help in Vietnamese: click's and typer's own words ("Usage:", "Options", "Show this message and exit.",
+    "[default: …]", "[required]") through a formatter of our own, for every command of this app."""
+    from typer import _click as click
+
+    words = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
+    phrases = (("Show this message and exit.", "Hiện trợ giúp này rồi thoát."), ("[default: ", "[mặc định: "),
+               ("[required]", "[bắt buộc]"), ("[env var: ", "[biến môi trường: "))
+    usage = (("[OPTIONS]", "[TÙY_CHỌN]"), ("COMMAND [ARGS]...", "LỆNH [THAM_SỐ]..."))
+
+    class VietnameseHelp(click.formatting.HelpFormatter):
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            for en, vi in usage:
+                args = args.replace(en, vi)
+            super().write_usage(prog, args, "Cách dùng: " if prefix is None else prefix)
+
+        def write_heading(self, heading: str) -> None:
+            super().write_heading(words.get(heading, heading))
+
+        def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+            def vi(text: str) -> str:
+                for en, out in phrases:
+                    text = text.replace(en, out)
+                return text
+
+            super().write_dl([(term, vi(text)) for term, text in rows], col_max, col_spacing)
+
+    click.core.Context.formatter_class = VietnameseHelp
+
+
+_vietnamese_help()
+
 APP_SETTINGS = dict(
     name="tthc",
     help="tthc: theo dõi thời hạn các nhiệm vụ trong kế hoạch CCHC, kiểm soát TTHC của xã.",
@@ -50,33 +82,33 @@ class ReportFormat(str, Enum):
 
 
 PlansOpt = Annotated[Optional[list[str]], typer.Option(
-    "--plans", "-p", help="Tệp hoặc thư mục kế hoạch (lặp lại được; biến TTHC_PLANS; mặc định ./plans).",
+    "--plans", "-p", metavar="ĐƯỜNG_DẪN", help="Tệp hoặc thư mục kế hoạch (lặp lại được; biến TTHC_PLANS; mặc định ./plans).",
     show_default=False)]
 UnitOpt = Annotated[Optional[str], typer.Option(
-    "--unit", "-u", help="Đơn vị: mã (TTPVHCC) hoặc tên như trong kế hoạch.", show_default=False)]
+    "--unit", "-u", metavar="ĐƠN_VỊ", help="Đơn vị: mã (TTPVHCC) hoặc tên như trong kế hoạch.", show_default=False)]
 RoleOpt = Annotated[Role, typer.Option("--role", help="Vai trò của đơn vị: lead (chủ trì), support (phối hợp), any.")]
 WithinOpt = Annotated[Optional[str], typer.Option(
-    "--within", "-w", help="Cửa sổ sắp đến hạn: 14d, 2w, 1m, 10wd (ngày làm việc); mặc định 14d.", show_default=False)]
+    "--within", "-w", metavar="KHOẢNG", help="Cửa sổ sắp đến hạn: 14d, 2w, 1m, 10wd (ngày làm việc); mặc định 14d.", show_default=False)]
 TodayOpt = Annotated[Optional[str], typer.Option(
-    "--today", help="Ngày tính hạn (mặc định hôm nay; biến TTHC_TODAY).", show_default=False)]
+    "--today", metavar="NGÀY", help="Ngày tính hạn (mặc định hôm nay; biến TTHC_TODAY).", show_default=False)]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Định dạng: table, json, csv.")]
 AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Gồm cả nhiệm vụ thường xuyên, chờ điều kiện, chưa xác định.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Không dùng bộ nhớ đệm kế hoạch đã đọc.")]
 DbOpt = Annotated[Optional[str], typer.Option(
-    "--db", help="Tệp tiến độ (mặc định .tthc/progress.db cạnh thư mục kế hoạch; biến TTHC_DB).", show_default=False)]
+    "--db", metavar="TỆP", help="Tệp tiến độ (mặc định .tthc/progress.db cạnh thư mục kế hoạch; biến TTHC_DB).", show_default=False)]
 StatusOpt = Annotated[Optional[list[str]], typer.Option(
-    "--status", "-s", help='Lọc theo trạng thái, ví dụ "Quá hạn" (lặp lại được).', show_default=False)]
+    "--status", "-s", metavar="TRẠNG_THÁI", help='Lọc theo trạng thái, ví dụ "Quá hạn" (lặp lại được).', show_default=False)]
 RollOpt = Annotated[Optional[bool], typer.Option(
     "--roll-forward/--no-roll-forward",
     help="Thời hạn là một khoảng (quý, tháng …) kết thúc vào ngày nghỉ thì lùi sang ngày làm việc kế tiếp.",
     show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
-TaskArg = Annotated[str, typer.Argument(help="Mã nhiệm vụ, kế-hoạch:mã, hoặc vài chữ trong tên.")]
+TaskArg = Annotated[str, typer.Argument(metavar="NHIỆM_VỤ", help="Mã nhiệm vụ, kế-hoạch:mã, hoặc vài chữ trong tên.")]
 MilestoneOpt = Annotated[Optional[str], typer.Option(
-    "--milestone", "-m", help='Mốc của nhiệm vụ, ví dụ "Kế hoạch kiểm tra".', show_default=False)]
+    "--milestone", "-m", metavar="MỐC", help='Mốc của nhiệm vụ, ví dụ "Kế hoạch kiểm tra".', show_default=False)]
 OccurrenceOpt = Annotated[Optional[str], typer.Option(
-    "--occurrence", "-k", help='Kỳ: "Quý II/2026", "Tháng 5/2026" hoặc ngày hạn 2026-06-30.', show_default=False)]
-NoteOpt = Annotated[Optional[str], typer.Option("--note", help="Ghi chú.", show_default=False)]
+    "--occurrence", "-k", metavar="KỲ", help='Kỳ: "Quý II/2026", "Tháng 5/2026" hoặc ngày hạn 2026-06-30.', show_default=False)]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", metavar="GHI_CHÚ", help="Ghi chú.", show_default=False)]
 
 
 def _version(value: bool):
@@ -89,7 +121,7 @@ def _version(value: bool):
 def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                 help="In phiên bản rồi thoát.")] = False,
           config: Annotated[Optional[str], typer.Option(
-              "--config", help="Tệp cấu hình (mặc định TTHC_CONFIG, ./tthc.yaml, ~/.config/tthc/tthc.yaml).",
+              "--config", metavar="TỆP", help="Tệp cấu hình (mặc định TTHC_CONFIG, ./tthc.yaml, ~/.config/tthc/tthc.yaml).",
               show_default=False)] = None):
     """tthc: theo dõi thời hạn các nhiệm vụ trong kế hoạch của xã."""
     RUN["config"] = config

@@ -131,6 +131,10 @@ def _click_message_vi(exc) -> str:
         return f"tùy chọn {exc.option_name} dùng sai: {exc.message}"
     msg = exc.format_message()
     if msg.startswith("No such command"):
+        m = re.match(r"No such command '(.*?)'\.?(?: Did you mean (.*?)\?)?\.?$", msg, re.S)
+        if m:
+            hint = f" Có phải: {m.group(2)}?" if m.group(2) else ""
+            return f"không có lệnh '{m.group(1)}'.{hint}"
         return "không có lệnh " + msg.split("No such command", 1)[1].strip(" .") + "."
     if msg.startswith("Got unexpected extra argument"):
         extra = msg.split("argument", 1)[1].strip().removeprefix("(s)").removeprefix("s").strip().strip("()")

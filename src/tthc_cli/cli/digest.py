@@ -17,7 +17,7 @@ from tthc_cli.errors import ConfigError, DeliveryError, UsageError
 def digest(unit: UnitOpt = None,
            all_units: Annotated[bool, typer.Option("--all", help="Mọi đơn vị có người nhận trong cấu hình.")] = False,
            send_: Annotated[bool, typer.Option("--send", help="Gửi qua máy chủ thư (SMTP).")] = False,
-           out: Annotated[Optional[str], typer.Option("--out", help="Ghi tệp .eml vào thư mục này, không gửi.",
+           out: Annotated[Optional[str], typer.Option("--out", metavar="THƯ_MỤC", help="Ghi tệp .eml vào thư mục này, không gửi.",
                                                       show_default=False)] = None,
            always: Annotated[bool, typer.Option("--always", help="Gửi cả cho đơn vị không có việc nào.")] = False,
            resend: Annotated[bool, typer.Option("--resend", help="Gửi lại cả thư đã gửi hôm nay.")] = False,

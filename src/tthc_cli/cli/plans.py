@@ -15,7 +15,7 @@ from tthc_cli.errors import ImportError_, PlanError, UsageError
 
 @app.command()
 def validate(paths: Annotated[Optional[list[str]], typer.Argument(
-                 help="Tệp hoặc thư mục kế hoạch (mặc định ./plans hoặc TTHC_PLANS).", show_default=False)] = None,
+                 metavar="[ĐƯỜNG_DẪN]...", help="Tệp hoặc thư mục kế hoạch (mặc định ./plans hoặc TTHC_PLANS).", show_default=False)] = None,
              strict: Annotated[bool, typer.Option("--strict", help="Cảnh báo cũng làm lệnh thất bại.")] = False,
              format: Annotated[TextFormat, typer.Option("--format", "-f", help="text hoặc json.")] = TextFormat.text,
              plans: PlansOpt = None, db: DbOpt = None):
@@ -50,9 +50,9 @@ def validate(paths: Annotated[Optional[list[str]], typer.Argument(
 
 @app.command()
 def resolve(texts: Annotated[Optional[list[str]], typer.Argument(
-                help="Các cụm thời hạn; không có thì đọc từ stdin, mỗi dòng một cụm.", show_default=False)] = None,
+                metavar="[CỤM_THỜI_HẠN]...", help="Các cụm thời hạn; không có thì đọc từ stdin, mỗi dòng một cụm.", show_default=False)] = None,
             period: Annotated[Optional[str], typer.Option(
-                "--period", help="Thời gian kế hoạch: 2026 hoặc 2025-07-01..2025-12-31 (mặc định năm của --today).",
+                "--period", metavar="KỲ", help="Thời gian kế hoạch: 2026 hoặc 2025-07-01..2025-12-31 (mặc định năm của --today).",
                 show_default=False)] = None,
             today: TodayOpt = None,
             format: Annotated[TextFormat, typer.Option("--format", "-f", help="text hoặc json (mỗi dòng một đối tượng).")] =
@@ -88,13 +88,13 @@ def _stdin_lines(limit: int = 20 * 1024 * 1024) -> list[str]:
 
 
 @app.command("import")
-def import_(source: Annotated[str, typer.Argument(help="Tệp kế hoạch: .docx, hoặc văn bản xuất ra (.txt/.md).")],
+def import_(source: Annotated[str, typer.Argument(metavar="TỆP", help="Tệp kế hoạch: .docx, hoặc văn bản xuất ra (.txt/.md).")],
             output: Annotated[Optional[str], typer.Option(
-                "--output", "-o", help="Ghi ra tệp kế hoạch này (mặc định: in ra màn hình).", show_default=False)] = None,
-            id: Annotated[Optional[str], typer.Option("--id", help="Mã kế hoạch (mặc định: đoán từ tên xã).",
+                "--output", "-o", metavar="TỆP", help="Ghi ra tệp kế hoạch này (mặc định: in ra màn hình).", show_default=False)] = None,
+            id: Annotated[Optional[str], typer.Option("--id", metavar="MÃ", help="Mã kế hoạch (mặc định: đoán từ tên xã).",
                                                       show_default=False)] = None,
             period: Annotated[Optional[str], typer.Option(
-                "--period", help="Thời gian kế hoạch, thay cho điều văn bản ghi: 2026 hoặc 2025-07-01..2025-12-31.",
+                "--period", metavar="KỲ", help="Thời gian kế hoạch, thay cho điều văn bản ghi: 2026 hoặc 2025-07-01..2025-12-31.",
                 show_default=False)] = None,
             force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp kế hoạch đã có.")] = False):
     """Nhập kế hoạch từ tệp Word (.docx) hoặc văn bản, ra tệp kế hoạch YAML để rà soát."""

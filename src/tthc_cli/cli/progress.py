@@ -25,10 +25,10 @@ def _target(s, task_query: str, milestone, occurrence, day, *, want_open=None):
 
 @app.command()
 def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None,
-         date_: Annotated[Optional[str], typer.Option("--date", "-d", help="Ngày hoàn thành (mặc định hôm nay).",
+         date_: Annotated[Optional[str], typer.Option("--date", "-d", metavar="NGÀY", help="Ngày hoàn thành (mặc định hôm nay).",
                                                       show_default=False)] = None,
          evidence: Annotated[Optional[str], typer.Option(
-             "--evidence", "-e", help='Văn bản minh chứng, ví dụ "Báo cáo số 45/BC-UBND ngày 20/6/2026".',
+             "--evidence", "-e", metavar="VĂN_BẢN", help='Văn bản minh chứng, ví dụ "Báo cáo số 45/BC-UBND ngày 20/6/2026".',
              show_default=False)] = None,
          note: NoteOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
     """Ghi nhận một nhiệm vụ (hoặc một mốc, một kỳ) đã hoàn thành."""
@@ -73,10 +73,10 @@ def undo(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
 
 @app.command()
 def trigger(task: TaskArg,
-            date_: Annotated[str, typer.Option("--date", "-d", help="Ngày sự kiện xảy ra (có hướng dẫn, quyết định …).")],
+            date_: Annotated[str, typer.Option("--date", "-d", metavar="NGÀY", help="Ngày sự kiện xảy ra (có hướng dẫn, quyết định …).")],
             due_in: Annotated[Optional[str], typer.Option(
-                "--due-in", help="Hạn tính từ ngày đó: 15d, 2w, 10wd (ngày làm việc).", show_default=False)] = None,
-            due_: Annotated[Optional[str], typer.Option("--due", help="Hoặc ngày hạn cụ thể.", show_default=False)] = None,
+                "--due-in", metavar="KHOẢNG", help="Hạn tính từ ngày đó: 15d, 2w, 10wd (ngày làm việc).", show_default=False)] = None,
+            due_: Annotated[Optional[str], typer.Option("--due", metavar="NGÀY", help="Hoặc ngày hạn cụ thể.", show_default=False)] = None,
             milestone: MilestoneOpt = None, note: NoteOpt = None, plans: PlansOpt = None, db: DbOpt = None):
     """Ghi nhận sự kiện mà nhiệm vụ "Khi có hướng dẫn …" chờ đã xảy ra; nhiệm vụ có hạn từ đó.
 
@@ -109,7 +109,7 @@ def trigger(task: TaskArg,
 
 
 @app.command()
-def history(task: Annotated[Optional[str], typer.Argument(help="Nhiệm vụ (bỏ trống: mọi nhiệm vụ).",
+def history(task: Annotated[Optional[str], typer.Argument(metavar="[NHIỆM_VỤ]", help="Nhiệm vụ (bỏ trống: mọi nhiệm vụ).",
                                                           show_default=False)] = None,
             unit: UnitOpt = None, plans: PlansOpt = None, format: FormatOpt = Format.table, db: DbOpt = None):
     """Các bản ghi tiến độ, mới nhất trước."""

@@ -13,13 +13,13 @@ from tthc_cli.cli.app import (DbOpt, ForceOpt, NoCacheOpt, PlansOpt, ReportForma
                               UnitOpt, app, resolve_today)
 from tthc_cli.errors import FileError, UsageError
 
-OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", help="Ghi ra tệp (bắt buộc với xlsx).",
+OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", metavar="TỆP", help="Ghi ra tệp (bắt buộc với xlsx).",
                                                   show_default=False)]
 
 
 @app.command()
 def report(period: Annotated[str, typer.Option(
-               "--period", help='Kỳ báo cáo: "Quý II/2026", "6 tháng đầu năm 2026", "Năm 2026", "Tháng 5/2026".')],
+               "--period", metavar="KỲ", help='Kỳ báo cáo: "Quý II/2026", "6 tháng đầu năm 2026", "Năm 2026", "Tháng 5/2026".')],
            unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None,
            format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, md, csv, json, xlsx.")] =
            ReportFormat.table,
@@ -63,9 +63,9 @@ def report(period: Annotated[str, typer.Option(
 
 @app.command()
 def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
-        output: Annotated[Optional[str], typer.Option("--output", "-o", help="Ghi ra tệp .ics (mặc định in ra).",
+        output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="TỆP", help="Ghi ra tệp .ics (mặc định in ra).",
                                                       show_default=False)] = None,
-        alarm: Annotated[Optional[int], typer.Option("--alarm-days", help="Nhắc trước hạn N ngày (0: không nhắc).",
+        alarm: Annotated[Optional[int], typer.Option("--alarm-days", metavar="SỐ_NGÀY", help="Nhắc trước hạn N ngày (0: không nhắc).",
                                                      show_default=False)] = None,
         db: DbOpt = None, force: ForceOpt = False):
     """Lịch RFC 5545 (.ics) các hạn: mỗi hạn một sự kiện cả ngày, kèm nhắc trước."""
