@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import PLANS, write
 from tthc_cli.errors import EXIT_PARTIAL, FileError, PlanError, UsageError
 
@@ -335,3 +337,11 @@ def test_a_null_key_in_a_plan_is_named_as_written(tthc, plan_dir):
     r = tthc("validate", f)
     assert r.code == PlanError.exit_code and "khóa rỗng (~ hoặc null) không có trong định dạng kế hoạch" in r.out
     assert "None" not in r.out
+
+
+@pytest.mark.parametrize("args, where", [(("due", "--config", "x.yaml"), "tthc --config … due …"),
+                                         (("report", "--config=x.yaml", "--period", "2026"), "tthc --config … report …"),
+                                         (("list", "--version"), "tthc --version … list …")])
+def test_a_global_option_after_the_command_is_explained(tthc, args, where):
+    r = tthc(*args)
+    assert r.code == UsageError.exit_code and "tùy chọn chung, đặt trước tên lệnh" in r.err and where in r.err

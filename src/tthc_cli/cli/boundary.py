@@ -61,6 +61,9 @@ def _run(argv: list[str]) -> int:
     return guarded(call)
 
 
+_GLOBAL_OPTIONS = ("--config", "--version")
+"""Options of tthc itself, which go before the command."""
+
 _TEXT_OPTIONS = {"-e", "--evidence", "--note", "-m", "--milestone", "-k", "--occurrence", "-u", "--unit",
                  "--period", "--today", "--date", "-d", "--due", "--due-in", "--id", "-s", "--status", "-w", "--within"}
 """Options whose value is text tthc stores or shows (paths may hold any bytes the system allows)."""
@@ -113,6 +116,10 @@ def _click_message_vi(exc) -> str:
     click = _click()
 
     if isinstance(exc, click.exceptions.NoSuchOption):
+        name = (exc.option_name or "").split("=", 1)[0]
+        if name in _GLOBAL_OPTIONS:  # given after the command: say where it goes
+            command = getattr(getattr(exc, "ctx", None), "info_name", None) or "LỆNH"
+            return f"{name} là tùy chọn chung, đặt trước tên lệnh: tthc {name} … {command} …"
         hint = f" Có phải: {', '.join(exc.possibilities)}?" if exc.possibilities else ""
         return f"không có tùy chọn {exc.option_name}.{hint}"
     if isinstance(exc, click.exceptions.MissingParameter):
