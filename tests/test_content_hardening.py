@@ -101,7 +101,8 @@ def test_no_escape_sequence_reaches_the_terminal(tthc, hostile):
 
 
 def _csv(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text)))
+    assert text.startswith("\ufeff")  # every CSV carries a byte-order mark for Excel
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_csv_cells_never_start_a_formula(tthc, hostile, tmp_path):
@@ -123,8 +124,8 @@ def test_csv_cells_never_start_a_formula(tthc, hostile, tmp_path):
     done = tthc("done", "thu-nghiem-2026:I.2", "-d", "2026-01-22", "--evidence", evidence, "--plans", hostile,
                 "--db", db, "--today", "2026-01-25")
     assert done.code == 0, done.err
-    rep = tthc("report", "--period", "Quý I/2026", "--format", "csv", "--plans", hostile, "--db", db,
-               "--today", "2026-01-25")
+    rep = tthc("report", "--period", "Quý I/2026", "--format", "csv", "--table", "lines", "--plans", hostile,
+               "--db", db, "--today", "2026-01-25")
     assert rep.code == 0, rep.err
     lines = _csv(rep.out)
     late = next(row for row in lines if row and row[1] == "thu-nghiem-2026:I.2")

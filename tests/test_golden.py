@@ -106,6 +106,7 @@ OUTPUTS = {
     "report-q2.txt": (Q2, None, EXIT_OK),
     "report-q2.md": ((*Q2, "--format", "md"), None, EXIT_OK),
     "report-q2.csv": ((*Q2, "--format", "csv"), None, EXIT_OK),
+    "report-q2-lines.csv": ((*Q2, "--format", "csv", "--table", "lines"), None, EXIT_OK),
     "report-q2.json": ((*Q2, "--format", "json"), None, EXIT_OK),
     "units.txt": (("units", "--plans", "plans"), None, EXIT_OK),
     # a relative path: validate names files as they were given

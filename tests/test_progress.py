@@ -113,7 +113,10 @@ def test_report_table_md_csv_and_xlsx(ws, tmp_path):
     md = ws("report", "--period", "Quý II/2026", "--format", "md").out
     assert md.startswith("# Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026") and "| TTPVHCC |" in md
     csv_out = ws("report", "--period", "Quý II/2026", "--format", "csv").out
-    assert "TTPVHCC,Trung tâm Phục vụ hành chính công xã,5,2,2,1,0,0.4000" in csv_out
+    assert csv_out.startswith("\ufeffMã,Đơn vị,") and "Minh chứng" not in csv_out  # one table a file, for Excel
+    assert 'TTPVHCC,Trung tâm Phục vụ hành chính công xã,5,2,2,1,0,"40,0%"' in csv_out  # as the table shows it
+    late = ws("report", "--period", "Quý II/2026", "--format", "csv", "--table", "lines").out
+    assert late.startswith("\ufeffĐơn vị,Nhiệm vụ,") and "TTPVHCC" in late and "Tỷ lệ" not in late
     xlsx = tmp_path / "bao-cao-q2.xlsx"
     r = ws("report", "--period", "Quý II/2026", "--format", "xlsx", "-o", xlsx)
     assert r.code == 0, r.err

@@ -345,3 +345,10 @@ def test_a_null_key_in_a_plan_is_named_as_written(tthc, plan_dir):
 def test_a_global_option_after_the_command_is_explained(tthc, args, where):
     r = tthc(*args)
     assert r.code == UsageError.exit_code and "tùy chọn chung, đặt trước tên lệnh" in r.err and where in r.err
+
+
+@pytest.mark.parametrize("args", [("--table", "lines"), ("--format", "csv", "--table", "units,lines"),
+                                  ("--format", "md", "--table", "units")])
+def test_report_table_is_for_csv_and_names_one_table(tthc, args):
+    r = tthc("report", "--period", "Quý II/2026", *args, "--plans", PLANS, "--today", "2026-06-01")
+    assert r.code == UsageError.exit_code and "--table chỉ dùng với --format csv" in r.err and r.out == ""

@@ -24,7 +24,10 @@ def report(period: Annotated[str, typer.Option(
            format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, md, csv, json, xlsx.")] =
            ReportFormat.table,
            output: OutputOpt = None, roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False,
-           force: ForceOpt = False):
+           force: ForceOpt = False,
+           table: Annotated[Optional[str], typer.Option(
+               "--table", metavar="BẢNG", help="Với --format csv: units (mỗi đơn vị một dòng; mặc định) hoặc lines "
+               "(các việc trễ, quá hạn). Mỗi tệp CSV một bảng.", show_default=False)] = None):
     """Báo cáo kết quả theo đơn vị: đúng hạn, quá hạn, chưa xong; danh sách việc trễ kèm minh chứng."""
     from tthc_cli.core.report import build_report, led_by, report_period
 
@@ -35,6 +38,8 @@ def report(period: Annotated[str, typer.Option(
         raise UsageError(f"--period: {exc}") from None
     if format is ReportFormat.xlsx and not output:
         raise UsageError("--format xlsx cần -o TỆP.xlsx")
+    if table is not None and (format is not ReportFormat.csv or table not in ("units", "lines")):
+        raise UsageError("--table chỉ dùng với --format csv, và là units hoặc lines")
     s = c.session(plans, db, no_cache)
     # the items the unit leads, chosen as due, list and check choose them (Selection): a task led by a group the
     # unit belongs to, where the unit is named as a cooperator, is its to support and is not counted
@@ -51,7 +56,7 @@ def report(period: Annotated[str, typer.Option(
     else:
         from tthc_cli.outputs.report_text import render
 
-        data = render(rep, format.value)
+        data = render(rep, format.value, table or "units")
     if output:
         from tthc_cli.io.files import write_file
 

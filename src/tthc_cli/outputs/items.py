@@ -69,15 +69,23 @@ def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
+CSV_BOM = "\ufeff"
+"""Every CSV starts with a byte-order mark: Excel on Windows, what offices open a .csv with by double-click,
+otherwise reads UTF-8 as the local code page ("QuÃ¡ háº¡n"). pandas, LibreOffice and Python's csv module with
+encoding="utf-8-sig" read it as it is."""
+
+
 def dicts_to_csv(rows: list[dict], fields: list[str] | None = None) -> str:
     """Rows as CSV under `fields` (default: the first row's keys, in order; nothing at all for no rows and no
-    fields); text that a spreadsheet would run as a formula is kept as text (see `text.formula_safe`)."""
+    fields), after a byte-order mark; text that a spreadsheet would run as a formula is kept as text
+    (see `text.formula_safe`)."""
     import csv
     import io
 
     buf = io.StringIO()
     fields = fields if fields is not None else list(rows[0]) if rows else None
     if fields is not None:
+        buf.write(CSV_BOM)
         w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         w.writerows({k: formula_safe(v) for k, v in r.items()} for r in rows)

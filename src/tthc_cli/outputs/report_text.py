@@ -33,8 +33,10 @@ def _line_cells(ln) -> list[str]:
             ln.status, str(ln.days_late), clean_text(ln.evidence or "")]
 
 
-def render(rep: Report, kind: str) -> str:
-    return {"table": table, "md": markdown, "csv": to_csv, "json": to_json}[kind](rep)
+def render(rep: Report, kind: str, csv_table: str = "units") -> str:
+    if kind == "csv":
+        return to_csv(rep, csv_table)
+    return {"table": table, "md": markdown, "json": to_json}[kind](rep)
 
 
 def _subtitle(rep: Report) -> str:
@@ -102,18 +104,20 @@ def markdown(rep: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_csv(rep: Report) -> str:
-    """The report as CSV: the unit table, a blank row, the late items. Text that a
-    spreadsheet would run as a formula is kept as text (see `text.formula_safe`)."""
+def to_csv(rep: Report, which: str = "units") -> str:
+    """One table of the report as CSV (pandas and Excel read one table a file): "units", a row per unit and the
+    total, the rate as the terminal shows it ("11,1%"); or "lines", the late and overdue items. After a
+    byte-order mark for Excel; text that a spreadsheet would run as a formula is kept as text."""
+    from tthc_cli.outputs.items import CSV_BOM
+
     buf = io.StringIO()
+    buf.write(CSV_BOM)
     w = _SafeWriter(csv.writer(buf, lineterminator="\n"))
-    w.writerow(("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Quá hạn (đã xong)", "Quá hạn (chưa xong)", "Còn trong hạn",
-                "Tỷ lệ đúng hạn"))
-    for u in (*rep.units, rep.totals):
-        rate = u.on_time_rate
-        w.writerow((u.code, u.name, u.total, u.on_time, u.late, u.overdue, u.pending,
-                    "" if rate is None else f"{rate:.4f}"))
-    w.writerow(())
+    if which == "units":
+        w.writerow(HEAD)
+        for u in (*rep.units, rep.totals):
+            w.writerow(_unit_cells(u))
+        return buf.getvalue()
     w.writerow(LINE_HEAD)
     for ln in rep.lines:
         c = _line_cells(ln)
