@@ -4,6 +4,8 @@ SQLite file: done/undo/trigger/history, statuses, check, working days, reports."
 from __future__ import annotations
 
 import hashlib
+import email
+import email.policy
 import shutil
 import sqlite3
 import subprocess
@@ -12,7 +14,7 @@ import sys
 import pytest
 
 from conftest import PLANS
-from tthc_cli.errors import EXIT_OVERDUE, StoreError, UsageError
+from tthc_cli.errors import EXIT_OVERDUE, PlanError, StoreError, UsageError
 
 SEED = "xuan-truong-cchc-2026"
 
@@ -313,3 +315,51 @@ def test_check_counts_tasks_of_outside_and_unknown_leads(tthc, tmp_path):
     r = tthc("check", "--plans", tmp_path / "plans", "--today", "2026-05-01")
     assert r.code == EXIT_OVERDUE
     assert "Sở Nội vụ: QUÁ HẠN — 1 quá hạn" in r.out and "Phòng Tư pháp: QUÁ HẠN — 1 quá hạn" in r.out
+
+
+def _closed_copy(tmp_path):
+    """The bundled plans, the 2025 six-month plan closed (`status: closed` in its head)."""
+    folder = tmp_path / "plans"
+    shutil.copytree(PLANS, folder)
+    f = folder / "phu-thai-cchc-2025h2.yaml"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("plan:\n", "plan:\n  status: closed\n", 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)])
+def test_a_closed_plan_leaves_due_and_check_and_stays_in_report_and_list(tthc, tmp_path, cache):
+    """Issue 12: the 2025 plan kept every 2026 list red; closed, its items leave due, overdue, check and the
+    digest, and stay in list and report for their periods."""
+    day = ("--today", "2026-06-01")
+    before = {cmd: tthc(*cmd, *day, "--plans", PLANS, *cache) for cmd in
+              [("due", "--format", "json"), ("list", "--all", "--format", "json"), ("check",), ("due",)]}
+    folder = _closed_copy(tmp_path)
+    tthc("due", *day, "--plans", folder)  # the index learns the closed plan
+    due = tthc("due", "--format", "json", *day, "--plans", folder, *cache).json()
+    assert {r["plan"] for r in before[("due", "--format", "json")].json()} >= {"phu-thai-cchc-2025h2"}
+    assert "phu-thai-cchc-2025h2" not in {r["plan"] for r in due} and due
+    listed = tthc("list", "--all", "--format", "json", *day, "--plans", folder, *cache).json()
+    assert [{**r, "file": None} for r in listed] == [{**r, "file": None}
+                                                     for r in before[("list", "--all", "--format", "json")].json()]
+    assert "hết thời gian: phu-thai-cchc-2025h2 (2)" in before[("due",)].out
+    assert "hết thời gian" not in tthc("due", *day, "--plans", folder, *cache).out
+    check = tthc("check", *day, "--plans", folder, *cache)
+    assert check.out != before[("check",)].out
+    texts = []
+    for plans, out in ((PLANS, tmp_path / "truoc"), (folder, tmp_path / "sau")):
+        assert tthc("digest", "--unit", "TTPVHCC", "--out", out, *day, "--plans", plans).code == 0
+        msg = email.message_from_bytes(next(out.glob("*.eml")).read_bytes(), policy=email.policy.default)
+        texts.append(msg.get_body(("plain",)).get_content())
+    assert "(Phú Thái)" in texts[0] and "(Phú Thái)" not in texts[1] and "(Xuân Trường)" in texts[1]
+    report = tthc("report", "--period", "Quý IV/2025", "--format", "json", *day, "--plans", folder, *cache).json()
+    assert report == tthc("report", "--period", "Quý IV/2025", "--format", "json", *day, "--plans", PLANS).json()
+    assert report["totals"]["total"] > 0
+
+
+def test_a_plan_status_other_than_open_or_closed_is_an_error(tthc, tmp_path):
+    folder = _closed_copy(tmp_path)
+    f = folder / "phu-thai-cchc-2025h2.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("status: closed", "status: done"), encoding="utf-8")
+    r = tthc("validate", f)
+    assert r.code == PlanError.exit_code and 'plan.status: lỗi: status là "open"' in r.out

@@ -56,15 +56,16 @@ def selection(ws, unit: str | None, role: Role):
     return Selection(ws.registry.codes_for(u), role.value), u
 
 
-def items(s, unit, role, day, roll_forward=None, query: bool = False):
+def items(s, unit, role, day, roll_forward=None, query: bool = False, closed: bool = True):
     """The selected items with their status as of `day`, progress applied; the unit. With `query` (`due`,
-    `overdue`, `list`, `check`) the plans may come from the query index."""
+    `overdue`, `list`, `check`) the plans may come from the query index; without `closed`, a closed plan's
+    items are left out (`due`, `overdue`, `check`, the digest)."""
     from tthc_cli.core.queries import collect
 
     ws = workspace(s, query)
     sel, u = selection(ws, unit, role)
     found = collect(ws.plans_for(sel), ws.registry, sel, day, s.config.warn_days, s.progress,
-                    s.roll(roll_forward))
+                    s.roll(roll_forward), closed)
     return found, u
 
 
@@ -80,15 +81,19 @@ def terminal() -> tuple[int, bool]:
     return width, colour
 
 
-def show_items(s, shown, today, horizon, fmt_: Format, title: str, include_undated: bool, all_items) -> None:
-    """`shown` as the table (with a footer counting what has no due date) or as JSON or CSV rows."""
-    from tthc_cli.core.queries import count_undated, sort_key
-    from tthc_cli.outputs.items import item_row, table_text, to_csv, to_json, undated_line
+def show_items(s, shown, today, horizon, fmt_: Format, title: str, include_undated: bool, all_items,
+               ended: bool = False) -> None:
+    """`shown` as the table (with a footer counting what has no due date, and with `ended` what plans whose
+    period has ended still hold open) or as JSON or CSV rows."""
+    from tthc_cli.core.queries import count_undated, ended_and_open, sort_key
+    from tthc_cli.outputs.items import ended_line, item_row, table_text, to_csv, to_json, undated_line
 
     shown = sorted(shown, key=sort_key)
     days = s.calendar
     if fmt_ is Format.table:
-        footer = None if include_undated else undated_line(count_undated(all_items), "; thêm --all để xem.")
+        lines = [None if include_undated else undated_line(count_undated(all_items), "; thêm --all để xem."),
+                 ended_line(ended_and_open(all_items, today)) if ended else None]
+        footer = "\n".join(line for line in lines if line) or None
         width, colour = terminal()
         sys.stdout.write(table_text(shown, today, horizon, footer, title, days, width=width, colour=colour))
         return

@@ -56,12 +56,12 @@ def digest(unit: UnitOpt = None,
 
 
 def unit_items(session, unit, day):
-    """Lead items of one unit (groups included), progress applied."""
+    """Lead items of one unit (groups included), progress applied; none of a closed plan's."""
     from tthc_cli.core.queries import Selection, collect
 
     ws = session.workspace
     return collect(ws.plans, ws.registry, Selection(ws.registry.codes_for(unit), "lead"), day, session.config.warn_days,
-                   session.progress, session.roll())
+                   session.progress, session.roll(), closed=False)
 
 
 def targets(session, unit_arg: str | None, all_units: bool):

@@ -17,10 +17,10 @@ def run_due(unit=None, role=Role.lead, within=None, today=None, plans=None, stat
     s = c.session(plans, db, no_cache)
     window = parse_within(within or s.config.within, day)
     wanted = statuses_named(status)
-    items, u = c.items(s, unit, role, day, roll_forward, query=True)
+    items, u = c.items(s, unit, role, day, roll_forward, query=True, closed=False)
     horizon = window.horizon(day, s.calendar_covering)
     c.show_items(s, due_items(items, horizon, all, wanted), day, horizon, format,
-                 c.title("Việc cần làm", u, role, day), all, items)
+                 c.title("Việc cần làm", u, role, day), all, items, ended=True)
     return EXIT_OK
 
 
@@ -30,7 +30,7 @@ def run_overdue(unit=None, role=Role.lead, today=None, plans=None, format=Format
 
     day = resolve_today(today)
     s = c.session(plans, db, no_cache)
-    items, u = c.items(s, unit, role, day, roll_forward, query=True)
+    items, u = c.items(s, unit, role, day, roll_forward, query=True, closed=False)
     c.show_items(s, overdue_items(items, all), day, day, format, c.title("Việc quá hạn", u, role, day), all, items)
     return EXIT_OK
 
@@ -54,7 +54,7 @@ def run_check(unit=None, today=None, plans=None, db=None, roll_forward=None, no_
 
     day = resolve_today(today)
     s = c.session(plans, db, no_cache)
-    items, u = c.items(s, unit, Role.lead, day, roll_forward, query=True)
+    items, u = c.items(s, unit, Role.lead, day, roll_forward, query=True, closed=False)
     rows, overdue_count = unit_summaries(s.query_workspace.registry, items, u)
     for line in check_lines(rows, day):
         echo(line)

@@ -110,6 +110,7 @@ class Plan:
         self.issuer = issuer
         self.document = document
         self.source = source
+        self.closed = False  # `status: closed`: finished; its items leave due, overdue, check and the digest
         self.units: list = []  # plan-local unit table entries
         self.roots: list[Task] = []
         self.tasks: list[Task] = []  # every node, document order

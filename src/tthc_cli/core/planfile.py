@@ -16,7 +16,9 @@ from tthc_cli.core.text import clean_text, closest, key_phrase, thousands, type_
 from tthc_cli.core.units import ENTRY_KEYS, check_entry
 
 TOP_KEYS = ("plan", "units", "tasks")
-PLAN_KEYS = ("id", "title", "issuer", "document", "period", "source", "notes")
+PLAN_KEYS = ("id", "title", "issuer", "document", "period", "status", "source", "notes")
+PLAN_STATUSES = ("open", "closed")
+"""A plan is open until someone closes it (`status: closed`): then its items leave due, check and the digest."""
 TASK_KEYS = ("id", "title", "lead", "support", "deadline", "due", "product", "notes",
              "after", "tasks", "review")
 UNIT_KEYS = ENTRY_KEYS
@@ -92,6 +94,12 @@ def build_plan(data, file: str) -> tuple[Plan | None, list[Problem]]:
         document=_text(c, head, "document", "plan"),
         source=_text(c, head, "source", "plan"),
     )
+    status = head.get("status", "open")
+    if status in PLAN_STATUSES:
+        plan.closed = status == "closed"
+    else:
+        c.error("plan.status", f'status là "open" (đang thực hiện) hoặc "closed" (đã kết thúc), không phải '
+                               f'"{visible(clean_text(str(status)))[:40]}"')
     units = data.get("units")
     if units is not None:
         if not isinstance(units, list):

@@ -186,10 +186,12 @@ class Selection(Value):
 
 
 def collect(plans: list[Plan], registry: Registry, selection: Selection, today: date,
-            warn_days: int = 7, progress: Progress = EMPTY, days=None) -> list[Item]:
-    """Every item of the selected leaf tasks, in plan order."""
+            warn_days: int = 7, progress: Progress = EMPTY, days=None, closed: bool = True) -> list[Item]:
+    """Every item of the selected leaf tasks, in plan order; without `closed`, none of a closed plan's."""
     out: list[Item] = []
     for plan in plans:
+        if plan.closed and not closed:
+            continue
         for task in plan.tasks:
             if task.is_leaf and selection.matches(task, registry):
                 out.extend(items_of(task, today, warn_days, progress, days))
@@ -245,6 +247,17 @@ def sort_key(item: Item):
 
 def _natural(task_id: str):
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in task_id.replace("›", ".").split(".")]
+
+
+def ended_and_open(items: list[Item], today: date) -> dict[str, int]:
+    """Per plan whose period ended before `today` and that is not closed: how many of its items are still open
+    (they keep a list red until someone records them done or closes the plan)."""
+    out: dict[str, int] = {}
+    for i in items:
+        p = i.task.plan
+        if i.is_open and not p.closed and p.period is not None and p.period.end < today:
+            out[p.id] = out.get(p.id, 0) + 1
+    return out
 
 
 def count_undated(items: list[Item]) -> dict[str, int]:

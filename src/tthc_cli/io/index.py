@@ -31,12 +31,12 @@ from datetime import date
 from pathlib import Path
 
 from tthc_cli import __version__
-from tthc_cli.core.deadline import Occurrence
+from tthc_cli.core.deadline import Occurrence, Period
 from tthc_cli.core.model import ERROR
 from tthc_cli.core.queries import Selection, item_parts
 from tthc_cli.core.units import UnitRef
 
-FORMAT = 4
+FORMAT = 5
 MAX_REFRESH = 8
 """How many changed plan files are read alone; more is a full load."""
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT NOT NULL);
 CREATE TABLE files (n INTEGER PRIMARY KEY, path TEXT, stat TEXT);
 CREATE TABLE plans (n INTEGER PRIMARY KEY, id TEXT, title TEXT, file TEXT, issuer TEXT, document TEXT, units TEXT,
-                    period_start TEXT, period_end TEXT, linked INTEGER);
+                    period_start TEXT, period_end TEXT, linked INTEGER, closed INTEGER);
 CREATE TABLE tasks (plan INTEGER, seq INTEGER, id TEXT, path_ids TEXT, title TEXT, product TEXT, parent INTEGER,
                     parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts BLOB);
 CREATE TABLE reach (code TEXT, role TEXT, task INTEGER);
@@ -62,10 +62,12 @@ _US, _RS = "\x1f", "\x1e"
 class PlanView:
     """A plan as the index keeps it: what the outputs show of it, and the tasks of one query."""
 
-    __slots__ = ("id", "title", "file", "issuer", "document", "tasks")
+    __slots__ = ("id", "title", "file", "issuer", "document", "period", "closed", "tasks")
 
-    def __init__(self, id, title, file, issuer, document):
+    def __init__(self, id, title, file, issuer, document, start, end, closed):
         self.id, self.title, self.file, self.issuer, self.document = id, title, file, issuer, document
+        self.period = Period(date.fromisoformat(start), date.fromisoformat(end)) if start else None
+        self.closed = bool(closed)
         self.tasks: list[TaskView] = []
 
 
@@ -116,8 +118,8 @@ class IndexedWorkspace:
     def plans_for(self, selection) -> list[PlanView]:
         """The plans, in order, with the tasks `selection` matches (Selection.reach, kept per task and role)."""
         db = self._db
-        plans = {n: PlanView(*row) for n, *row in db.execute("SELECT n, id, title, file, issuer, document FROM plans "
-                                                             "ORDER BY n")}
+        plans = {n: PlanView(*row) for n, *row in db.execute(
+            "SELECT n, id, title, file, issuer, document, period_start, period_end, closed FROM plans ORDER BY n")}
         codes = selection.unit_codes
         if codes is None:
             rows = db.execute("SELECT * FROM tasks ORDER BY plan, seq")
@@ -272,13 +274,14 @@ def _plan_rows(n: int, plan, registry, linked: bool):
     period = plan.period
     row = (n, plan.id, plan.title, plan.file, plan.issuer, plan.document,
            json.dumps(plan.units, ensure_ascii=False, default=str),
-           period.start.isoformat() if period else None, period.end.isoformat() if period else None, linked)
+           period.start.isoformat() if period else None, period.end.isoformat() if period else None, linked,
+           plan.closed)
     return row, tasks, reach
 
 
 def _insert(db, row, tasks, reach) -> None:
     """Insert one plan's rows, its tasks numbered after every task already there."""
-    db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+    db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
     base = db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM tasks").fetchone()[0]
     db.executemany("INSERT INTO tasks (rowid, plan, seq, id, path_ids, title, product, parent, parent_title, deadline, "
                    "lead, support, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -113,6 +113,16 @@ def undated_line(counts: dict[str, int], ending: str = ".") -> str | None:
         else None
 
 
+def ended_line(ended: dict[str, int]) -> str | None:
+    """The footer line naming the plans whose period has ended with items still open, and how to close them."""
+    if not ended:
+        return None
+    plans = ", ".join(f"{pid} ({n})" for pid, n in sorted(ended.items()))
+    return (f"Còn {sum(ended.values())} việc chưa xong của kế hoạch đã hết thời gian: {plans}. Nếu kế hoạch đã kết "
+            f"thúc, ghi status: closed vào phần plan của tệp kế hoạch để bỏ các việc đó khỏi due, check và thư "
+            f"tổng hợp (vẫn còn trong list, report, history).")
+
+
 def days_text(days: int | None) -> str:
     if days is None:
         return ""
