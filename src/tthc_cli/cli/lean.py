@@ -11,7 +11,7 @@ error boundary (guard.py) as the typer path.
 
 from __future__ import annotations
 
-from tthc_cli.cli.guard import RUN, Format, Role, guarded, main_frame
+from tthc_cli.cli.guard import RUN, Format, Role, _undecodable, guarded, main_frame
 
 _ONE, _MANY, _FLAG = "one", "many", "flag"
 _COMMON = {"--unit": ("unit", _ONE), "-u": ("unit", _ONE), "--today": ("today", _ONE), "--plans": ("plans", _MANY),
@@ -33,7 +33,7 @@ _CHOICES = {"role": {r.value: r for r in Role}, "format": {f.value: f for f in F
 
 def parse(argv: list[str]):
     """(command, keyword arguments, --config) for a command line the lean path takes; None for any other."""
-    if any("\udc80" <= ch <= "\udcff" for a in argv for ch in a):
+    if any(_undecodable(a) for a in argv):
         return None
     config = None
     args = list(argv)
