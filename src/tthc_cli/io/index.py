@@ -219,6 +219,11 @@ def code_stamp() -> str:
     return _STAMP[0]
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """The index for reading: immutable, since it is only ever replaced whole, never changed in place."""
+    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+
+
 def open_index(path: Path, key: str, registry, files: list[Path]) -> IndexedWorkspace | None:
     """The index at `path` if its key is `key`, with the lookup registry (`registry` plus the plans' own units);
     None for a miss (no file, another key, not ours alone, anything unreadable). Its files may have changed
@@ -229,7 +234,7 @@ def open_index(path: Path, key: str, registry, files: list[Path]) -> IndexedWork
         st = os.stat(path)
         if st.st_uid != os.geteuid() or st.st_mode & 0o077:  # not ours alone: never trusted
             return None
-        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        db = _read_only(path)
     except (OSError, sqlite3.Error):
         return None
     try:
@@ -370,7 +375,7 @@ def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cach
         return None
     ws.close()
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        db = _read_only(path)
     except sqlite3.Error:
         return None
     return IndexedWorkspace(db, ws.registry, ws.files)
