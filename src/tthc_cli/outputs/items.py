@@ -238,8 +238,9 @@ def _layout(items, today, horizon, days, labels, several_plans: bool, compact: b
     return headers, rows, _COMPACT_CAPS if compact else _FULL_CAPS
 
 
-def _fixed_widths(headers, rows, caps) -> list[int]:
-    """Each column's width from its header and its longest line; the fixed columns capped."""
+def _fixed_widths(headers, rows, caps) -> tuple[list[int], int]:
+    """Each column's width from its header and its longest line, the fixed columns capped; and the width the
+    fixed columns and the gaps between all columns take."""
     widths = [len(h) for h in headers]
     for _, cells in rows:
         for i in caps:
@@ -247,13 +248,7 @@ def _fixed_widths(headers, rows, caps) -> list[int]:
                 longest = max(len(part) for part in cells[i].split("\n"))
                 if longest > widths[i]:
                     widths[i] = min(longest, caps[i])
-    return widths
-
-
-def _needs(headers, rows, caps) -> int:
-    """The width a layout needs: its fixed columns, the gaps, and the least the text columns can take."""
-    widths = _fixed_widths(headers, rows, caps)
-    return sum(w for i, w in enumerate(widths) if i in caps) + 2 * (len(headers) - 1) + 1 + _FLEX_MIN
+    return widths, sum(w for i, w in enumerate(widths) if i in caps) + 2 * (len(headers) - 1) + 1
 
 
 def table_lines(items: list[Item], today: date, horizon: date | None, width: int, colour: bool = False,
@@ -266,13 +261,12 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     plans = {it.task.plan.id: it.task.plan for it in items}
     several_plans = len(plans) > 1
     labels = plan_labels(list(plans.values()))
-    full = _layout(items, today, horizon, days, labels, several_plans, compact=False)
-    headers, rows, caps = full if _needs(*full) <= width else \
-        _layout(items, today, horizon, days, labels, several_plans, compact=True)
-    widths = _fixed_widths(headers, rows, caps)
-    fixed = sum(w for i, w in enumerate(widths) if i in caps)
-    gaps = 2 * (len(headers) - 1) + 1
-    free = max(width - fixed - gaps, 32)
+    headers, rows, caps = _layout(items, today, horizon, days, labels, several_plans, compact=False)
+    widths, used = _fixed_widths(headers, rows, caps)
+    if used + _FLEX_MIN > width:  # the full table would be wider than the terminal
+        headers, rows, caps = _layout(items, today, horizon, days, labels, several_plans, compact=True)
+        widths, used = _fixed_widths(headers, rows, caps)
+    free = max(width - used, _FLEX_MIN)
     longest = max((len(part) for _, c in rows for part in c[3].split("\n")), default=12)
     widths[3] = max(12, min(free // 3, longest))
     widths[1] = max(20, free - widths[3])
