@@ -68,10 +68,15 @@ class Session:
     # -- plans ------------------------------------------------------------------------
     @property
     def workspace(self):
+        return self._workspace()
+
+    def _workspace(self, files=None):
+        """The plans loaded whole (from `files` when they were found already)."""
         if self._ws is None:
             from tthc_cli.io.workspace import load
 
-            self._ws = load(self.plan_paths(), use_cache=not self.no_cache, extra_units=self.config.units)
+            self._ws = load(self.plan_paths(), use_cache=not self.no_cache, extra_units=self.config.units,
+                            files=files)
             if not self._ws.files:
                 raise UsageError("không có tệp kế hoạch (.yaml) nào trong " + ", ".join(self.plan_paths()))
         return self._ws
@@ -95,7 +100,7 @@ class Session:
         paths = self.plan_paths()
         files = discover(paths)
         if not files:
-            return self.workspace  # says there is no plan file
+            return self._workspace(files)  # says there is no plan file
         key = index.key_of(files, self.config.units)
         path = index.index_file(cache, paths)
         registry = config_registry(True, self.config.units)
@@ -110,8 +115,8 @@ class Session:
                     return fresh
             ws.close()
         before = index.stats(files)
-        ws = self.workspace
-        if not ws.errors and not ws.left_out and ws.files == files:
+        ws = self._workspace(files)  # the files the key was made of, not a second walk of the folders
+        if not ws.errors and not ws.left_out:
             index.write(path, key, ws, before)
         return ws
 

@@ -67,11 +67,13 @@ class Workspace:
         return self.plans
 
 
-def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None = None) -> Workspace:
+def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None = None,
+         files: list[Path] | None = None) -> Workspace:
     """Read, build and link every plan under `paths`.
 
     Problems are collected, not raised: a broken file is reported and the
-    others still load. Duplicate plan ids across files are errors. The garbage
+    others still load. Duplicate plan ids across files are errors. `files`: the
+    plan files under `paths` when the caller has found them already. The garbage
     collector is paused meanwhile: plans, tasks and resolutions hold no cycles
     that must be freed during a load, and its passes over the growing heap made
     loading 50,000 tasks grow faster than linearly.
@@ -81,14 +83,13 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(paths, use_cache, extra_units)
+        return _load(discover(paths) if files is None else files, use_cache, extra_units)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(paths: list[str], use_cache: bool, extra_units: list | None) -> Workspace:
-    files = discover(paths)
+def _load(files: list[Path], use_cache: bool, extra_units: list | None) -> Workspace:
     cache = cache_dir() if use_cache else None
     registry = config_registry(use_cache, extra_units)
     plans: list[Plan] = []
