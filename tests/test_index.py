@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from conftest import PLANS, ROOT, write
+from conftest import PLANS, ROOT, _environment, write
 from tthc_cli.errors import EXIT_OVERDUE, UnknownUnitError
 
 _spec = importlib.util.spec_from_file_location("make_workload", ROOT / "benchmarks" / "make_workload.py")
@@ -223,3 +223,43 @@ def test_units_a_plan_no_longer_defines_are_forgotten(tthc, plan_dir):
     write(plan_dir / "a.yaml", _plan("Quý II/2026"))
     r = tthc(*args)
     assert r.code == UnknownUnitError.exit_code and "TO" in r.err
+
+
+def test_due_reads_only_the_tasks_that_can_fall_due_by_its_horizon(tthc, tmp_path, plan_dir, refuse_full_load,
+                                                                   monkeypatch):
+    """A task whose every date is after the window is not read, except in a plan whose period has ended (its open
+    items are all counted); the answer is the full load's."""
+    from datetime import date
+
+    from tthc_cli.core.queries import Selection
+    from tthc_cli.io.session import Session
+
+    write(plan_dir / "a.yaml", _plan("Chậm nhất ngày 15/06/2026") + """\
+  - {id: "2", title: Báo cáo năm, lead: Trung tâm Phục vụ hành chính công, deadline: Chậm nhất ngày 15/11/2026}
+  - {id: "3", title: Tiếp nhận hồ sơ, lead: Trung tâm Phục vụ hành chính công, deadline: Thường xuyên}
+  - {id: "4", title: Báo cáo quý, lead: Trung tâm Phục vụ hành chính công, deadline: Định kỳ hằng quý}
+""")
+    write(plan_dir / "b.yaml", _plan("Chậm nhất ngày 15/01/2027").replace("ke-hoach-2026", "ke-hoach-2025")
+          .replace("period: 2026", "period: 2025"))
+    args = ("due", "--unit", "TTPVHCC", "--plans", plan_dir, "--today", "2026-06-01")
+    want = tthc(*args, "--no-cache")
+    tthc(*args)  # writes the index
+    refuse_full_load()
+    got = tthc(*args)
+    assert (got.code, got.out) == (want.code, want.out)
+    assert "ke-hoach-2025 (1)" in got.out  # the ended plan's open item, due after the window, is counted
+
+    for key, value in _environment(tmp_path, None).items():  # the runs' cache, so the index they wrote is read
+        monkeypatch.setenv(key, value)
+    ws = Session([str(plan_dir)]).query_workspace
+    sel = Selection(frozenset({"TTPVHCC"}))
+
+    def read(due_by):
+        return sorted(t.ref for p in ws.plans_for(sel, due_by) for t in p.tasks)
+
+    assert read(None) == ["ke-hoach-2025:1", "ke-hoach-2026:1", "ke-hoach-2026:2", "ke-hoach-2026:3",
+                          "ke-hoach-2026:4"]
+    # 1 falls due on 15/06 and 2 in November, after the window; 4's first quarter ended on 31/03
+    assert read((date(2026, 6, 8), date(2026, 6, 1))) == ["ke-hoach-2025:1", "ke-hoach-2026:3", "ke-hoach-2026:4"]
+    assert read((date(2026, 6, 15), date(2026, 6, 1))) == ["ke-hoach-2025:1", "ke-hoach-2026:1", "ke-hoach-2026:3",
+                                                           "ke-hoach-2026:4"]

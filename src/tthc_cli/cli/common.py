@@ -56,16 +56,17 @@ def selection(ws, unit: str | None, role: Role):
     return Selection(ws.registry.codes_for(u), role.value), u
 
 
-def items(s, unit, role, day, roll_forward=None, query: bool = False, closed: bool = True):
+def items(s, unit, role, day, roll_forward=None, query: bool = False, closed: bool = True, due_by=None, ws=None):
     """The selected items with their status as of `day`, progress applied; the unit. With `query` (`due`,
     `overdue`, `list`, `check`) the plans may come from the query index; without `closed`, a closed plan's
-    items are left out (`due`, `overdue`, `check`, the digest)."""
+    items are left out (`due`, `overdue`, `check`, the digest). With `due_by` (a day), the index may leave out
+    items due after it (`due` and `overdue` show none of them; see IndexedWorkspace.plans_for)."""
     from tthc_cli.core.queries import collect
 
-    ws = workspace(s, query)
+    ws = ws if ws is not None else workspace(s, query)
     sel, u = selection(ws, unit, role)
-    found = collect(ws.plans_for(sel), ws.registry, sel, day, s.config.warn_days, s.progress,
-                    s.roll(roll_forward), closed)
+    found = collect(ws.plans_for(sel, (due_by, day) if due_by is not None else None), ws.registry, sel, day,
+                    s.config.warn_days, s.progress, s.roll(roll_forward), closed, ws.selects)
     return found, u
 
 

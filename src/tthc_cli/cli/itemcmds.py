@@ -17,8 +17,9 @@ def run_due(unit=None, role=Role.lead, within=None, today=None, plans=None, stat
     s = c.session(plans, db, no_cache)
     window = parse_within(within or s.config.within, day)
     wanted = statuses_named(status)
-    items, u = c.items(s, unit, role, day, roll_forward, query=True, closed=False)
+    ws = c.workspace(s, query=True)  # before the window: a window in working days needs the plans' years
     horizon = window.horizon(day, s.calendar_covering)
+    items, u = c.items(s, unit, role, day, roll_forward, closed=False, due_by=horizon, ws=ws)
     c.show_items(s, due_items(items, horizon, all, wanted), day, horizon, format,
                  c.title("Việc cần làm", u, role, day), all, items, ended=True)
     return EXIT_OK
@@ -30,7 +31,7 @@ def run_overdue(unit=None, role=Role.lead, today=None, plans=None, format=Format
 
     day = resolve_today(today)
     s = c.session(plans, db, no_cache)
-    items, u = c.items(s, unit, role, day, roll_forward, query=True, closed=False)
+    items, u = c.items(s, unit, role, day, roll_forward, query=True, closed=False, due_by=day)
     c.show_items(s, overdue_items(items, all), day, day, format, c.title("Việc quá hạn", u, role, day), all, items)
     return EXIT_OK
 

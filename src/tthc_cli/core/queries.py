@@ -186,14 +186,16 @@ class Selection(Value):
 
 
 def collect(plans: list[Plan], registry: Registry, selection: Selection, today: date,
-            warn_days: int = 7, progress: Progress = EMPTY, days=None, closed: bool = True) -> list[Item]:
-    """Every item of the selected leaf tasks, in plan order; without `closed`, none of a closed plan's."""
+            warn_days: int = 7, progress: Progress = EMPTY, days=None, closed: bool = True,
+            selected: bool = False) -> list[Item]:
+    """Every item of the selected leaf tasks, in plan order; without `closed`, none of a closed plan's. With
+    `selected`, the plans hold only leaf tasks the selection matches (the query index reads them so)."""
     out: list[Item] = []
     for plan in plans:
         if plan.closed and not closed:
             continue
         for task in plan.tasks:
-            if task.is_leaf and selection.matches(task, registry):
+            if selected or task.is_leaf and selection.matches(task, registry):
                 out.extend(items_of(task, today, warn_days, progress, days))
     return out
 

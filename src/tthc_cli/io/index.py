@@ -36,7 +36,7 @@ from tthc_cli.core.model import ERROR
 from tthc_cli.core.queries import Selection, item_parts
 from tthc_cli.core.units import UnitRef
 
-FORMAT = 5
+FORMAT = 6
 MAX_REFRESH = 8
 """How many changed plan files are read alone; more is a full load."""
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ CREATE TABLE files (n INTEGER PRIMARY KEY, path TEXT, stat TEXT);
 CREATE TABLE plans (n INTEGER PRIMARY KEY, id TEXT, title TEXT, file TEXT, issuer TEXT, document TEXT, units TEXT,
                     period_start TEXT, period_end TEXT, linked INTEGER, closed INTEGER);
 CREATE TABLE tasks (plan INTEGER, seq INTEGER, id TEXT, path_ids TEXT, title TEXT, product TEXT, parent INTEGER,
-                    parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts BLOB);
+                    parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts BLOB, first_due INTEGER);
 CREATE TABLE reach (code TEXT, role TEXT, task INTEGER);
 """
 _INDEXES = """
@@ -79,27 +79,22 @@ class ParentView:
 
 
 class TaskView:
-    """A leaf task as the index keeps it: the fields the item outputs read, and its parts (item_parts)."""
+    """A leaf task as the index keeps it: the fields the item outputs read, and its parts (core.queries.item_parts;
+    read only: tasks with the same deadline share them)."""
 
-    __slots__ = ("plan", "id", "path_ids", "title", "product", "parent", "deadline", "lead", "support", "_parts")
+    __slots__ = ("plan", "id", "path_ids", "title", "product", "parent", "deadline", "lead", "support", "item_parts")
     is_leaf = True
 
     @property
     def ref(self) -> str:
         return f"{self.plan.id}:{self.id}"
 
-    @property
-    def item_parts(self) -> list[tuple]:
-        """core.queries.item_parts of the task, decoded when first asked."""
-        parts = self._parts
-        if isinstance(parts, bytes):
-            parts = self._parts = [(kind, tuple(_occurrence(o) for o in occs), milestone, text)
-                                   for kind, occs, milestone, text in marshal.loads(parts)]
-        return parts
-
 
 class IndexedWorkspace:
     """The part of a Workspace a query needs, read from the index: the registry, and plans for a selection."""
+
+    selects = True
+    """plans_for gives only the tasks the selection matches."""
 
     def __init__(self, db: sqlite3.Connection, registry, files: list[Path]):
         self._db, self.registry, self.files = db, registry, files
@@ -115,22 +110,33 @@ class IndexedWorkspace:
         rows = self._db.execute("SELECT period_start, period_end FROM plans WHERE period_start IS NOT NULL")
         return period_years((date.fromisoformat(a), date.fromisoformat(b)) for a, b in rows)
 
-    def plans_for(self, selection) -> list[PlanView]:
-        """The plans, in order, with the tasks `selection` matches (Selection.reach, kept per task and role)."""
+    def plans_for(self, selection, due_by: tuple[date, date] | None = None) -> list[PlanView]:
+        """The plans, in order, with the tasks `selection` matches (Selection.reach, kept per task and role).
+
+        `due_by` (horizon, today), for `due` and `overdue`: leave out the tasks whose every date is after the
+        horizon, since none of their items can be shown or counted, except in plans whose period ended before
+        today (their open items are all counted, `queries.ended_and_open`)."""
         db = self._db
         plans = {n: PlanView(*row) for n, *row in db.execute(
             "SELECT n, id, title, file, issuer, document, period_start, period_end, closed FROM plans ORDER BY n")}
+        where, args = [], []
         codes = selection.unit_codes
-        if codes is None:
-            rows = db.execute("SELECT * FROM tasks ORDER BY plan, seq")
-        else:
+        if codes is not None:
             roles = ("lead", "support") if selection.role == "any" else (selection.role,)
-            rows = db.execute(f"SELECT * FROM tasks WHERE rowid IN (SELECT task FROM reach WHERE code IN "
-                              f"({','.join('?' * len(codes))}) AND role IN ({','.join('?' * len(roles))})) "
-                              "ORDER BY plan, seq", [*sorted(codes), *roles])
+            where.append(f"rowid IN (SELECT task FROM reach WHERE code IN ({','.join('?' * len(codes))}) "
+                         f"AND role IN ({','.join('?' * len(roles))}))")
+            args += [*sorted(codes), *roles]
+        if due_by is not None:
+            horizon, today = due_by
+            where.append("(first_due IS NULL OR first_due <= ? OR plan IN (SELECT n FROM plans WHERE period_end < ?))")
+            args += [horizon.toordinal(), today.isoformat()]
+        rows = db.execute("SELECT plan, seq, id, path_ids, title, product, parent, parent_title, deadline, lead, "
+                          f"support, parts FROM tasks {'WHERE ' + ' AND '.join(where) if where else ''} "
+                          "ORDER BY plan, seq", args)
         units = self.registry.units
         parents: dict = {}
-        cells: dict = {}  # lead and support cells repeat ("Các cơ quan, đơn vị …"): each is decoded once
+        cells: dict = {}  # lead and support cells repeat ("Các cơ quan, đơn vị …"): each is decoded once,
+        decoded: dict = {}  # and so do parts ("Quý II/2026", "Định kỳ hằng quý")
         for plan, _, tid, path_ids, title, product, parent, parent_title, deadline, lead, support, parts in rows:
             t = TaskView()
             t.plan = plans[plan]
@@ -139,7 +145,7 @@ class IndexedWorkspace:
                 if parent else None
             t.lead = cells.get(lead) or cells.setdefault(lead, _refs(lead, units))
             t.support = cells.get(support) or cells.setdefault(support, _refs(support, units))
-            t._parts = parts
+            t.item_parts = decoded.get(parts) or decoded.setdefault(parts, _parts(parts))
             t.plan.tasks.append(t)
         return list(plans.values())
 
@@ -163,6 +169,11 @@ def _refs(cell: str, units) -> tuple:
         text, _, code = entry.partition(_US)
         out.append(UnitRef(text, units[code] if code else None))
     return tuple(out)
+
+
+def _parts(blob: bytes) -> list[tuple]:
+    return [(kind, tuple(_occurrence(o) for o in occs), milestone, text) for kind, occs, milestone, text
+            in marshal.loads(blob)]
 
 
 def _occurrence(o) -> Occurrence:
@@ -269,11 +280,14 @@ def _plan_rows(n: int, plan, registry, linked: bool):
             refs.append(_RS.join(f"{r.text}{_US}{r.unit.code if r.unit else ''}" for r in group))
         parts = [(kind, [(o.due.toordinal(), o.label, o.freq, o.named_day) for o in occs], milestone, text)
                  for kind, occs, milestone, text in item_parts(t)]
+        # the earliest day the task can fall due, when every part has its dates: a `due` whose window ends
+        # before it need not read the task (an item's date is its occurrence's or, rolled forward, later)
+        first_due = min(o[0] for p in parts for o in p[1]) if all(p[1] for p in parts) else None
         parent = t.parent
         seq = len(tasks)
         tasks.append((n, seq, t.id, t.path_ids, t.title, t.product, parent is not None,
                       parent.title if parent is not None else None, t.deadline, refs[0], refs[1],
-                      marshal.dumps(parts)))
+                      marshal.dumps(parts), first_due))
         reach.extend((code, "lead", seq) for code in Selection.reach(t.lead, t.support, registry))
         reach.extend((code, "support", seq) for code in Selection.reach(t.support, t.lead, registry))
     period = plan.period
@@ -289,7 +303,7 @@ def _insert(db, row, tasks, reach) -> None:
     db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
     base = db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM tasks").fetchone()[0]
     db.executemany("INSERT INTO tasks (rowid, plan, seq, id, path_ids, title, product, parent, parent_title, deadline, "
-                   "lead, support, parts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "lead, support, parts, first_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [(base + task[1], *task) for task in tasks])
     db.executemany("INSERT INTO reach VALUES (?, ?, ?)", [(code, role, base + seq) for code, role, seq in reach])
 

@@ -44,6 +44,9 @@ def base_registry(use_cache: bool = True) -> Registry:
 class Workspace:
     """Plans loaded from the user's paths, linked, with their problems."""
 
+    selects = False
+    """plans_for gives every task, matched or not (the query index's gives only matched ones)."""
+
     def __init__(self, plans: list[Plan], registry: Registry, problems: list[Problem], files: list[Path],
                  left_out: list[tuple[str, str]] | None = None):
         self.plans = plans
@@ -62,8 +65,9 @@ class Workspace:
         """The years the working-day calendar must know: each plan's period, a year either side."""
         return period_years((p.period.start, p.period.end) for p in self.plans if p.period is not None)
 
-    def plans_for(self, selection) -> list[Plan]:
-        """The plans a selection looks through (the index's workspace narrows them to the tasks it matches)."""
+    def plans_for(self, selection, due_by=None) -> list[Plan]:
+        """The plans a selection looks through (the index's workspace narrows them to the tasks it matches, and
+        with `due_by` to the tasks that can fall due by then)."""
         return self.plans
 
 

@@ -178,28 +178,24 @@ def plan_labels(plans) -> dict[str, str]:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap of each line; words longer than the width are cut."""
+    """Greedy word wrap of each line (runs of spaces between words become one); words longer than the width
+    are cut."""
     if "\n" in text:
         return [ln for part in text.split("\n") for ln in _wrap(part, width)]
     if len(text) <= width:
         return [text]
-    lines, line = [], ""
-    for word in text.split():
-        while len(word) > width:
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(word[:width])
-            word = word[width:]
-        if not line:
-            line = word
-        elif len(line) + 1 + len(word) <= width:
-            line = f"{line} {word}"
+    rest = " ".join(text.split())
+    lines = []
+    while len(rest) > width:
+        cut = rest.rfind(" ", 0, width + 1)  # the last space that leaves the line at most `width` long
+        if cut < 0:  # the first word is longer than the line: cut it
+            lines.append(rest[:width])
+            rest = rest[width:]
         else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
+            lines.append(rest[:cut])
+            rest = rest[cut + 1:]
+    if rest:
+        lines.append(rest)
     return lines or [""]
 
 
@@ -221,11 +217,19 @@ def _layout(items, today, horizon, days, labels, several_plans: bool, compact: b
     else:
         headers = ["Vị trí", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn", "Còn/quá"] + (["Kế hoạch"] if several_plans else [])
     rows: list[tuple[str, list[str]]] = []
+    due_cells: dict = {}  # dates and lead cells repeat over thousands of rows: each is written once
+    lead_cells: dict = {}
     for it in items:
         t = it.task
         left = days_text(it.days(today)) if it.is_open else it.status
-        cells = [t.path_ids, title_cell(it), ", ".join(r.display for r in t.lead),
-                 deadline_cell(it) if it.due else f"{deadline_cell(it)} ({it.status})", due_text(it.due, days)]
+        due = due_cells.get(it.due)
+        if due is None:
+            due = due_cells[it.due] = due_text(it.due, days)
+        lead = lead_cells.get(id(t.lead))
+        if lead is None:
+            lead = lead_cells[id(t.lead)] = ", ".join(r.display for r in t.lead)
+        cells = [t.path_ids, title_cell(it), lead,
+                 deadline_cell(it) if it.due else f"{deadline_cell(it)} ({it.status})", due]
         if compact:
             if several_plans:
                 cells[0] = f"{t.path_ids}\n{labels[t.plan.id]}"
@@ -242,12 +246,12 @@ def _fixed_widths(headers, rows, caps) -> tuple[list[int], int]:
     """Each column's width from its header and its longest line, the fixed columns capped; and the width the
     fixed columns and the gaps between all columns take."""
     widths = [len(h) for h in headers]
-    for _, cells in rows:
-        for i in caps:
-            if i < len(cells):
-                longest = max(len(part) for part in cells[i].split("\n"))
-                if longest > widths[i]:
-                    widths[i] = min(longest, caps[i])
+    for i in caps:
+        if i < len(headers):
+            longest = max((len(part) for cell in {cells[i] for _, cells in rows} for part in cell.split("\n")),
+                          default=0)
+            if longest > widths[i]:
+                widths[i] = min(longest, caps[i])
     return widths, sum(w for i, w in enumerate(widths) if i in caps) + 2 * (len(headers) - 1) + 1
 
 
@@ -271,23 +275,23 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     widths[3] = max(12, min(free // 3, longest))
     widths[1] = max(20, free - widths[3])
 
-    wraps: dict = {}  # cells repeat (deadline phrases, units, statuses): each is wrapped once
+    # cells repeat (deadline phrases, units, dates): each column wraps and pads each text once
+    padded: list[dict] = [{} for _ in widths]
+    blanks = [" " * w for w in widths]
 
-    def wrap(text: str, width: int) -> list[str]:
-        key = (text, width)
-        w = wraps.get(key)
-        if w is None:
-            w = wraps[key] = _wrap(text, width)
-        return w
+    def column(i: int, text: str) -> list[str]:
+        got = padded[i].get(text)
+        if got is None:
+            got = padded[i][text] = [part.ljust(widths[i]) for part in _wrap(text, widths[i])]
+        return got
 
     def line(cells: list[str]) -> list[str]:
-        wrapped = [wrap(c, widths[i]) for i, c in enumerate(cells)]
-        height = max(len(w) for w in wrapped)
-        out = []
-        for k in range(height):
-            parts = [(w[k] if k < len(w) else "").ljust(widths[i]) for i, w in enumerate(wrapped)]
-            out.append((" " + "  ".join(parts)).rstrip())
-        return out
+        cols = [column(i, c) for i, c in enumerate(cells)]
+        height = max(map(len, cols))
+        if height == 1:
+            return [(" " + "  ".join([c[0] for c in cols])).rstrip()]
+        return [(" " + "  ".join([c[k] if k < len(c) else blanks[i] for i, c in enumerate(cols)])).rstrip()
+                for k in range(height)]
 
     out = line(headers)
     out.append(" " + "  ".join("─" * w for w in widths))
@@ -296,7 +300,8 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     for g, _ in rows:
         counts[g] = counts.get(g, 0) + 1
     labels = dict(GROUPS)
-    for g, cells in sorted(rows, key=lambda r: [k for k, _ in GROUPS].index(r[0])):
+    order = {k: n for n, (k, _) in enumerate(GROUPS)}
+    for g, cells in sorted(rows, key=lambda r: order[r[0]]):
         if g != current:
             current = g
             heading = labels[g]
