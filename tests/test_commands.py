@@ -182,12 +182,12 @@ plan: {id: p, period: 2026}
 tasks:
   - id: "1"
     title: Việc của các phòng, Trung tâm chỉ phối hợp
-    lead: Các cơ quan, đơn vị có liên quan
+    lead: Các cơ quan, đơn vị thuộc UBND xã
     support: [Trung tâm PVHCC]
     deadline: Quý II/2026
   - id: "2"
     title: Việc của mọi đơn vị
-    lead: Các cơ quan, đơn vị có liên quan
+    lead: Các cơ quan, đơn vị thuộc UBND xã
     deadline: Quý II/2026
 """)
     lead = tthc("list", "--plans", f, "--unit", "TTPVHCC", "--today", "2026-01-01", "--format", "json").json()

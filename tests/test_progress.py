@@ -348,7 +348,7 @@ def test_a_closed_plan_leaves_due_and_check_and_stays_in_report_and_list(tthc, t
     assert check.out != before[("check",)].out
     texts = []
     for plans, out in ((PLANS, tmp_path / "truoc"), (folder, tmp_path / "sau")):
-        assert tthc("digest", "--unit", "TTPVHCC", "--out", out, *day, "--plans", plans).code == 0
+        assert tthc("digest", "--unit", "VHXH", "--out", out, *day, "--plans", plans).code == 0
         msg = email.message_from_bytes(next(out.glob("*.eml")).read_bytes(), policy=email.policy.default)
         texts.append(msg.get_body(("plain",)).get_content())
     assert "(Phú Thái)" in texts[0] and "(Phú Thái)" not in texts[1] and "(Xuân Trường)" in texts[1]

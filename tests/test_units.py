@@ -2,7 +2,7 @@
 
 import pytest
 
-from tthc_cli.core.units import EXTERNAL, GROUP, UNIT
+from tthc_cli.core.units import EXTERNAL, GROUP, SHARED, UNIT
 from tthc_cli.io.workspace import base_registry
 
 
@@ -32,10 +32,29 @@ def test_spellings(reg, spelling, code):
 def test_groups_expand(reg):
     pcm = reg.match("Các phòng chuyên môn thuộc UBND xã")
     assert pcm.kind == GROUP and reg.members(pcm) == {"VP", "PKT", "VHXH"}
-    every = reg.match("Các cơ quan, đơn vị có liên quan")
+    every = reg.match("Các cơ quan, đơn vị trên địa bàn xã")
     assert every.kind == GROUP
-    assert {"TTPVHCC", "VP", "CA", "BHXH"} <= reg.members(every)
+    assert {"TTPVHCC", "VP", "CA", "BHXH", "BUUDIEN", "MTTQ"} <= reg.members(every)
     assert "SNV" not in reg.members(every)
+
+
+@pytest.mark.parametrize("name", ["Các cơ quan, đơn vị thuộc UBND xã", "Các cơ quan, đơn vị thuộc xã",
+                                  "Các cơ quan, đơn vị"])
+def test_bodies_under_the_peoples_committee_leave_out_the_branch_and_mass_bodies(reg, name):
+    """domain.md: Công an, BHXH, Bưu điện answer to their own branch and MTTQ is a political-social body."""
+    group = reg.match(name)
+    assert reg.members(group) == {"VP", "PKT", "VHXH", "TTPVHCC", "TTDVSNC", "TTCUDVC", "TTVHTTTT", "CTTDT"}
+
+
+@pytest.mark.parametrize("name", ["Các cơ quan, đơn vị có liên quan", "Các phòng, cơ quan, đơn vị có liên quan",
+                                  "Cơ quan, đơn vị liên quan", "Các đơn vị có liên quan",
+                                  "các cơ quan, đơn vị, liên quan"])
+def test_an_unspecified_group_names_nobody(reg, name):
+    group = reg.match(name)
+    assert group.kind == SHARED and reg.members(group) == frozenset()
+    vhxh, vp = reg.match("VHXH"), reg.match("VP")
+    assert "LQ" in reg.duty_codes(vhxh, vhxh)  # the coordinating unit follows shared duties
+    assert "LQ" not in reg.duty_codes(vp, vhxh) and "LQ" not in reg.duty_codes(vhxh, None)
 
 
 def test_outside_bodies_are_kept_and_marked(reg):

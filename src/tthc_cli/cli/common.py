@@ -46,14 +46,28 @@ def report_problems(problems) -> None:
         echo(p.format(), err=True)
 
 
-def selection(ws, unit: str | None, role: Role):
-    """The Selection a --unit and --role name (a unit also gets its groups' tasks), and the unit."""
+def selection(ws, unit: str | None, role: Role, coordinator=None):
+    """The Selection a --unit and --role name (a unit also gets its groups' tasks and, when it is the
+    `coordinator`, the shared duties), and the unit."""
     from tthc_cli.core.queries import Selection
 
     if unit is None:
         return Selection(None, role.value), None
     u = ws.registry.require(unit)
-    return Selection(ws.registry.codes_for(u), role.value), u
+    return Selection(ws.registry.duty_codes(u, coordinator), role.value), u
+
+
+def coordinator(s, registry):
+    """The unit that follows the shared duties (config `coordinator:`, VHXH by default); None when unset."""
+    from tthc_cli.io.config import ConfigError
+
+    name = s.config.coordinator
+    if not name:
+        return None
+    unit = registry.match(name)
+    if unit is None:
+        raise ConfigError(f'coordinator: không có đơn vị "{name}" trong danh mục')
+    return unit
 
 
 def items(s, unit, role, day, roll_forward=None, query: bool = False, closed: bool = True, due_by=None, ws=None):
@@ -64,7 +78,7 @@ def items(s, unit, role, day, roll_forward=None, query: bool = False, closed: bo
     from tthc_cli.core.queries import collect
 
     ws = ws if ws is not None else workspace(s, query)
-    sel, u = selection(ws, unit, role)
+    sel, u = selection(ws, unit, role, coordinator(s, ws.registry))
     found = collect(ws.plans_for(sel, (due_by, day) if due_by is not None else None), ws.registry, sel, day,
                     s.config.warn_days, s.progress, s.roll(roll_forward), closed, ws.selects)
     return found, u

@@ -56,11 +56,13 @@ def digest(unit: UnitOpt = None,
 
 
 def unit_items(session, unit, day):
-    """Lead items of one unit (groups included), progress applied; none of a closed plan's."""
+    """Lead items of one unit (groups included, and for the coordinating unit the shared duties), progress
+    applied; none of a closed plan's."""
     from tthc_cli.core.queries import Selection, collect
 
     ws = session.workspace
-    return collect(ws.plans, ws.registry, Selection(ws.registry.codes_for(unit), "lead"), day, session.config.warn_days,
+    codes = ws.registry.duty_codes(unit, c.coordinator(session, ws.registry))
+    return collect(ws.plans, ws.registry, Selection(codes, "lead"), day, session.config.warn_days,
                    session.progress, session.roll(), closed=False)
 
 

@@ -200,6 +200,14 @@ def collect(plans: list[Plan], registry: Registry, selection: Selection, today: 
     return out
 
 
+def is_shared(task) -> bool:
+    """Whether only shared groups lead the task ("Các cơ quan, đơn vị có liên quan"): a duty of nobody in
+    particular, shown apart as "việc chung" and followed by the coordinating unit."""
+    from tthc_cli.core.units import SHARED
+
+    return bool(task.lead) and all(r.unit is not None and r.unit.kind == SHARED for r in task.lead)
+
+
 def due_window(items: list[Item], horizon: date) -> list[Item]:
     """Open items that are overdue, due today, or due by `horizon`."""
     return [i for i in items if i.due is not None and i.is_open and i.due <= horizon]

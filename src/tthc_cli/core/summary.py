@@ -9,11 +9,12 @@ def unit_summaries(reg, items: list[Item], unit) -> tuple[list[tuple[str, dict[s
     """Per unit (its group tasks included, as `due` counts them): how many items are overdue, due today, due
     soon and done, units with something overdue first; and the overdue count that decides `check`'s exit code.
 
-    Without a unit, tasks that no commune unit leads (an outside body, a name
+    A shared group's duties ("Các cơ quan, đơn vị có liên quan") are no unit's own: they get the group's own
+    line. Without a unit, tasks that no commune unit leads (an outside body, a name
     missing from the registry) get a line under their lead as written, and the
     overdue count covers every item, so a script never misses one.
     """
-    units = [unit] if unit is not None else reg.commune_units()
+    units = [unit] if unit is not None else reg.commune_units() + reg.shared_groups()
     selections = [(u.code, Selection(reg.codes_for(u), "lead")) for u in units]
     per: dict[str, list[Item]] = {}
     for it in items:

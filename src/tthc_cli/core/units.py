@@ -14,8 +14,10 @@ from tthc_cli.errors import UnitDataError
 from tthc_cli.core.text import clean, clean_text, closest, fold_diacritics, tone_canonical, type_name, visible
 from tthc_cli.core.value import Value
 
-UNIT, GROUP, EXTERNAL = "unit", "group", "external"
-ENTRY_KEYS = ("code", "name", "aliases", "external", "members", "short")
+UNIT, GROUP, SHARED, EXTERNAL = "unit", "group", "shared", "external"
+"""A shared group ("Các cơ quan, đơn vị có liên quan") names nobody in particular: its duties are no unit's own,
+and the coordinating unit follows them (`duty_codes`)."""
+ENTRY_KEYS = ("code", "name", "aliases", "external", "members", "short", "shared")
 MAX_CODE = 40
 # A known name is looked for inside a cell over at most this many tokens, whatever
 # a unit table holds: a hostile 10,000-word name must not make splitting quadratic
@@ -162,12 +164,12 @@ def check_entry(entry) -> tuple[dict | None, list[tuple[str, str]]]:
     if "aliases" in entry:
         _strings(entry["aliases"], "aliases", "aliases phải là danh sách", "mỗi cách viết trong aliases phải là chuỗi",
                  out, problems)
-    if "external" in entry:
-        if isinstance(entry["external"], bool):
-            out["external"] = entry["external"]
-        else:
-            problems.append(("external",
-                             f"external phải là true hoặc false, không phải {type_name(entry['external'])}"))
+    for flag in ("external", "shared"):
+        if flag in entry:
+            if isinstance(entry[flag], bool):
+                out[flag] = entry[flag]
+            else:
+                problems.append((flag, f"{flag} phải là true hoặc false, không phải {type_name(entry[flag])}"))
     if "members" in entry:
         members = entry["members"]
         _strings([members] if isinstance(members, str) else members, "members",
@@ -229,7 +231,9 @@ class Registry:
                 problems.extend(f"{section}[{i}]{'.' + k if k else ''}: {m}" for k, m in found)
                 if entry is not None:
                     kind = {"groups": GROUP, "external": EXTERNAL}.get(section, UNIT)
-                    if section == "units":
+                    if entry.get("shared"):
+                        kind = SHARED
+                    elif section == "units":
                         kind = GROUP if entry.get("members") else EXTERNAL if entry.get("external") else UNIT
                     units.append((entry, kind))
         prefixes = data.get("prefixes")
@@ -255,7 +259,7 @@ class Registry:
     def add(self, unit: Unit) -> None:
         old = self.units.get(unit.code)
         if old is not None:  # a plan or config extends a bundled unit's spellings
-            unit = Unit(unit.code, unit.name or old.name, unit.kind if unit.members else old.kind,
+            unit = Unit(unit.code, unit.name or old.name, unit.kind if unit.members or unit.kind == SHARED else old.kind,
                         unit.members or old.members, old.aliases + unit.aliases, unit.short or old.short)
         self.units[unit.code] = unit
         self._version += 1
@@ -331,6 +335,16 @@ class Registry:
     def codes_for(self, unit: Unit) -> frozenset[str]:
         """The codes a selection of `unit` covers: itself and, for a group, its members."""
         return frozenset(self.members(unit) | {unit.code})
+
+    def duty_codes(self, unit: Unit, coordinator: Unit | None) -> frozenset[str]:
+        """What `due` and the digest show a unit: its own and its groups' duties (`codes_for`) and, for the
+        coordinating unit, the shared groups' duties too (they are no other unit's)."""
+        codes = self.codes_for(unit)
+        return codes | {u.code for u in self.shared_groups()} if coordinator is not None and unit.code == coordinator.code else codes
+
+    def shared_groups(self) -> list[Unit]:
+        """The groups that name nobody in particular ("Các cơ quan, đơn vị có liên quan")."""
+        return [u for u in self.units.values() if u.kind == SHARED]
 
     def require(self, name: str) -> Unit:
         """The unit a user named, or UnknownUnitError with the closest spellings."""

@@ -206,6 +206,8 @@ ENTRIES = {
     "days_off": (_days_off, {}, "Ngày nghỉ thêm (chưa có trong thư viện ngày lễ): danh sách ngày hoặc {date, name}."),
     "working_days": (_day_list, set(), "Ngày làm bù (thứ Bảy/Chủ nhật đi làm)."),
     "units": (_units, [], "Đơn vị hoặc cách viết thêm vào danh mục (như units: trong kế hoạch)."),
+    "coordinator": (_str, "VHXH", ("Đơn vị theo dõi việc chung (giao cho \"các cơ quan, đơn vị có liên quan\"): "
+                                   "thấy các việc đó trong due và thư tổng hợp của mình.")),
     "commune": (_str, None, "Tên xã, hiện trong thư tổng hợp (ví dụ: UBND xã Xuân Trường)."),
     "recipients": (_recipients, {}, "Người nhận thư của mỗi đơn vị: mã đơn vị → địa chỉ, hoặc {to, cc}."),
     "smtp": (_smtp, None, ("Máy chủ thư: host, port, security (starttls, ssl, none), user, sender, password_file, "
@@ -390,6 +392,10 @@ def check_all(explicit: str | None = None, plans_registry=None) -> tuple[list[st
                             f"hãy gộp người nhận vào một mục")
         else:
             seen[unit.code] = code
+    if cfg.coordinator and reg.match(cfg.coordinator) is None:
+        hint = reg.suggest(cfg.coordinator)
+        problems.append(f'{path}: coordinator: không có đơn vị "{cfg.coordinator}" trong danh mục'
+                        + (f' (có phải "{hint[0]}"?)' if hint else ""))
     smtp = cfg.smtp
     if cfg.recipients and not smtp:
         problems.append(f"{path}: có recipients nhưng chưa cấu hình smtp (host, sender)")

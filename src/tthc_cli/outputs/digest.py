@@ -17,11 +17,12 @@ from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 
 from tthc_cli.core.deadline import fmt
-from tthc_cli.core.queries import OVERDUE, TODAY, Item, count_undated, sort_key
+from tthc_cli.core.queries import OVERDUE, TODAY, Item, count_undated, is_shared, sort_key
 from tthc_cli.outputs.items import days_text, deadline_cell, due_text, plan_labels, title_cell, undated_line
 from tthc_cli.core.value import Value
 
-SECTIONS = (("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("upcoming", "Sắp tới"))
+SECTIONS = (("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("upcoming", "Sắp tới"),
+            ("shared", "Việc chung — các cơ quan, đơn vị có liên quan, đơn vị theo dõi"))
 
 
 class Digest(Value):
@@ -44,7 +45,8 @@ class Digest(Value):
 
     def summary(self) -> str:
         c = self.counts
-        return f"{c['overdue']} quá hạn, {c['today']} đến hạn hôm nay, {c['upcoming']} sắp đến hạn"
+        shared = f", {c['shared']} việc chung" if c["shared"] else ""
+        return f"{c['overdue']} quá hạn, {c['today']} đến hạn hôm nay, {c['upcoming']} sắp đến hạn{shared}"
 
 
 def _header_safe(text: str) -> str:
@@ -57,7 +59,10 @@ def sections(items: list[Item], today: date, horizon: date) -> dict[str, list[It
     for it in sorted(items, key=sort_key):
         if it.due is None or not it.is_open:
             continue
-        if it.status == OVERDUE:
+        if is_shared(it.task):  # the coordinating unit's: overdue, due or soon, apart from its own
+            if it.due <= horizon:
+                out["shared"].append(it)
+        elif it.status == OVERDUE:
             out["overdue"].append(it)
         elif it.status == TODAY:
             out["today"].append(it)
@@ -158,6 +163,8 @@ def _text(code, name, groups, undated, today, horizon, commune, days) -> str:
              f"Tình hình thực hiện nhiệm vụ đến ngày {fmt(today)} (sắp đến hạn: đến {fmt(horizon)}).", ""]
     for key, heading in SECTIONS:
         rows = groups[key]
+        if key == "shared" and not rows:  # only the coordinating unit follows shared duties
+            continue
         lines.append(f"{heading.upper()} ({len(rows)})")
         if not rows:
             lines += ["  (không có)", ""]
@@ -182,7 +189,7 @@ _CSS = {
     "table": "border-collapse:collapse;width:100%;font-family:Arial,Helvetica,sans-serif;font-size:13px",
     "th": "background:#1f4e79;color:#fff;text-align:left;padding:6px;border:1px solid #c8d3df",
     "td": "padding:6px;border:1px solid #c8d3df;vertical-align:top",
-    "overdue": "color:#b00020", "today": "color:#a65e00", "upcoming": "color:#1f4e79",
+    "overdue": "color:#b00020", "today": "color:#a65e00", "upcoming": "color:#1f4e79", "shared": "color:#6a1b9a",
 }
 
 
@@ -196,6 +203,8 @@ def _html(code, name, groups, undated, today, horizon, commune, days) -> str:
     head = ("Vị trí", "Nhiệm vụ", "Thời hạn", "Hạn", "Còn/quá", "Sản phẩm", "Phối hợp", "Kế hoạch")
     for key, heading in SECTIONS:
         rows = groups[key]
+        if key == "shared" and not rows:  # only the coordinating unit follows shared duties
+            continue
         out.append(f"<h3 style=\"{_CSS[key]}\">{e(heading)} ({len(rows)})</h3>")
         if not rows:
             out.append("<p>(không có)</p>")

@@ -10,11 +10,12 @@ import re
 from datetime import date
 
 from tthc_cli.core.deadline import fmt
-from tthc_cli.core.queries import OVERDUE, SOON, TODAY, Item
+from tthc_cli.core.queries import OVERDUE, SOON, TODAY, Item, is_shared
 from tthc_cli.core.text import formula_safe
 
 GROUPS = (("overdue", "QUÁ HẠN"), ("today", "ĐẾN HẠN HÔM NAY"), ("upcoming", "SẮP TỚI"), ("later", "CHƯA ĐẾN HẠN"),
-          ("undated", "KHÔNG CÓ HẠN CỤ THỂ"), ("done", "ĐÃ HOÀN THÀNH"))
+          ("undated", "KHÔNG CÓ HẠN CỤ THỂ"), ("shared", "VIỆC CHUNG — các cơ quan, đơn vị có liên quan"),
+          ("done", "ĐÃ HOÀN THÀNH"))
 WEEKEND_MARK = {5: "T7", 6: "CN"}
 CSV_FIELDS = ("group", "status", "plan", "task", "ref", "path", "title", "parent_title", "product", "milestone",
               "occurrence", "deadline", "due", "days", "day_off", "done", "evidence", "lead", "lead_codes", "support",
@@ -24,6 +25,8 @@ CSV_FIELDS = ("group", "status", "plan", "task", "ref", "path", "title", "parent
 def group_of(item: Item, today: date, horizon: date | None) -> str:
     if not item.is_open:
         return "done"
+    if is_shared(item.task):  # nobody's own: apart, whatever its status (shown in its own column)
+        return "shared"
     if item.due is None:
         return "undated"
     if item.status == OVERDUE:
@@ -200,7 +203,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 _ANSI = {"overdue": "\x1b[1;31m", "today": "\x1b[1;33m", "upcoming": "\x1b[36m", "later": "", "undated": "\x1b[2m",
-         "done": "\x1b[32m"}
+         "shared": "\x1b[35m", "done": "\x1b[32m"}
 _RESET = "\x1b[0m"
 
 

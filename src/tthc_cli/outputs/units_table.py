@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-KINDS_VI = {"unit": "đơn vị", "group": "nhóm", "external": "bên ngoài", "unknown": "không có trong danh mục"}
+KINDS_VI = {"unit": "đơn vị", "group": "nhóm", "shared": "việc chung", "external": "bên ngoài", "unknown": "không có trong danh mục"}
 
 
 def units_text(rows: list[dict], *, width: int = 120, colour: bool = False) -> str:
