@@ -29,6 +29,11 @@ class Result:
     def json(self):
         return json.loads(self.out)
 
+    @property
+    def unwrapped(self) -> str:
+        """stdout with the indented continuation lines of long entries (validate, history) joined back."""
+        return self.out.replace("\n    ", " ")
+
 
 def _environment(tmp_path: Path, env: dict | None) -> dict:
     """The environment of one run: no TTHC_* of the developer's, a private home, config and cache, no colour."""

@@ -111,6 +111,10 @@ OUTPUTS = {
     "units.txt": (("units", "--plans", "plans"), None, EXIT_OK),
     # a relative path: validate names files as they were given
     "validate.txt": (("validate", "plans/"), None, EXIT_OK),
+    **{f"check-{w}.txt": (("check", *DAY), w, EXIT_OVERDUE) for w in (80, 100, 120)},
+    **{f"validate-{w}.txt": (("validate", "plans/"), w, EXIT_OK) for w in (80, 100, 120)},
+    **{f"report-q2-{w}.txt": (("report", "--period", "Quý II/2026", "--today", "2026-07-01", "--plans", "plans"), w,
+                              EXIT_OK) for w in (80, 100, 120)},
     "resolve.txt": (("resolve", "--today", TODAY, *RESOLVE_PHRASES), None, EXIT_OK),
     "resolve-explain.txt": (("resolve", "--today", TODAY, "--explain", *EXPLAIN_PHRASES), None, EXIT_OK),
 }
@@ -166,6 +170,8 @@ def test_done_and_history(run, tmp_path):
     out = stdout(run("history", "--plans", "plans", "--db", str(store)))
     assert len(WHEN.findall(out)) == 1
     golden("history.txt", WHEN.sub("<WHEN>", mask(out, tmp_path, store)))
+    narrow = stdout(run("history", "--plans", "plans", "--db", str(store), env={"COLUMNS": "80"}))
+    golden("history-80.txt", WHEN.sub("<WHEN>", mask(narrow, tmp_path, store)))
 
 
 # --- the email digest, written as an .eml file -------------------------------------------------------------
@@ -202,6 +208,20 @@ def test_digest(run, tmp_path):
 # --- no golden file without a test ------------------------------------------------------------------------
 
 def test_every_golden_file_is_used():
-    used = {*OUTPUTS, *map(help_name, HELP), "done.txt", "history.txt", *DIGEST}
+    used = {*OUTPUTS, *map(help_name, HELP), "done.txt", "history.txt", "history-80.txt", *DIGEST}
     present = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()}
     assert sorted(present - used) == [], "golden files no test compares: delete them"
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+@pytest.mark.parametrize("args", [("due",), ("due", "--unit", "TTPVHCC", "--all"), ("overdue", "--role", "any"),
+                                  ("list", "--all"), ("check",), ("report", "--period", "2026"),
+                                  ("report", "--period", "Quý IV/2025"), ("units",)],
+                         ids=lambda a: " ".join(a))
+def test_no_line_is_wider_than_the_terminal(run, columns, args):
+    """Issue 12: an official's terminal is 80 columns; every table command fits it (and 100, 120)."""
+    day = () if args[0] == "units" else ("--today", TODAY)
+    r = run(*args, *day, "--plans", "plans", env={"COLUMNS": str(columns)})
+    assert r.code in (EXIT_OK, EXIT_OVERDUE) and r.out.strip()
+    wide = [line for line in r.out.splitlines() if len(line) > columns]
+    assert not wide, wide[:3]

@@ -204,7 +204,7 @@ def test_check_exit_codes(ws):
         assert ws(*args, today="2026-01-08").code == 0
     r = ws("check", today="2026-01-08")
     assert r.code == 0, r.out
-    assert "VHXH: CẦN LÀM — 0 quá hạn, 0 đến hạn hôm nay, 1 sắp đến hạn" in r.out  # I.1 due 14/01
+    assert "VHXH: CẦN LÀM — 0 quá hạn, 0 hôm nay, 1 sắp đến hạn" in r.out  # I.1 due 14/01
     r = ws("check", "--unit", "VHXH", today="2026-07-10")
     assert r.code == EXIT_OVERDUE and r.out.startswith("VHXH: QUÁ HẠN")
 

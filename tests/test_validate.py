@@ -102,9 +102,9 @@ def test_errors_duplicate_ids_unknown_after_and_cycles(tthc, plan_dir):
     f = write(plan_dir / "a.yaml", text)
     r = tthc("validate", f)
     assert r.code == PlanError.exit_code
-    assert f'{f}:19: tasks[0].tasks[2].id: lỗi: mã nhiệm vụ "I.1" trùng với tasks[0].tasks[0]' in r.out
-    assert 'after: không có nhiệm vụ "I.9"' in r.out
-    assert "vòng lặp phụ thuộc (after): thu-nghiem-2026:I.3 → thu-nghiem-2026:I.4 → thu-nghiem-2026:I.3" in r.out
+    assert f'{f}:19: tasks[0].tasks[2].id: lỗi: mã nhiệm vụ "I.1" trùng với tasks[0].tasks[0]' in r.unwrapped
+    assert 'after: không có nhiệm vụ "I.9"' in r.unwrapped
+    assert "vòng lặp phụ thuộc (after): thu-nghiem-2026:I.3 → thu-nghiem-2026:I.4 → thu-nghiem-2026:I.3" in r.unwrapped
     assert "3 lỗi" in r.out  # all problems listed, not just the first
 
 

@@ -57,6 +57,6 @@ def run_check(unit=None, today=None, plans=None, db=None, roll_forward=None, no_
     s = c.session(plans, db, no_cache)
     items, u = c.items(s, unit, Role.lead, day, roll_forward, query=True, closed=False)
     rows, overdue_count = unit_summaries(s.query_workspace.registry, items, u)
-    for line in check_lines(rows, day):
+    for line in check_lines(rows, day, c.terminal()[0]):
         echo(line)
     return EXIT_OVERDUE if overdue_count else EXIT_OK

@@ -40,8 +40,11 @@ def validate(paths: Annotated[Optional[list[str]], typer.Argument(
         c.write_json({"files": len(ws.files), "plans": len(ws.plans), "tasks": tasks, "errors": errors,
                       "warnings": warnings, "problems": [p.to_json() for p in problems]})
     else:
-        for p in problems:
-            typer.echo(p.format())
+        from tthc_cli.outputs.items import hanging
+
+        width = c.terminal()[0]
+        for p in problems:  # file:line: first, the rest of a long message on indented lines
+            typer.echo("\n".join(hanging(p.format(), width)))
         typer.echo(f"{len(ws.files)} tệp, {len(ws.plans)} kế hoạch, {tasks} nhiệm vụ: "
                    f"{errors} lỗi, {warnings} cảnh báo.")
     if errors or (strict and warnings):

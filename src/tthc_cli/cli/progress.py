@@ -128,5 +128,7 @@ def history(task: Annotated[Optional[str], typer.Argument(metavar="[NHIỆM_VỤ
         typer.echo("Chưa có bản ghi tiến độ nào.")
     else:
         from tthc_cli.outputs.history import history_lines
+        from tthc_cli.outputs.items import hanging
 
-        sys.stdout.write("".join(line + "\n" for line in history_lines(rows)))
+        width = c.terminal()[0]  # a record per entry; a long one goes on indented lines
+        sys.stdout.write("".join(x + "\n" for line in history_lines(rows) for x in hanging(line, width)))

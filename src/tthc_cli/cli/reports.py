@@ -56,7 +56,7 @@ def report(period: Annotated[str, typer.Option(
     else:
         from tthc_cli.outputs.report_text import render
 
-        data = render(rep, format.value, table or "units")
+        data = render(rep, format.value, table or "units", c.terminal()[0] if not output else 120)
     if output:
         from tthc_cli.io.files import write_file
 

@@ -149,3 +149,12 @@ def closest(word: str, candidates, n: int = 3, cutoff: float = 0.6) -> list[str]
     import difflib
 
     return difflib.get_close_matches(word, list(candidates), n=n, cutoff=cutoff)
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut at a word to at most `width` characters, with "…" where it was cut."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)  # the "…" takes the last place
+    head = text[:cut] if cut > 0 else text[:width - 1]
+    return head.rstrip(" ,;:-–") + "…"

@@ -202,6 +202,26 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
+def hanging(text: str, width: int, indent: int = 4) -> list[str]:
+    """`text` wrapped to `width`, every line after the first indented by `indent` (a reader, or grep, still
+    sees where each entry starts)."""
+    lines: list[str] = []
+    for part in text.split("\n"):
+        room = width - (indent if lines else 0)
+        if len(part) <= room:
+            lines.append(part)
+            continue
+        rest = " ".join(part.split())
+        while len(rest) > room:
+            cut = rest.rfind(" ", 0, room + 1)
+            lines.append(rest[:cut] if cut > 0 else rest[:room])
+            rest = rest[cut + 1:] if cut > 0 else rest[room:]
+            room = width - indent
+        if rest:
+            lines.append(rest)
+    return lines[:1] + [" " * indent + line for line in lines[1:]]
+
+
 _ANSI = {"overdue": "\x1b[1;31m", "today": "\x1b[1;33m", "upcoming": "\x1b[36m", "later": "", "undated": "\x1b[2m",
          "shared": "\x1b[35m", "done": "\x1b[32m"}
 _RESET = "\x1b[0m"

@@ -9,7 +9,7 @@ import json
 
 from tthc_cli.core.deadline import fmt
 from tthc_cli.core.report import Report, UnitStats, gap_text
-from tthc_cli.core.text import clean_text, formula_safe
+from tthc_cli.core.text import clean_text, formula_safe, shorten
 
 HEAD = ("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Quá hạn (đã xong)", "Quá hạn (chưa xong)", "Còn trong hạn",
         "Tỷ lệ đúng hạn")
@@ -33,10 +33,12 @@ def _line_cells(ln) -> list[str]:
             ln.status, str(ln.days_late), clean_text(ln.evidence or "")]
 
 
-def render(rep: Report, kind: str, csv_table: str = "units") -> str:
+def render(rep: Report, kind: str, csv_table: str = "units", width: int = 120) -> str:
     if kind == "csv":
         return to_csv(rep, csv_table)
-    return {"table": table, "md": markdown, "json": to_json}[kind](rep)
+    if kind == "table":
+        return table(rep, width)
+    return {"md": markdown, "json": to_json}[kind](rep)
 
 
 def _subtitle(rep: Report) -> str:
@@ -46,41 +48,71 @@ def _subtitle(rep: Report) -> str:
     return f"{head}\n{gap}" if gap else head
 
 
-def table(rep: Report, bar_width: int = 20) -> str:
-    rows = [_unit_cells(u) for u in rep.units]
-    if rep.units:
-        rows.append(_unit_cells(rep.totals))
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(HEAD)]
-    widths[1] = min(widths[1], 40)
+SHORT_HEAD = ("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Trễ", "Quá hạn", "Còn hạn", "Tỷ lệ")
+SHORT_LEGEND = ("Trễ: hoàn thành quá hạn; Quá hạn: quá hạn, chưa xong; Còn hạn: chưa xong, còn trong hạn; "
+                "Tỷ lệ: tỷ lệ đúng hạn.")
+_NAME_MAX, _BAR_MAX, _BAR_MIN = 40, 20, 10
 
-    def cut(s, w):
-        return s if len(s) <= w else s[: w - 1] + "…"
 
-    out = [rep.title, _subtitle(rep), ""]
+def table(rep: Report, width: int = 120) -> str:
+    """The report for a terminal `width` columns wide: the unit table with the on-time rate as a bar (the full
+    headings when they fit, else short ones with a legend; then the bar, then the names give way), and the late
+    and overdue items, each wrapped under its unit."""
+    from tthc_cli.outputs.items import hanging
+
+    out = [*hanging(rep.title, width, 0), *(x for line in _subtitle(rep).split("\n") for x in hanging(line, width)), ""]
     if not rep.units:
         out.append("Không có nhiệm vụ nào đến hạn trong kỳ.")
         return "\n".join(out) + "\n"
-    out.append("  ".join(cut(h, widths[i]).ljust(widths[i]) for i, h in enumerate(HEAD)))
-    out.append("  ".join("─" * w for w in widths))
-    for k, r in enumerate(rows):
-        stats = rep.units[k] if k < len(rep.units) else rep.totals
-        rate = stats.on_time_rate
-        bar = "" if rate is None else "█" * round(rate * bar_width) + "░" * (bar_width - round(rate * bar_width))
-        cells = [cut(c, widths[i]).rjust(widths[i]) if 2 <= i else cut(c, widths[i]).ljust(widths[i])
-                 for i, c in enumerate(r)]
+    rows = [_unit_cells(u) for u in (*rep.units, rep.totals)]
+    stats = [*rep.units, rep.totals]
+    layout = _layout(rows, HEAD, width) or _layout(rows, SHORT_HEAD, width) or _layout(rows, SHORT_HEAD, width, True)
+    head, widths, bar_width = layout
+    if head is SHORT_HEAD:
+        out.extend(hanging(SHORT_LEGEND, width))
+    shown = [i for i, w in enumerate(widths) if w]
+
+    def line(cells, right=True):  # a name too long is cut at a word
+        return "  ".join(cells[i].rjust(widths[i]) if right and i >= 2 else shorten(cells[i], widths[i]).ljust(widths[i])
+                         for i in shown)
+
+    out.append(line(head, right=False).rstrip())
+    rule = "  ".join("─" * widths[i] for i in shown)
+    out.append(rule)
+    for k, (cells, st) in enumerate(zip(rows, stats)):
         if k == len(rep.units):
-            out.append("  ".join("─" * w for w in widths))
-        out.append("  ".join(cells) + "  " + bar)
+            out.append(rule)
+        rate = st.on_time_rate
+        filled = 0 if rate is None else round(rate * bar_width)
+        bar = "" if rate is None or not bar_width else "█" * filled + "░" * (bar_width - filled)
+        out.append(f"{line(cells)}  {bar}".rstrip())
     out += ["", f"Việc quá hạn và hoàn thành quá hạn ({len(rep.lines)}):"]
     for ln in rep.lines:
         c = _line_cells(ln)
         done = f", xong {c[6]}" if c[6] else ""
         ev = f" — minh chứng: {c[9]}" if c[9] else ""
         period = f" [{c[4]}]" if c[4] else ""
-        out.append(f"  {c[0]}  {c[1]}{period}: {c[3][:70]} — hạn {c[5]}{done}, {c[7].lower()} {c[8]} ngày{ev}")
+        text = f"{c[0]}  {c[1]}{period}: {shorten(c[3], 70)} — hạn {c[5]}{done}, {c[7].lower()} {c[8]} ngày{ev}"
+        out.extend("  " + x for x in hanging(text, width - 2))
     if not rep.lines:
         out.append("  (không có)")
     return "\n".join(out) + "\n"
+
+
+def _layout(rows, head, width: int, narrow: bool = False):
+    """(headings, column widths, bar width) when the table fits `width` with these headings: the name column
+    (at most 40) and a bar of 10–20 first; `narrow`, the bar and then the name column left out (a width of 0)."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    name = min(widths[1], _NAME_MAX)
+    fixed = sum(widths) - widths[1] + 2 * (len(head) - 1)
+    room = width - fixed - name
+    if room >= _BAR_MIN + 2:
+        return head, [*widths[:1], name, *widths[2:]], min(_BAR_MAX, room - 2)
+    if not narrow:
+        return None
+    if width - fixed >= 12:  # no bar; the names as they fit
+        return head, [*widths[:1], min(name, width - fixed), *widths[2:]], 0
+    return head, [*widths[:1], 0, *widths[2:]], 0
 
 
 def _md_escape(s: str) -> str:
