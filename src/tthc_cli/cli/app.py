@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from tthc_cli import __version__
+from tthc_cli.cli import completion
 from tthc_cli.cli.guard import RUN, Format, Role, resolve_today  # noqa: F401 (the options' values)
 
 def _vietnamese_help() -> None:
@@ -21,6 +22,10 @@ def _vietnamese_help() -> None:
 
     words = {"Options": "Tùy chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
     phrases = (("Show this message and exit.", "Hiện trợ giúp này rồi thoát."), ("[default: ", "[mặc định: "),
+               ("Install completion for the current shell.",
+                "Cài gợi ý lệnh (phím Tab) cho shell đang dùng: bash, zsh, fish, PowerShell."),
+               ("Show completion for the current shell, to copy it or customize the installation.",
+                "In đoạn mã gợi ý lệnh của shell đang dùng, để tự chép vào tệp cấu hình shell."),
                ("[required]", "[bắt buộc]"), ("[env var: ", "[biến môi trường: "))
     usage = (("[OPTIONS]", "[TÙY_CHỌN]"), ("COMMAND [ARGS]...", "LỆNH [THAM_SỐ]..."))
 
@@ -46,10 +51,44 @@ def _vietnamese_help() -> None:
 
 _vietnamese_help()
 
+
+def _vietnamese_install() -> None:
+    """`--install-completion` says what it did in Vietnamese (typer's own callback speaks English)."""
+    import sys
+
+    import typer.completion
+    from typer._completion_shared import install
+
+    shells = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+    def install_callback(ctx, param, value):
+        if not value or ctx.resilient_parsing:
+            return value
+        from tthc_cli.errors import UsageError
+
+        from typer._completion_shared import _get_shell_name
+
+        shell = getattr(value, "value", value)  # a shell's name, or True: the shell running tthc
+        shell = shell if isinstance(shell, str) else _get_shell_name()
+        if shell not in shells:
+            raise UsageError(f"không cài được gợi ý lệnh cho shell {shell or '(không rõ)'}; tthc hỗ trợ bash, zsh, "
+                             f"fish và PowerShell (ví dụ: tthc --install-completion bash)")
+        shell, path = install(shell=shell)
+        typer.echo(f"Đã cài gợi ý lệnh cho {shell} vào {path}; mở cửa sổ dòng lệnh mới để dùng (phím Tab).")
+        sys.exit(0)
+
+    # typer binds its callback as the default of two placeholder functions' options; those options are ours now
+    for placeholder in (typer.completion._install_completion_placeholder_function,
+                        typer.completion._install_completion_no_auto_placeholder_function):
+        placeholder.__defaults__[0].callback = install_callback
+
+
+_vietnamese_install()
+
 APP_SETTINGS = dict(
     name="tthc",
     help="tthc: theo dõi thời hạn các nhiệm vụ trong kế hoạch CCHC, kiểm soát TTHC của xã.",
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion; values completed by cli/completion.py
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -85,7 +124,8 @@ PlansOpt = Annotated[Optional[list[str]], typer.Option(
     "--plans", "-p", metavar="ĐƯỜNG_DẪN", help="Tệp hoặc thư mục kế hoạch (lặp lại được; biến TTHC_PLANS; mặc định ./plans).",
     show_default=False)]
 UnitOpt = Annotated[Optional[str], typer.Option(
-    "--unit", "-u", metavar="ĐƠN_VỊ", help="Đơn vị: mã (TTPVHCC) hoặc tên như trong kế hoạch.", show_default=False)]
+    "--unit", "-u", metavar="ĐƠN_VỊ", help="Đơn vị: mã (TTPVHCC) hoặc tên như trong kế hoạch.", show_default=False,
+    autocompletion=completion.units)]
 RoleOpt = Annotated[Role, typer.Option("--role", help="Vai trò của đơn vị: lead (chủ trì), support (phối hợp), any.")]
 WithinOpt = Annotated[Optional[str], typer.Option(
     "--within", "-w", metavar="KHOẢNG", help="Cửa sổ sắp đến hạn: 14d, 2w, 1m, 10wd (ngày làm việc); mặc định 14d.", show_default=False)]
@@ -103,7 +143,8 @@ RollOpt = Annotated[Optional[bool], typer.Option(
     help="Thời hạn là một khoảng (quý, tháng …) kết thúc vào ngày nghỉ thì lùi sang ngày làm việc kế tiếp.",
     show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")]
-TaskArg = Annotated[str, typer.Argument(metavar="NHIỆM_VỤ", help="Mã nhiệm vụ, kế-hoạch:mã, hoặc vài chữ trong tên.")]
+TaskArg = Annotated[str, typer.Argument(metavar="NHIỆM_VỤ", help="Mã nhiệm vụ, kế-hoạch:mã, hoặc vài chữ trong tên.",
+                                        autocompletion=completion.tasks)]
 MilestoneOpt = Annotated[Optional[str], typer.Option(
     "--milestone", "-m", metavar="MỐC", help='Mốc của nhiệm vụ, ví dụ "Kế hoạch kiểm tra".', show_default=False)]
 OccurrenceOpt = Annotated[Optional[str], typer.Option(

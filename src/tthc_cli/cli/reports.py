@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from tthc_cli.cli import common as c
+from tthc_cli.cli import completion
 from tthc_cli.cli.app import (DbOpt, ForceOpt, NoCacheOpt, PlansOpt, ReportFormat, Role, RoleOpt, RollOpt, TodayOpt,
                               UnitOpt, app, resolve_today)
 from tthc_cli.errors import FileError, UsageError
@@ -19,7 +20,8 @@ OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o", metavar="T�
 
 @app.command()
 def report(period: Annotated[str, typer.Option(
-               "--period", metavar="KỲ", help='Kỳ báo cáo: "Quý II/2026", "6 tháng đầu năm 2026", "Năm 2026", "Tháng 5/2026".')],
+               "--period", metavar="KỲ", help='Kỳ báo cáo: "Quý II/2026", "6 tháng đầu năm 2026", "Năm 2026", "Tháng 5/2026".',
+               autocompletion=completion.periods)],
            unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None,
            format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table, md, csv, json, xlsx.")] =
            ReportFormat.table,
