@@ -114,6 +114,27 @@ def test_summary_chart(book):
     assert series.cat.strRef.f == "'Tổng hợp'!$A$5:$A$7"
     assert chart.y_axis.scaling.min == 0 and chart.y_axis.scaling.max == 1
     assert "%" in chart.y_axis.numFmt.formatCode
+    # issue 12: LibreOffice drew "VP; Column E; 0,0%" on every bar: the series is named, and its labels show the
+    # value and say no to every other part
+    assert series.tx.v == "Tỷ lệ đúng hạn"
+    labels = series.dLbls
+    assert labels.showVal is True
+    assert (labels.showSerName, labels.showCatName, labels.showLegendKey, labels.showPercent) == (False,) * 4
+
+
+def test_detail_rows_are_tall_enough_for_their_wrapped_text(tmp_path):
+    long_title = "Rà soát, đánh giá thủ tục hành chính thuộc thẩm quyền giải quyết của UBND xã " * 3
+    rep = _report()
+    rep = rep.replace(lines=(rep.lines[0].replace(title=long_title, plan="xuan-truong-kiem-soat-tthc-2026",
+                                                  ref="xuan-truong-kiem-soat-tthc-2026:III.4.2"), rep.lines[1]))
+    path = tmp_path / "b.xlsx"
+    write_file(path, xlsx_bytes(rep), force=False)
+    ws = openpyxl.load_workbook(path)["Quá hạn, trễ hạn"]
+    width = ws.column_dimensions["E"].width
+    assert ws.row_dimensions[2].height >= 15 * (len(long_title) / width)  # every line of the title shows
+    assert ws.row_dimensions[3].height == 15  # a short row stays one line
+    assert ws.column_dimensions["B"].width >= len("xuan-truong-kiem-soat-tthc-2026")
+    assert ws.column_dimensions["C"].width >= len("xuan-truong-kiem-soat-tthc-2026:III.4.2")
 
 
 def test_overdue_sheet(book):

@@ -30,7 +30,7 @@ CHART_TITLE = "Tỷ lệ hoàn thành đúng hạn theo đơn vị"
 
 # Widths in characters; the headers wrap, so they need not fit on one line.
 _SUMMARY_WIDTHS = (12, 34, 14, 13, 11, 13, 9, 15, 9, 11)
-_LINES_WIDTHS = (24, 16, 22, 10, 50, 14, 18, 12, 12, 18, 9, 40)
+_LINES_WIDTHS = (24, 16, 22, 10, 50, 20, 18, 12, 12, 18, 9, 40)
 _HEADER_FILL = "DDEBF7"  # light blue, as in the ministry's report templates
 MAX_CELL_TEXT = 32767  # Excel's limit; a longer text makes it "repair" the file
 
@@ -195,6 +195,7 @@ def _chart(ws, first: int, last: int, ncols: int) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.data_source import AxDataSource, StrRef
     from openpyxl.chart.label import DataLabelList
+    from openpyxl.chart.series import SeriesLabel
     from openpyxl.utils import get_column_letter
 
     chart = BarChart()
@@ -205,8 +206,11 @@ def _chart(ws, first: int, last: int, ncols: int) -> None:
     data = Reference(ws, min_col=RATE_COLUMN, min_row=first, max_row=last)
     cats = Reference(ws, min_col=1, min_row=first, max_row=last)
     chart.add_data(data, titles_from_data=False)
+    series = chart.series[0]
+    # a named series: without a name LibreOffice labels every bar "Column E"
+    series.tx = SeriesLabel(v=SUMMARY_HEADERS[RATE_COLUMN - 1])
     # The unit codes are text: a string reference (set_categories would write a numeric one).
-    chart.series[0].cat = AxDataSource(strRef=StrRef(f=str(cats)))
+    series.cat = AxDataSource(strRef=StrRef(f=str(cats)))
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 1
     chart.y_axis.majorUnit = 0.2
@@ -215,8 +219,12 @@ def _chart(ws, first: int, last: int, ncols: int) -> None:
     chart.x_axis.delete = False
     chart.x_axis.axPos = "b"
     chart.y_axis.delete = False
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
+    # the value alone on each bar, every other part said "no": LibreOffice shows what is left unsaid
+    # ("VP; Column E; 0,0%" over the title), Excel does not
+    series.dLbls = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                 showPercent=False, showBubbleSize=False, showLeaderLines=False)
+    series.dLbls.numFmt = "0.0%"
+    series.dLbls.position = "outEnd"
     chart.height = 8  # cm
     chart.width = max(16, min(32, 2.2 * (last - first + 1)))
     ws.add_chart(chart, f"{get_column_letter(ncols + 2)}{HEADER_ROW}")
@@ -227,6 +235,9 @@ def _lines_sheet(ws, report: Report) -> None:
     _header(ws, 1, LINES_HEADERS, s)
     ws.row_dimensions[1].height = 30
     names = {u.code: u.name for u in report.units}
+    widths = list(_LINES_WIDTHS)  # the plan and task ids whole: they are what a reader looks up
+    widths[1] = _fit(widths[1], (ln.plan for ln in report.lines), 40)
+    widths[2] = _fit(widths[2], (ln.ref for ln in report.lines), 50)
     row = 1
     for ln in report.lines:
         row += 1
@@ -238,10 +249,11 @@ def _lines_sheet(ws, report: Report) -> None:
             if col in (8, 9):
                 c.number_format = DATE
                 c.alignment = s.centre
-            elif col in (1, 5, 7, 12):
+            elif col - 1 in _WRAPPED:
                 c.alignment = s.top_wrap
             else:
                 c.alignment = s.top
+        ws.row_dimensions[row].height = _height(values, widths)
     if report.lines:
         ws.auto_filter.ref = f"A1:{ws.cell(row, len(LINES_HEADERS)).coordinate}"
     else:
@@ -249,5 +261,20 @@ def _lines_sheet(ws, report: Report) -> None:
 
         _put(ws, 2, 1, "Không có nhiệm vụ quá hạn hoặc hoàn thành trễ hạn trong kỳ.").font = Font(italic=True)
     ws.freeze_panes = "A2"
-    _widths(ws, _LINES_WIDTHS)
+    _widths(ws, widths)
     _print_setup(ws, 1)
+
+
+_WRAPPED = (0, 4, 6, 11)  # unit, title, milestone, evidence: the columns that wrap on the detail sheet
+_LINE_HEIGHT = 15  # points, for Excel's default 11-point font
+
+
+def _height(values, widths) -> float:
+    """A row height that shows every wrapped cell whole (Excel and LibreOffice do not grow a row that openpyxl
+    wrote; a row left at the default shows one line of each)."""
+    lines = 1
+    for col in _WRAPPED:
+        text = values[col] or ""
+        room = max(widths[col] - 2, 1)
+        lines = max(lines, sum(-(-len(part) // room) or 1 for part in str(text).split("\n")))
+    return min(lines, 27) * _LINE_HEIGHT  # 409 points is Excel's highest row
