@@ -13,9 +13,10 @@ from tthc_cli.errors import EXIT_PARTIAL, PlanError, StoreError
 
 
 def session(plans=None, db=None, no_cache=False):
+    from tthc_cli.cli.busy import Busy
     from tthc_cli.io.session import Session
 
-    return Session(plans, config_path=RUN["config"], db=db, no_cache=no_cache)
+    return Session(plans, config_path=RUN["config"], db=db, no_cache=no_cache, busy=Busy("Đang đọc kế hoạch"))
 
 
 def workspace(s, query: bool = False):

@@ -24,7 +24,7 @@ def validate(paths: Annotated[Optional[list[str]], typer.Argument(
     from tthc_cli.io.workspace import load, located
 
     s = c.session((paths or []) + (plans or []) or None, db, no_cache=True)
-    ws = load(s.plan_paths(), use_cache=False, extra_units=s.config.units)
+    ws = load(s.plan_paths(), use_cache=False, extra_units=s.config.units, progress=s.busy)
     if not ws.files:
         raise UsageError("không có tệp kế hoạch (.yaml) nào để kiểm tra")
     problems = list(ws.problems)
@@ -105,12 +105,15 @@ def import_(source: Annotated[str, typer.Argument(metavar="TỆP", help="Tệp k
 
     if output and Path(output).exists() and not force:
         raise ImportError_(f'"{output}" đã có; thêm --force để ghi đè')
-    doc = read_source(Path(source))
-    check_size(doc)
-    try:
-        result = import_document(doc, plan_id=id, period=period, source_name=source)
-    except RecursionError:
-        raise ImportError_("các mục đánh số lồng nhau quá sâu (hàng trăm cấp): không phải một kế hoạch") from None
+    from tthc_cli.cli.busy import Busy
+
+    with Busy(f"Đang nhập {Path(source).name}"):
+        doc = read_source(Path(source))
+        check_size(doc)
+        try:
+            result = import_document(doc, plan_id=id, period=period, source_name=source)
+        except RecursionError:
+            raise ImportError_("các mục đánh số lồng nhau quá sâu (hàng trăm cấp): không phải một kế hoạch") from None
     check_imported(result.yaml)
     if output:
         write_atomically(Path(output), result.yaml, force)

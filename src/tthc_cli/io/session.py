@@ -16,8 +16,9 @@ from tthc_cli.errors import UsageError
 
 class Session:
     def __init__(self, plans: list[str] | None = None, *, config_path: str | None = None, db: str | None = None,
-                 no_cache: bool = False):
+                 no_cache: bool = False, busy=None):
         self._plans_arg = plans
+        self.busy = busy  # told of a full load's files as they are read (cli/busy.py draws it)
         self._config_path = config_path
         self._db_arg = db
         self.no_cache = no_cache
@@ -76,7 +77,7 @@ class Session:
             from tthc_cli.io.workspace import load
 
             self._ws = load(self.plan_paths(), use_cache=not self.no_cache, extra_units=self.config.units,
-                            files=files)
+                            files=files, progress=self.busy)
             if not self._ws.files:
                 raise UsageError("không có tệp kế hoạch (.yaml) nào trong " + ", ".join(self.plan_paths()))
         return self._ws

@@ -72,7 +72,7 @@ class Workspace:
 
 
 def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None = None,
-         files: list[Path] | None = None) -> Workspace:
+         files: list[Path] | None = None, progress=None) -> Workspace:
     """Read, build and link every plan under `paths`.
 
     Problems are collected, not raised: a broken file is reported and the
@@ -80,27 +80,35 @@ def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None =
     plan files under `paths` when the caller has found them already. The garbage
     collector is paused meanwhile: plans, tasks and resolutions hold no cycles
     that must be freed during a load, and its passes over the growing heap made
-    loading 50,000 tasks grow faster than linearly.
+    loading 50,000 tasks grow faster than linearly. `progress` (cli/busy.py), when given, is told how many
+    files there are and each one as it is read.
     """
     import gc
 
     collecting = gc.isenabled()
     gc.disable()
+    files = discover(paths) if files is None else files
+    if progress is not None:
+        progress.start(len(files))
     try:
-        return _load(discover(paths) if files is None else files, use_cache, extra_units)
+        return _load(files, use_cache, extra_units, progress)
     finally:
+        if progress is not None:
+            progress.stop()
         if collecting:
             gc.enable()
 
 
-def _load(files: list[Path], use_cache: bool, extra_units: list | None) -> Workspace:
+def _load(files: list[Path], use_cache: bool, extra_units: list | None, progress=None) -> Workspace:
     cache = cache_dir() if use_cache else None
     registry = config_registry(use_cache, extra_units)
     plans: list[Plan] = []
     problems: list[Problem] = []
     seen: dict[str, Plan] = {}
     left_out: list[tuple[str, str]] = []
-    for f in files:
+    for n, f in enumerate(files):
+        if progress is not None:
+            progress.step(n, f.name)
         plan, found, why = read_one(f, cache)
         problems.extend(found)
         if plan is None:
@@ -113,6 +121,8 @@ def _load(files: list[Path], use_cache: bool, extra_units: list | None) -> Works
             continue
         seen[plan.id] = plan
         plans.append(plan)
+    if progress is not None:
+        progress.step(len(files), "")
     memo = resolutions(cache)
     problems.extend(link(plans, registry, memo))
     memo.save()
