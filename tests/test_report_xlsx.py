@@ -230,3 +230,31 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     evidence = lines.cell(2 + len(FORMULAS), 12).value
     assert len(evidence) == 32767 and evidence.endswith("…")  # Excel's limit for one cell
     assert lines.cell(2, 11).value == 5 and lines.cell(2, 11).data_type == "n"  # numbers stay numbers
+
+
+def test_the_chart_is_anchored_and_declared_as_gnumeric_reads_it(book):
+    """Gnumeric dropped the chart ("Dropping missing object"): it wants a two-cell anchor and the drawing's
+    namespaces declared on its root element, as Excel writes them."""
+    import re
+    import zipfile
+
+    folder, path, wb = book
+    xml = zipfile.ZipFile(path).read("xl/drawings/drawing1.xml").decode()
+    root = xml[:xml.index(">")]
+    assert 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"' in root
+    assert 'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"' in root
+    assert len(re.findall(r"xmlns:a=", xml)) == 1  # declared once, at the root
+    assert "<twoCellAnchor>" in xml and "oneCellAnchor" not in xml
+    assert wb["Tổng hợp"]._charts  # openpyxl still reads the chart back
+
+
+def test_gnumeric_keeps_the_chart(book, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("ssconvert") is None:
+        pytest.skip("Gnumeric's ssconvert is not installed")
+    folder, path, wb = book
+    r = subprocess.run(["ssconvert", str(path), str(tmp_path / "out.csv")], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0 and "Dropping missing object" not in r.stderr

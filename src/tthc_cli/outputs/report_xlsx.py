@@ -10,6 +10,7 @@ to import and only `tthc report --xlsx` needs it.
 
 from __future__ import annotations
 
+import re
 
 from tthc_cli.core.report import Report, gap_text
 from tthc_cli.core.text import FORMULA_START, clean_text
@@ -50,7 +51,42 @@ def xlsx_bytes(report: Report) -> bytes:
     _lines_sheet(wb.create_sheet(LINES_SHEET), report)
     out = io.BytesIO()
     wb.save(out)
+    return _drawings_for_gnumeric(out.getvalue())
+
+
+_XMLNS = re.compile(r' xmlns:(\w+)="([^"]*)"')
+
+
+def _drawings_for_gnumeric(data: bytes) -> bytes:
+    """The workbook with each drawing's namespaces declared on its root element, as Excel writes them: openpyxl
+    declares them on the elements that use them, and Gnumeric then drops the chart ("Unexpected element
+    'a:graphic'… Dropping missing object"). Excel and LibreOffice read both."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.startswith("xl/drawings/") and info.filename.endswith(".xml"):
+                body = _hoist_namespaces(body.decode("utf-8")).encode("utf-8")
+            dst.writestr(info, body)
     return out.getvalue()
+
+
+def _hoist_namespaces(xml: str) -> str:
+    """`xml` with every prefixed namespace declaration moved to the root element (unchanged when a prefix is
+    declared with two different namespaces)."""
+    found: dict[str, str] = {}
+    for prefix, uri in _XMLNS.findall(xml):
+        if found.setdefault(prefix, uri) != uri:
+            return xml
+    start = xml.find("<", xml.find("?>") + 1 if xml.startswith("<?xml") else 0)
+    end = xml.find(">", start)
+    root, rest = xml[start:end], _XMLNS.sub("", xml[end:])
+    root = _XMLNS.sub("", root) + "".join(f' xmlns:{p}="{u}"' for p, u in found.items())
+    return xml[:start] + root + rest
 
 
 def _styles():
@@ -196,6 +232,7 @@ def _chart(ws, first: int, last: int, ncols: int) -> None:
     from openpyxl.chart.data_source import AxDataSource, StrRef
     from openpyxl.chart.label import DataLabelList
     from openpyxl.chart.series import SeriesLabel
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
     from openpyxl.utils import get_column_letter
 
     chart = BarChart()
@@ -227,7 +264,13 @@ def _chart(ws, first: int, last: int, ncols: int) -> None:
     series.dLbls.position = "outEnd"
     chart.height = 8  # cm
     chart.width = max(16, min(32, 2.2 * (last - first + 1)))
-    ws.add_chart(chart, f"{get_column_letter(ncols + 2)}{HEADER_ROW}")
+    # anchored by two cells: Gnumeric drops a chart anchored by one ("Dropping missing object"), Excel and
+    # LibreOffice read both
+    anchor = TwoCellAnchor()
+    anchor._from = AnchorMarker(col=ncols + 1, row=HEADER_ROW - 1)
+    anchor.to = AnchorMarker(col=ncols + 1 + max(8, round(chart.width / 2)), row=HEADER_ROW - 1 + 16)
+    chart.anchor = anchor
+    ws.add_chart(chart)
 
 
 def _lines_sheet(ws, report: Report) -> None:
