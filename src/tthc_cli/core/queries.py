@@ -10,7 +10,7 @@ from datetime import date
 from tthc_cli.core.deadline import Occurrence, fmt
 from tthc_cli.core.model import Plan, Task
 from tthc_cli.core.progress import EMPTY, Progress
-from tthc_cli.core.units import Registry
+from tthc_cli.core.units import SHARED, Registry
 from tthc_cli.core.value import Value
 
 # Status words as Vietnamese task-tracking reports use them (domain.md).
@@ -203,8 +203,6 @@ def collect(plans: list[Plan], registry: Registry, selection: Selection, today: 
 def is_shared(task) -> bool:
     """Whether only shared groups lead the task ("Các cơ quan, đơn vị có liên quan"): a duty of nobody in
     particular, shown apart as "việc chung" and followed by the coordinating unit."""
-    from tthc_cli.core.units import SHARED
-
     return bool(task.lead) and all(r.unit is not None and r.unit.kind == SHARED for r in task.lead)
 
 

@@ -153,5 +153,5 @@ def build_report(items, label: str, start: date, end: date, today: date, unit_fi
 
 
 _ORDER = {c: i for i, c in enumerate(("UBND", "VP", "PKT", "VHXH", "TTPVHCC", "TTDVSNC", "TTCUDVC", "CTTDT",
-                                        "TTVHTTTT", "CA", "BHXH", "BUUDIEN", "MTTQ", "PCM", "PCMLQ", "DVSNCL", "ALL", "DIABAN",
-                                        "LQ"))}
+                                        "TTVHTTTT", "CA", "BHXH", "BUUDIEN", "MTTQ", "PCM", "PCMLQ", "DVSNCL", "ALL",
+                                        "DIABAN", "LQ"))}

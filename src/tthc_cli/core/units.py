@@ -340,7 +340,9 @@ class Registry:
         """What `due` and the digest show a unit: its own and its groups' duties (`codes_for`) and, for the
         coordinating unit, the shared groups' duties too (they are no other unit's)."""
         codes = self.codes_for(unit)
-        return codes | {u.code for u in self.shared_groups()} if coordinator is not None and unit.code == coordinator.code else codes
+        if coordinator is None or unit.code != coordinator.code:
+            return codes
+        return codes | {u.code for u in self.shared_groups()}
 
     def shared_groups(self) -> list[Unit]:
         """The groups that name nobody in particular ("Các cơ quan, đơn vị có liên quan")."""
