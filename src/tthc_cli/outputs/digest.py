@@ -157,14 +157,17 @@ def _plan_labels(groups) -> dict[str, str]:
     return plan_labels({it.task.plan.id: it.task.plan for rows in groups.values() for it in rows}.values())
 
 
+def _shown(groups):
+    """(key, heading, items) of each section the mail shows: all but the shared duties, which only the
+    coordinating unit follows and only its mail lists."""
+    return [(key, heading, groups[key]) for key, heading in SECTIONS if key != "shared" or groups[key]]
+
+
 def _text(code, name, groups, undated, today, horizon, commune, days) -> str:
     labels = _plan_labels(groups)
     lines = [f"Kính gửi: {name} ({code})" + (f" — {commune}" if commune else ""), "",
              f"Tình hình thực hiện nhiệm vụ đến ngày {fmt(today)} (sắp đến hạn: đến {fmt(horizon)}).", ""]
-    for key, heading in SECTIONS:
-        rows = groups[key]
-        if key == "shared" and not rows:  # only the coordinating unit follows shared duties
-            continue
+    for key, heading, rows in _shown(groups):
         lines.append(f"{heading.upper()} ({len(rows)})")
         if not rows:
             lines += ["  (không có)", ""]
@@ -201,10 +204,7 @@ def _html(code, name, groups, undated, today, horizon, commune, days) -> str:
            f"<p>Kính gửi: <b>{e(name)}</b> ({e(code)}){' — ' + e(commune) if commune else ''}</p>",
            f"<p>Tình hình thực hiện nhiệm vụ đến ngày <b>{fmt(today)}</b> (sắp đến hạn: đến {fmt(horizon)}).</p>"]
     head = ("Vị trí", "Nhiệm vụ", "Thời hạn", "Hạn", "Còn/quá", "Sản phẩm", "Phối hợp", "Kế hoạch")
-    for key, heading in SECTIONS:
-        rows = groups[key]
-        if key == "shared" and not rows:  # only the coordinating unit follows shared duties
-            continue
+    for key, heading, rows in _shown(groups):
         out.append(f"<h3 style=\"{_CSS[key]}\">{e(heading)} ({len(rows)})</h3>")
         if not rows:
             out.append("<p>(không có)</p>")
