@@ -187,19 +187,7 @@ def _wrap(text: str, width: int) -> list[str]:
         return [ln for part in text.split("\n") for ln in _wrap(part, width)]
     if len(text) <= width:
         return [text]
-    rest = " ".join(text.split())
-    lines = []
-    while len(rest) > width:
-        cut = rest.rfind(" ", 0, width + 1)  # the last space that leaves the line at most `width` long
-        if cut < 0:  # the first word is longer than the line: cut it
-            lines.append(rest[:width])
-            rest = rest[width:]
-        else:
-            lines.append(rest[:cut])
-            rest = rest[cut + 1:]
-    if rest:
-        lines.append(rest)
-    return lines or [""]
+    return _fill(" ".join(text.split()), width, width) or [""]
 
 
 def hanging(text: str, width: int, indent: int = 4) -> list[str]:
@@ -210,16 +198,28 @@ def hanging(text: str, width: int, indent: int = 4) -> list[str]:
         room = width - (indent if lines else 0)
         if len(part) <= room:
             lines.append(part)
-            continue
-        rest = " ".join(part.split())
-        while len(rest) > room:
-            cut = rest.rfind(" ", 0, room + 1)
-            lines.append(rest[:cut] if cut > 0 else rest[:room])
-            rest = rest[cut + 1:] if cut > 0 else rest[room:]
-            room = width - indent
-        if rest:
-            lines.append(rest)
+        else:
+            lines.extend(_fill(" ".join(part.split()), room, width - indent))
     return lines[:1] + [" " * indent + line for line in lines[1:]]
+
+
+def _fill(rest: str, first: int, room: int) -> list[str]:
+    """Words (single spaces between them) filled greedily into lines of at most `first` characters, then `room`;
+    a word longer than its line is cut."""
+    lines = []
+    width = first
+    while len(rest) > width:
+        cut = rest.rfind(" ", 0, width + 1)  # the last space that leaves the line at most `width` long
+        if cut < 0:  # the first word is longer than the line: cut it
+            lines.append(rest[:width])
+            rest = rest[width:]
+        else:
+            lines.append(rest[:cut])
+            rest = rest[cut + 1:]
+        width = room
+    if rest:
+        lines.append(rest)
+    return lines
 
 
 _ANSI = {"overdue": "\x1b[1;31m", "today": "\x1b[1;33m", "upcoming": "\x1b[36m", "later": "", "undated": "\x1b[2m",
