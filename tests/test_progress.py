@@ -346,12 +346,16 @@ def test_a_closed_plan_leaves_due_and_check_and_stays_in_report_and_list(tthc, t
     assert "hết thời gian" not in tthc("due", *day, "--plans", folder, *cache).out
     check = tthc("check", *day, "--plans", folder, *cache)
     assert check.out != before[("check",)].out
-    texts = []
+    written = []
     for plans, out in ((PLANS, tmp_path / "truoc"), (folder, tmp_path / "sau")):
         assert tthc("digest", "--unit", "VHXH", "--out", out, *day, "--plans", plans).code == 0
-        msg = email.message_from_bytes(next(out.glob("*.eml")).read_bytes(), policy=email.policy.default)
-        texts.append(msg.get_body(("plain",)).get_content())
-    assert "(Phú Thái)" in texts[0] and "(Phú Thái)" not in texts[1] and "(Xuân Trường)" in texts[1]
+        written.append(sorted(p.name for p in out.glob("*.eml")))
+    # Phú Thái's VHXH (the coordinator) had the plan's shared duties; closed, that digest has nothing left
+    assert "2026-06-01-Phú_Thái_VHXH.eml" in written[0]
+    assert written[1] == [n for n in written[0] if n != "2026-06-01-Phú_Thái_VHXH.eml"]
+    msg = email.message_from_bytes((tmp_path / "truoc" / "2026-06-01-Phú_Thái_VHXH.eml").read_bytes(),
+                                   policy=email.policy.default)
+    assert "[VB › 1] Báo cáo kết quả tham mưu" in msg.get_body(("plain",)).get_content()
     report = tthc("report", "--period", "Quý IV/2025", "--format", "json", *day, "--plans", folder, *cache).json()
     assert report == tthc("report", "--period", "Quý IV/2025", "--format", "json", *day, "--plans", PLANS).json()
     assert report["totals"]["total"] > 0

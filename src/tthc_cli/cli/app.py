@@ -126,6 +126,10 @@ PlansOpt = Annotated[Optional[list[str]], typer.Option(
 UnitOpt = Annotated[Optional[str], typer.Option(
     "--unit", "-u", metavar="ĐƠN_VỊ", help="Đơn vị: mã (TTPVHCC) hoặc tên như trong kế hoạch.", show_default=False,
     autocompletion=completion.units)]
+CommuneOpt = Annotated[Optional[list[str]], typer.Option(
+    "--commune", "-c", metavar="XÃ", help='Chỉ kế hoạch của xã này: "Xuân Trường", "xa xuan truong", "UBND xã Xuân '
+    'Trường" (lặp lại được; mặc định commune: trong tệp cấu hình; "tất cả": mọi xã).', show_default=False,
+    autocompletion=completion.communes)]
 RoleOpt = Annotated[Role, typer.Option("--role", help="Vai trò của đơn vị: lead (chủ trì), support (phối hợp), any.")]
 WithinOpt = Annotated[Optional[str], typer.Option(
     "--within", "-w", metavar="KHOẢNG", help="Cửa sổ sắp đến hạn: 14d, 2w, 1m, 10wd (ngày làm việc); mặc định 14d.", show_default=False)]

@@ -47,15 +47,52 @@ def report_problems(problems) -> None:
         echo(p.format(), err=True)
 
 
-def selection(ws, unit: str | None, role: Role, coordinator=None):
+def selection(ws, unit: str | None, role: Role, coordinator=None, communes=None):
     """The Selection a --unit and --role name (a unit also gets its groups' tasks and, when it is the
-    `coordinator`, the shared duties), and the unit."""
+    `coordinator`, the shared duties) within `communes` (see `communes`), and the unit."""
     from tthc_cli.core.queries import Selection
 
     if unit is None:
-        return Selection(None, role.value), None
+        return Selection(None, role.value, communes), None
     u = ws.registry.require(unit)
-    return Selection(ws.registry.duty_codes(u, coordinator), role.value), u
+    return Selection(ws.registry.duty_codes(u, coordinator), role.value, communes), u
+
+
+ALL_COMMUNES = frozenset({"*", "all", "tat ca", "tất cả"})
+"""What `--commune` takes for "every commune" (over the config's `commune:`)."""
+
+
+def communes(s, ws, names) -> frozenset | None:
+    """The communes a command looks at: those --commune names (any spelling, accents optional), else the
+    config's `commune:`, else every one (None). An unknown or ambiguous name is refused with the communes
+    the plans have."""
+    from tthc_cli.core.communes import find, suggest
+    from tthc_cli.errors import ConfigError, UsageError
+
+    known = [x for x in ws.communes() if x is not None]
+    if names:
+        if any(n.strip().lower() in ALL_COMMUNES for n in names):
+            return None
+        source, error = "--commune", UsageError
+    elif s.home_commune is not None:
+        names, source, error = [s.config.commune], "commune (tệp cấu hình)", ConfigError
+    else:
+        return None
+    out = set()
+    for name in names:
+        hits = find(name, known)
+        if len(hits) == 1:
+            out.add(hits[0])
+            continue
+        if hits:
+            raise error(f'{source}: "{name}" có thể là {" hoặc ".join(h.label for h in hits)}; hãy ghi rõ hơn '
+                        f'(ví dụ "{hits[0].label}")')
+        hints = suggest(name, known)
+        more = (" Có phải: " + ", ".join(f'"{h}"' for h in hints) + "?") if hints else ""
+        listed = ", ".join(x.label for x in known[:8]) + (" …" if len(known) > 8 else "")
+        raise error(f'{source}: không có kế hoạch nào của "{name}".{more} Các xã có kế hoạch: '
+                    f'{listed or "(không kế hoạch nào ghi cơ quan ban hành)"}')
+    return frozenset(out)
 
 
 def coordinator(s, registry):
@@ -71,18 +108,21 @@ def coordinator(s, registry):
     return unit
 
 
-def items(s, unit, role, day, roll_forward=None, query: bool = False, closed: bool = True, due_by=None, ws=None):
-    """The selected items with their status as of `day`, progress applied; the unit. With `query` (`due`,
+def items(s, unit, role, day, roll_forward=None, query: bool = False, closed: bool = True, due_by=None, ws=None,
+          commune=None):
+    """The selected items with their status as of `day`, progress applied; the unit; the communes chosen
+    (None: every one). With `query` (`due`,
     `overdue`, `list`, `check`) the plans may come from the query index; without `closed`, a closed plan's
     items are left out (`due`, `overdue`, `check`, the digest). With `due_by` (a day), the index may leave out
-    items due after it (`due` and `overdue` show none of them; see IndexedWorkspace.plans_for)."""
+    items due after it (`due` and `overdue` show none of them; see IndexedWorkspace.plans_for). `commune`:
+    the --commune names (see `communes`)."""
     from tthc_cli.core.queries import collect
 
     ws = ws if ws is not None else workspace(s, query)
-    sel, u = selection(ws, unit, role, coordinator(s, ws.registry))
+    sel, u = selection(ws, unit, role, coordinator(s, ws.registry), communes(s, ws, commune))
     found = collect(ws.plans_for(sel, (due_by, day) if due_by is not None else None), ws.registry, sel, day,
                     s.config.warn_days, s.progress, s.roll(roll_forward), closed, ws.selects)
-    return found, u
+    return found, u, sel.communes
 
 
 def terminal() -> tuple[int, bool]:
@@ -117,12 +157,13 @@ def show_items(s, shown, today, horizon, fmt_: Format, title: str, include_undat
     sys.stdout.write(to_json(rows) + "\n" if fmt_ is Format.json else to_csv(rows))
 
 
-def title(what: str, unit, role: Role, today: date) -> str:
+def title(what: str, unit, role: Role, today: date, communes=None) -> str:
     from tthc_cli.core.deadline import fmt
 
     who = f" — {unit.code} ({unit.name})" if unit else ""
     role_vi = {"lead": "", "support": ", vai trò phối hợp", "any": ", chủ trì hoặc phối hợp"}[role.value]
-    return f"{what}{who}{role_vi} — ngày {fmt(today)}"
+    where = f" — {', '.join(sorted(x.label for x in communes))}" if communes else ""
+    return f"{what}{who}{role_vi}{where} — ngày {fmt(today)}"
 
 
 def write_json(data) -> None:

@@ -38,6 +38,18 @@ def tasks(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         return []
 
 
+def communes(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The communes of the plans found as `due` finds them, by name ("Xuân Trường"), accents optional."""
+    from tthc_cli.core.text import fold_diacritics
+
+    try:
+        known = [x for x in _session(ctx).query_workspace.communes() if x is not None]
+    except Exception:  # noqa: BLE001
+        return []
+    typed = fold_diacritics(incomplete).casefold()
+    return [(x.short, x.body) for x in known if fold_diacritics(x.short).casefold().startswith(typed)]
+
+
 def periods(incomplete: str) -> list[tuple[str, str]]:
     """Report periods of this year and the last, as officials write them ("Quý II/2026")."""
     from tthc_cli.cli.guard import resolve_today

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tthc_cli.cli import common as c
-from tthc_cli.cli.app import (AllOpt, DbOpt, Format, FormatOpt, NoCacheOpt, PlansOpt, Role, RoleOpt, RollOpt, StatusOpt,
+from tthc_cli.cli.app import (AllOpt, CommuneOpt, DbOpt, Format, FormatOpt, NoCacheOpt, PlansOpt, Role, RoleOpt, RollOpt, StatusOpt,
                               TableFormat, TaskArg, TodayOpt, UnitOpt, WithinOpt, app, resolve_today)
 from tthc_cli.cli.itemcmds import run_check, run_due, run_list, run_overdue
 
@@ -17,25 +17,25 @@ from tthc_cli.cli.itemcmds import run_check, run_due, run_list, run_overdue
 @app.command()
 def due(unit: UnitOpt = None, role: RoleOpt = Role.lead, within: WithinOpt = None, today: TodayOpt = None,
         plans: PlansOpt = None, status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
-        roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
+        roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False, commune: CommuneOpt = None):
     """Việc quá hạn, đến hạn hôm nay và sắp đến hạn (mặc định trong 14 ngày)."""
-    return run_due(unit, role, within, today, plans, status, format, all, roll_forward, db, no_cache)
+    return run_due(unit, role, within, today, plans, status, format, all, roll_forward, db, no_cache, commune)
 
 
 @app.command()
 def overdue(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
             format: FormatOpt = Format.table, all: AllOpt = False, roll_forward: RollOpt = None, db: DbOpt = None,
-            no_cache: NoCacheOpt = False):
+            no_cache: NoCacheOpt = False, commune: CommuneOpt = None):
     """Chỉ các việc đã quá hạn."""
-    return run_overdue(unit, role, today, plans, format, all, roll_forward, db, no_cache)
+    return run_overdue(unit, role, today, plans, format, all, roll_forward, db, no_cache, commune)
 
 
 @app.command("list")
 def list_(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None, plans: PlansOpt = None,
           status: StatusOpt = None, format: FormatOpt = Format.table, all: AllOpt = False,
-          roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False):
+          roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False, commune: CommuneOpt = None):
     """Mọi việc có hạn của kế hoạch, kể cả việc đã xong (thêm --all: cả việc không có hạn cụ thể)."""
-    return run_list(unit, role, today, plans, status, format, all, roll_forward, db, no_cache)
+    return run_list(unit, role, today, plans, status, format, all, roll_forward, db, no_cache, commune)
 
 
 @app.command()
@@ -58,11 +58,11 @@ def show(task: TaskArg, today: TodayOpt = None, plans: PlansOpt = None, format: 
 
 @app.command()
 def check(unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None,
-          roll_forward: RollOpt = None, no_cache: NoCacheOpt = False):
+          roll_forward: RollOpt = None, no_cache: NoCacheOpt = False, commune: CommuneOpt = None):
     """Một dòng tóm tắt mỗi đơn vị; mã thoát 3 khi có việc quá hạn (cho script, trước giao ban).
 
     Mã thoát 4 (thay cho 0 và 3) khi có tệp kế hoạch không đọc được: số liệu thiếu, phải sửa tệp trước."""
-    return run_check(unit, today, plans, db, roll_forward, no_cache)
+    return run_check(unit, today, plans, db, roll_forward, no_cache, commune)
 
 
 @app.command()

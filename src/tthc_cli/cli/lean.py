@@ -16,7 +16,8 @@ from tthc_cli.cli.guard import RUN, Format, Role, _undecodable, guarded, main_fr
 _ONE, _MANY, _FLAG = "one", "many", "flag"
 _COMMON = {"--unit": ("unit", _ONE), "-u": ("unit", _ONE), "--today": ("today", _ONE), "--plans": ("plans", _MANY),
            "-p": ("plans", _MANY), "--roll-forward": ("roll_forward", True), "--no-roll-forward": ("roll_forward", False),
-           "--db": ("db", _ONE), "--no-cache": ("no_cache", _FLAG)}
+           "--db": ("db", _ONE), "--no-cache": ("no_cache", _FLAG), "--commune": ("commune", _MANY),
+           "-c": ("commune", _MANY)}
 _ROLE = {"--role": ("role", _ONE)}
 _FORMAT = {"--format": ("format", _ONE), "-f": ("format", _ONE)}
 _ALL = {"--all": ("all", _FLAG), "-a": ("all", _FLAG)}

@@ -10,7 +10,7 @@ import typer
 
 from tthc_cli.cli import common as c
 from tthc_cli.cli import completion
-from tthc_cli.cli.app import (DbOpt, ForceOpt, NoCacheOpt, PlansOpt, ReportFormat, Role, RoleOpt, RollOpt, TodayOpt,
+from tthc_cli.cli.app import (CommuneOpt, DbOpt, ForceOpt, NoCacheOpt, PlansOpt, ReportFormat, Role, RoleOpt, RollOpt, TodayOpt,
                               UnitOpt, app, resolve_today)
 from tthc_cli.errors import FileError, UsageError
 
@@ -29,9 +29,14 @@ def report(period: Annotated[str, typer.Option(
            force: ForceOpt = False,
            table: Annotated[Optional[str], typer.Option(
                "--table", metavar="BẢNG", help="Với --format csv: units (mỗi đơn vị một dòng; mặc định) hoặc lines "
-               "(các việc trễ, quá hạn). Mỗi tệp CSV một bảng.", show_default=False)] = None):
+               "(các việc trễ, quá hạn). Mỗi tệp CSV một bảng.", show_default=False)] = None,
+           by: Annotated[Optional[str], typer.Option(
+               "--by", metavar="THEO", help="Mỗi dòng là: unit (một đơn vị, gộp mọi xã), commune (một xã, xếp từ xã có "
+               "tỷ lệ đúng hạn thấp nhất), commune,unit (một đơn vị của một xã). Mặc định: commune,unit khi có kế "
+               "hoạch của nhiều xã, không thì unit.", show_default=False)] = None,
+           commune: CommuneOpt = None):
     """Báo cáo kết quả theo đơn vị: đúng hạn, quá hạn, chưa xong; danh sách việc trễ kèm minh chứng."""
-    from tthc_cli.core.report import build_report, led_by, report_period
+    from tthc_cli.core.report import build_report, led_by, report_by, report_period
 
     day = resolve_today(today)
     try:
@@ -45,10 +50,18 @@ def report(period: Annotated[str, typer.Option(
     s = c.session(plans, db, no_cache)
     # the items the unit leads, chosen as due, list and check choose them (Selection): a task led by a group the
     # unit belongs to, where the unit is named as a cooperator, is its to support and is not counted
-    items, _ = c.items(s, unit, Role.lead, day, roll_forward)
+    items, _, _ = c.items(s, unit, Role.lead, day, roll_forward, commune=commune)
     ws = s.workspace
+    try:
+        rows = report_by(by, len({i.task.plan.commune for i in items if i.due is not None and start <= i.due <= end}))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     keep = led_by(ws.registry, c.selection(ws, unit, Role.lead)[0].unit_codes) if unit is not None else None
-    rep = build_report(items, label, start, end, day, keep).replace(left_out=tuple(ws.left_out))
+    chosen = c.communes(s, ws, commune)
+    read = [x for x in ws.communes() if chosen is None or x in chosen]
+    rep = build_report(items, label, start, end, day, keep, rows, read).replace(left_out=tuple(ws.left_out))
+    if chosen:
+        rep = rep.replace(title=f"{rep.title} — {', '.join(sorted(x.label for x in chosen))}")
     if format is ReportFormat.xlsx:
         from tthc_cli.outputs.report_xlsx import xlsx_bytes
 
@@ -74,7 +87,7 @@ def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None,
                                                       show_default=False)] = None,
         alarm: Annotated[Optional[int], typer.Option("--alarm-days", metavar="SỐ_NGÀY", help="Nhắc trước hạn N ngày (0: không nhắc).",
                                                      show_default=False)] = None,
-        db: DbOpt = None, force: ForceOpt = False):
+        db: DbOpt = None, force: ForceOpt = False, commune: CommuneOpt = None):
     """Lịch RFC 5545 (.ics) các hạn: mỗi hạn một sự kiện cả ngày, kèm nhắc trước."""
     from datetime import datetime, timezone
 
@@ -84,8 +97,8 @@ def ics(unit: UnitOpt = None, role: RoleOpt = Role.lead, today: TodayOpt = None,
     if alarm is not None and not 0 <= alarm <= 365:
         raise UsageError(f"--alarm-days: {alarm} không hợp lệ (từ 0 đến 365 ngày; 0: không nhắc)")
     s = c.session(plans, db)
-    items, u = c.items(s, unit, role, day)
-    name = f"tthc — {u.code}" if u else "tthc"
+    items, u, where = c.items(s, unit, role, day, commune=commune)
+    name = " — ".join(["tthc", *([u.code] if u else []), *sorted(x.short for x in where or ())])
     days = s.config.alarm_days if alarm is None else alarm
     dated = [i for i in items if i.due is not None]
     data = calendar_bytes(dated, name=name, alarm_days=days or None,

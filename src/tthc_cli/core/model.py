@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from tthc_cli.core.communes import commune_of
 from tthc_cli.core.deadline import Period, Resolution
 from tthc_cli.core.value import Value
 
@@ -108,6 +109,7 @@ class Plan:
         self.file = file
         self.period = period
         self.issuer = issuer
+        self.commune = commune_of(issuer)  # the commune it belongs to (core/communes.py); None: no issuer written
         self.document = document
         self.source = source
         self.closed = False  # `status: closed`: finished; its items leave due, overdue, check and the digest

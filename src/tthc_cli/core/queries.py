@@ -149,11 +149,17 @@ def _as_of(event, today: date):
 class Selection(Value):
     """Which tasks a command looks at."""
 
-    __slots__ = ("unit_codes", "role")
+    __slots__ = ("unit_codes", "role", "communes")
 
-    def __init__(self, unit_codes: frozenset[str] | None = None, role: str = "lead"):
+    def __init__(self, unit_codes: frozenset[str] | None = None, role: str = "lead",
+                 communes: frozenset | None = None):
         self.unit_codes = unit_codes  # None: every unit
         self.role = role
+        self.communes = communes  # core.communes.Commune values; None: every commune's plans
+
+    def takes(self, plan) -> bool:
+        """Whether the plan belongs to a selected commune (a unit is a unit of its commune)."""
+        return self.communes is None or plan.commune in self.communes
 
     def matches(self, task: Task, registry: Registry) -> bool:
         """Whether the selected unit has the role in the task, by name or through a group.
@@ -192,7 +198,7 @@ def collect(plans: list[Plan], registry: Registry, selection: Selection, today: 
     `selected`, the plans hold only leaf tasks the selection matches (the query index reads them so)."""
     out: list[Item] = []
     for plan in plans:
-        if plan.closed and not closed:
+        if plan.closed and not closed or not selection.takes(plan):
             continue
         for task in plan.tasks:
             if selected or task.is_leaf and selection.matches(task, registry):

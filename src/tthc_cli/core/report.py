@@ -12,12 +12,13 @@ from tthc_cli.core.value import Value
 class UnitStats(Value):
     """One unit's counts over the items due in the period."""
 
-    __slots__ = ("code", "name", "total", "on_time", "late", "overdue", "pending")
+    __slots__ = ("code", "name", "total", "on_time", "late", "overdue", "pending", "commune")
 
     def __init__(self, code: str, name: str, total: int = 0, on_time: int = 0, late: int = 0, overdue: int = 0,
-                 pending: int = 0):
-        self.code = code
-        self.name = name
+                 pending: int = 0, commune: str | None = None):
+        self.code = code  # the unit's code; by commune, the commune's short name ("Xuân Trường")
+        self.name = name  # the unit's name; by commune, "UBND xã Xuân Trường"
+        self.commune = commune  # by commune and unit: the commune's short name
         self.total = total  # items due in the period
         self.on_time = on_time  # Hoàn thành đúng hạn
         self.late = late  # Hoàn thành quá hạn
@@ -37,11 +38,12 @@ class ReportLine(Value):
     """A late or overdue item, with the evidence recorded for it."""
 
     __slots__ = ("unit", "plan", "ref", "path", "title", "occurrence", "milestone", "due", "done", "status",
-                 "days_late", "evidence")
+                 "days_late", "evidence", "commune")
 
     def __init__(self, unit: str, plan: str, ref: str, path: str, title: str, occurrence: str | None,
                  milestone: str | None, due: date, done: date | None, status: str, days_late: int,
-                 evidence: str | None):
+                 evidence: str | None, commune: str | None = None):
+        self.commune = commune  # the short name of the plan's commune ("Xuân Trường"); None: no issuer
         self.unit = unit  # unit code
         self.plan = plan  # plan id
         self.ref = ref  # plan-id:task-id
@@ -67,11 +69,12 @@ def gap_text(left_out) -> str | None:
 class Report(Value):
     """Everything a period report shows."""
 
-    __slots__ = ("title", "period_label", "start", "end", "today", "units", "lines", "left_out")
+    __slots__ = ("title", "period_label", "start", "end", "today", "units", "lines", "left_out", "by")
 
     def __init__(self, title: str, period_label: str, start: date, end: date, today: date,
                  units: tuple[UnitStats, ...], lines: tuple[ReportLine, ...],
-                 left_out: tuple[tuple[str, str], ...] = ()):
+                 left_out: tuple[tuple[str, str], ...] = (), by: str = "unit"):
+        self.by = by  # what a row is: "unit", "commune", or "commune,unit" (see BY)
         self.title = title  # "Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026"
         self.period_label = period_label  # "Quý II/2026"
         self.start = start
@@ -111,29 +114,63 @@ def report_period(text: str) -> tuple[str, date, date]:
     return span
 
 
-def build_report(items, label: str, start: date, end: date, today: date, unit_filter=None) -> Report:
-    """Count the items due in [start, end] per lead unit.
+BY = ("unit", "commune", "commune,unit")
+"""What a report's rows are: a lead unit (of every commune together), a commune, or a unit of a commune."""
+
+
+def report_by(text: str | None, communes: int) -> str:
+    """The rows `--by` asks for ("unit", "commune", "commune,unit"; "unit,commune" is the last); without it, a
+    unit of each commune when the items come from several communes (a TTPVHCC is its commune's), else units.
+    Raises ValueError (Vietnamese)."""
+    if text is None:
+        return "commune,unit" if communes > 1 else "unit"
+    parts = [p.strip().lower() for p in text.split(",") if p.strip()]
+    vi = {"don vi": "unit", "đơn vị": "unit", "xa": "commune", "xã": "commune"}
+    parts = [vi.get(p, p) for p in parts]
+    if not parts or any(p not in ("unit", "commune") for p in parts) or len(set(parts)) != len(parts):
+        raise ValueError(f'--by: "{text}" không hợp lệ (dùng unit, commune, hoặc commune,unit)')
+    return "commune,unit" if len(parts) == 2 else parts[0]
+
+
+def build_report(items, label: str, start: date, end: date, today: date, unit_filter=None, by: str = "unit",
+                 communes=()) -> Report:
+    """Count the items due in [start, end] per lead unit (`by` "unit"), per commune ("commune") or per unit of
+    each commune ("commune,unit").
 
     An item counts for each unit that leads its task as written: a unit by
-    its code, a group ("Các phòng chuyên môn") or an outside body as itself.
-    `unit_filter(ref) -> bool` keeps only some leads (`--unit`).
+    its code, a group ("Các phòng chuyên môn") or an outside body as itself;
+    by commune, a commune's row is the sum of its units' rows, so the rows of
+    every `by` add up to the same totals. `unit_filter(ref) -> bool` keeps only
+    some leads (`--unit`). Communes are ranked by their on-time rate, lowest
+    first: who is behind comes first; each of `communes` (those whose plans were
+    read) has its row, with nothing due in the period too.
     """
     from tthc_cli.core.queries import DONE_LATE, DONE_ON_TIME, OVERDUE
 
-    stats: dict[str, UnitStats] = {}
+    stats: dict[tuple, UnitStats] = {}
+    if by == "commune":
+        for commune in communes:
+            stats[(commune,)] = _commune_row(commune)
     lines: list[ReportLine] = []
     for it in items:
         if it.due is None or not (start <= it.due <= end):
             continue
         t = it.task
+        commune = t.plan.commune
+        where = commune.short if commune else None
         for ref in t.lead or ():
             if unit_filter is not None and not unit_filter(ref):
                 continue
             code = ref.unit.code if ref.unit else ref.text
-            name = ref.unit.name if ref.unit else ref.text
-            s = stats.get(code)
-            if s is None:
-                s = stats[code] = UnitStats(code, name)
+            if by == "commune":
+                key = (commune,)
+                s = stats.get(key) or stats.setdefault(key, _commune_row(commune))
+            else:
+                key = (commune, code) if by == "commune,unit" else (code,)
+                s = stats.get(key)
+                if s is None:
+                    s = stats[key] = UnitStats(code, ref.unit.name if ref.unit else ref.text,
+                                               commune=where if by == "commune,unit" else None)
             s.total += 1
             if it.status == DONE_ON_TIME:
                 s.on_time += 1
@@ -146,10 +183,29 @@ def build_report(items, label: str, start: date, end: date, today: date, unit_fi
             if it.status in (DONE_LATE, OVERDUE):
                 late_by = ((it.done or today) - it.due).days
                 lines.append(ReportLine(code, t.plan.id, t.ref, t.path_ids, t.title or t.product or "", it.occurrence,
-                                        it.milestone, it.due, it.done, it.status, late_by, it.evidence))
-    units = tuple(sorted(stats.values(), key=lambda u: (u.code not in _ORDER, _ORDER.get(u.code, 99), u.code)))
-    lines.sort(key=lambda ln: (ln.unit, ln.due, ln.ref))
-    return Report(f"Báo cáo kết quả thực hiện nhiệm vụ {label}", label, start, end, today, units, tuple(lines))
+                                        it.milestone, it.due, it.done, it.status, late_by, it.evidence,
+                                        where if by != "unit" else None))
+    if by == "commune":
+        units = tuple(sorted(stats.values(), key=lambda u: (u.on_time_rate is None, u.on_time_rate or 0.0,
+                                                             _folded(u.code))))
+    else:
+        units = tuple(sorted(stats.values(), key=lambda u: (_folded(u.commune or ""), u.code not in _ORDER,
+                                                            _ORDER.get(u.code, 99), u.code)))
+    lines.sort(key=lambda ln: (_folded(ln.commune or ""), ln.unit, ln.due, ln.ref))
+    return Report(f"Báo cáo kết quả thực hiện nhiệm vụ {label}", label, start, end, today, units, tuple(lines),
+                  by=by)
+
+
+def _commune_row(commune) -> UnitStats:
+    if commune is None:
+        return UnitStats("—", "Kế hoạch không ghi cơ quan ban hành")
+    return UnitStats(commune.short, commune.body)
+
+
+def _folded(name: str) -> str:
+    from tthc_cli.core.text import fold_diacritics
+
+    return fold_diacritics(name).lower()
 
 
 _ORDER = {c: i for i, c in enumerate(("UBND", "VP", "PKT", "VHXH", "TTPVHCC", "TTDVSNC", "TTCUDVC", "CTTDT",

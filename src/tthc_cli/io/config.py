@@ -138,6 +138,23 @@ def _recipients(v, key) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def _communes(v, key) -> dict[str, dict]:
+    """`communes: {"Xuân Trường": {recipients: {TTPVHCC: a@x}}, …}`: per commune, its units' recipients (a
+    district or province office that sends every commune's digests from one cron job)."""
+    if not isinstance(v, dict):
+        raise ConfigError(f"{key} phải là bảng: tên xã → {{recipients: …}}")
+    out = {}
+    for name, spec in v.items():
+        k = f"{key}.{name}"
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{k} phải là bảng có recipients (người nhận thư của các đơn vị của xã)")
+        unknown = set(spec) - {"recipients"}
+        if unknown:
+            raise ConfigError(f"{k}: khóa không hợp lệ {', '.join(sorted(map(str, unknown)))} (dùng recipients)")
+        out[str(name)] = {"recipients": _recipients(spec.get("recipients") or {}, f"{k}.recipients")}
+    return out
+
+
 SECURITIES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SMTP_KEYS = {"host": str, "port": int, "security": str, "user": str, "sender": str, "password_file": str,
@@ -208,8 +225,12 @@ ENTRIES = {
     "units": (_units, [], "Đơn vị hoặc cách viết thêm vào danh mục (như units: trong kế hoạch)."),
     "coordinator": (_str, "VHXH", ("Đơn vị theo dõi việc chung (giao cho \"các cơ quan, đơn vị có liên quan\"): "
                                    "thấy các việc đó trong due và thư tổng hợp của mình.")),
-    "commune": (_str, None, "Tên xã, hiện trong thư tổng hợp (ví dụ: UBND xã Xuân Trường)."),
-    "recipients": (_recipients, {}, "Người nhận thư của mỗi đơn vị: mã đơn vị → địa chỉ, hoặc {to, cc}."),
+    "commune": (_str, None, ("Xã của cơ quan dùng tthc (ví dụ: UBND xã Xuân Trường): mặc định của --commune, và "
+                             "là xã của kế hoạch không ghi issuer.")),
+    "recipients": (_recipients, {}, ("Người nhận thư của mỗi đơn vị của xã trong commune: (hoặc của xã duy nhất có "
+                                     "kế hoạch): mã đơn vị → địa chỉ, hoặc {to, cc}.")),
+    "communes": (_communes, {}, ("Người nhận thư theo xã, khi một cơ quan gửi thư cho nhiều xã: tên xã → "
+                                 "{recipients: {mã đơn vị: địa chỉ}}.")),
     "smtp": (_smtp, None, ("Máy chủ thư: host, port, security (starttls, ssl, none), user, sender, password_file, "
                            "timeout (giây chờ mỗi lệnh, mặc định 300), data_timeout (giây chờ máy chủ nhận xong "
                            "thư, mặc định 600), retry_delays (giây chờ giữa các lần thử lại, mặc định [1, 4]).")),

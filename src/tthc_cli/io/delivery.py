@@ -108,7 +108,9 @@ def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list
                     lines.append(f"{d.unit}: {skip}")
                     continue
                 if not d.to:
-                    lines.append(f"{d.unit}: bỏ qua: chưa cấu hình người nhận (recipients.{d.unit})")
+                    place, _, code = d.unit.rpartition("/")  # "Xuân Trường/TTPVHCC": plans of several communes
+                    where = f"communes.{place}.recipients.{code}" if place else f"recipients.{code}"
+                    lines.append(f"{d.unit}: bỏ qua: chưa cấu hình người nhận ({where})")
                     continue
                 to = [a for a in d.to if (d.unit, a) not in already]
                 cc = [a for a in d.cc if (d.unit, a) not in already]

@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from tthc_cli import __version__
+from tthc_cli.core.communes import commune_of
 from tthc_cli.core.deadline import Occurrence, Period
 from tthc_cli.core.model import ERROR
 from tthc_cli.core.queries import Selection, item_parts
@@ -62,10 +63,11 @@ _US, _RS = "\x1f", "\x1e"
 class PlanView:
     """A plan as the index keeps it: what the outputs show of it, and the tasks of one query."""
 
-    __slots__ = ("id", "title", "file", "issuer", "document", "period", "closed", "tasks")
+    __slots__ = ("id", "title", "file", "issuer", "commune", "document", "period", "closed", "tasks")
 
     def __init__(self, id, title, file, issuer, document, start, end, closed):
         self.id, self.title, self.file, self.issuer, self.document = id, title, file, issuer, document
+        self.commune = commune_of(issuer)
         self.period = Period(date.fromisoformat(start), date.fromisoformat(end)) if start else None
         self.closed = bool(closed)
         self.tasks: list[TaskView] = []
@@ -101,6 +103,7 @@ class IndexedWorkspace:
         self.problems: list = []
         self.left_out: list = []
         self.errors: list = []
+        self.default_commune = None  # the commune of plans that name no issuer (the config's `commune:`)
 
     @property
     def years(self) -> set[int]:
@@ -120,6 +123,13 @@ class IndexedWorkspace:
         plans = {n: PlanView(*row) for n, *row in db.execute(
             "SELECT n, id, title, file, issuer, document, period_start, period_end, closed FROM plans ORDER BY n")}
         where, args = [], []
+        if self.default_commune is not None:
+            for p in plans.values():
+                p.commune = p.commune or self.default_commune
+        if selection.communes is not None:
+            plans = {n: p for n, p in plans.items() if selection.takes(p)}
+            where.append(f"plan IN ({','.join('?' * len(plans))})")
+            args += list(plans)
         codes = selection.unit_codes
         if codes is not None:
             roles = ("lead", "support") if selection.role == "any" else (selection.role,)
@@ -148,6 +158,15 @@ class IndexedWorkspace:
             t.item_parts = decoded.get(parts) or decoded.setdefault(parts, _parts(parts))
             t.plan.tasks.append(t)
         return list(plans.values())
+
+    def assign_commune(self, commune) -> None:
+        """As Workspace.assign_commune, for the plans plans_for reads."""
+        self.default_commune = commune
+
+    def communes(self) -> list:
+        """As Workspace.communes."""
+        return list(dict.fromkeys(commune_of(issuer) or self.default_commune
+                                  for issuer, in self._db.execute("SELECT issuer FROM plans ORDER BY n")))
 
     def changed(self) -> list[int]:
         """The numbers of the plan files whose stat differs from when their rows were written."""

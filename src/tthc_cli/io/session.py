@@ -66,6 +66,14 @@ class Session:
         folder = first.parent if first.is_dir() else first.parent.parent  # beside the folder holding the plans
         return folder / ".tthc" / "progress.db"
 
+    @property
+    def home_commune(self):
+        """The commune of the config's `commune:` (a one-commune office): the default of --commune, and the
+        commune of plans that name no issuer. None when unset."""
+        from tthc_cli.core.communes import commune_of
+
+        return commune_of(self.config.commune)
+
     # -- plans ------------------------------------------------------------------------
     @property
     def workspace(self):
@@ -80,6 +88,7 @@ class Session:
                             files=files, progress=self.busy)
             if not self._ws.files:
                 raise UsageError("không có tệp kế hoạch (.yaml) nào trong " + ", ".join(self.plan_paths()))
+            self._ws.assign_commune(self.home_commune)
         return self._ws
 
     @property
@@ -88,6 +97,7 @@ class Session:
         it is fresh, else loaded whole, and then the index is written for the next run."""
         if self._qws is None:
             self._qws = self._indexed()
+            self._qws.assign_commune(self.home_commune)
         return self._qws
 
     def _indexed(self):

@@ -70,6 +70,15 @@ class Workspace:
         with `due_by` to the tasks that can fall due by then)."""
         return self.plans
 
+    def assign_commune(self, commune) -> None:
+        """Give the plans that name no issuer the commune `commune` (the config's, of a one-commune office)."""
+        for p in self.plans:
+            p.commune = p.commune or commune
+
+    def communes(self) -> list:
+        """The communes the plans belong to, in plan order (None for plans that name none)."""
+        return list(dict.fromkeys(p.commune for p in self.plans))
+
 
 def load(paths: list[str], *, use_cache: bool = True, extra_units: list | None = None,
          files: list[Path] | None = None, progress=None) -> Workspace:

@@ -81,8 +81,11 @@ def subject(unit: str, counts: dict[str, int], today: date) -> str:
 
 def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, horizon: date, sender: str,
           to: list[str], cc: list[str], commune: str | None = None, days=None,
-          left_out: list[tuple[str, str]] = (), sent_at=None, message_id: str | None = None) -> Digest:
+          left_out: list[tuple[str, str]] = (), sent_at=None, message_id: str | None = None,
+          key: str | None = None) -> Digest:
     """The digest email for one unit; `left_out` (file, why) names plan files missing from it, at its top.
+    `key` names the digest where the unit code alone is not enough ("Xuân Trường/TTPVHCC": plans of several
+    communes): in its subject, its file name and its delivery record.
 
     `sent_at` (an aware datetime) is the Date header and `message_id` the Message-ID: the edge gives the
     real time and a fresh id; without them (tests, golden files) both are fixed by the day and the unit."""
@@ -90,14 +93,14 @@ def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, hor
     counts = {k: len(v) for k, v in groups.items()}
     undated = count_undated(items)
     msg = EmailMessage()
-    msg["Subject"] = subject(_header_safe(unit_code), counts, today)
+    msg["Subject"] = subject(_header_safe(key or unit_code), counts, today)
     msg["From"] = _address(sender)
     msg["To"] = [_address(a) for a in to]
     if cc:
         msg["Cc"] = [_address(a) for a in cc]
     msg["Date"] = _date_header(today, sent_at)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "tthc.invalid"
-    msg["Message-ID"] = message_id or f"<tthc.{ascii_id(unit_code)}.{today.isoformat()}@{domain}>"
+    msg["Message-ID"] = message_id or f"<tthc.{ascii_id(key or unit_code)}.{today.isoformat()}@{domain}>"
     msg["X-Tthc-Unit"] = _header_safe(unit_code)
     msg["X-Tthc-Day"] = today.isoformat()
     text = _text(unit_code, unit_name, groups, undated, today, horizon, commune, days)
@@ -113,8 +116,8 @@ def build(unit_code: str, unit_name: str, items: list[Item], *, today: date, hor
                             + "</ul>", 1)
     msg.set_content(text)
     msg.add_alternative(body, subtype="html")
-    msg.set_boundary(f"==tthc.{ascii_id(unit_code)}.{today.isoformat()}==")  # not random: the same bytes each time
-    return Digest(unit_code, unit_name, list(to), list(cc), msg, counts)
+    msg.set_boundary(f"==tthc.{ascii_id(key or unit_code)}.{today.isoformat()}==")  # not random: the same bytes each time
+    return Digest(key or unit_code, unit_name, list(to), list(cc), msg, counts)
 
 
 def ascii_id(code: str) -> str:

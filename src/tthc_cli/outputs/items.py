@@ -19,7 +19,7 @@ GROUPS = (("overdue", "QUÁ HẠN"), ("today", "ĐẾN HẠN HÔM NAY"), ("upcom
 WEEKEND_MARK = {5: "T7", 6: "CN"}
 CSV_FIELDS = ("group", "status", "plan", "task", "ref", "path", "title", "parent_title", "product", "milestone",
               "occurrence", "deadline", "due", "days", "day_off", "done", "evidence", "lead", "lead_codes", "support",
-              "file")
+              "file", "commune")
 
 
 def group_of(item: Item, today: date, horizon: date | None) -> str:
@@ -63,6 +63,7 @@ def item_row(item: Item, today: date, horizon: date | None = None, days=None) ->
         "lead_codes": [r.unit.code if r.unit else None for r in t.lead],
         "support": [r.text for r in t.support],
         "file": t.plan.file,
+        "commune": t.plan.commune.label if t.plan.commune else None,
     }
 
 
@@ -336,6 +337,18 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     return out
 
 
+def by_commune(items: list[Item]) -> list[tuple[object, list[Item]]]:
+    """The items of each commune (core/communes.py), communes by name, those of plans naming none last; the
+    order of the items within each is kept."""
+    from tthc_cli.core.text import fold_diacritics
+
+    groups: dict = {}
+    for it in items:
+        groups.setdefault(it.task.plan.commune, []).append(it)
+    return sorted(groups.items(), key=lambda g: (g[0] is None, fold_diacritics(g[0].name).lower() if g[0] else "",
+                                                 g[0].key if g[0] else ""))
+
+
 def table_text(items: list[Item], today: date, horizon: date | None, footer: str | None, title: str | None,
                days=None, *, width: int = 120, colour: bool = False) -> str:
     """The grouped item table with its title and footer, `width` columns wide."""
@@ -345,7 +358,13 @@ def table_text(items: list[Item], today: date, horizon: date | None, footer: str
     if items and len({it.task.plan.id for it in items}) == 1:
         plan = items[0].task.plan
         out.extend(_wrap(f"Kế hoạch: {plan.title} ({plan.document or plan.id})", width))
-    if items:
+    sections = by_commune(items)
+    if len(sections) > 1:  # a province's plans: a table per commune, each unit's tasks under its own commune
+        for commune, mine in sections:
+            heading = f"══ {commune.body if commune else 'Kế hoạch không ghi cơ quan ban hành'} ({len(mine)} việc)"
+            out.extend(["", f"\x1b[1m{heading}\x1b[0m" if colour else heading])
+            out.extend(table_lines(mine, today, horizon, width, colour, days))
+    elif items:
         out.append("")
         out.extend(table_lines(items, today, horizon, width, colour, days))
     else:

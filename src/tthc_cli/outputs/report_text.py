@@ -21,15 +21,29 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
 
 
-def _unit_cells(u: UnitStats) -> list[str]:
-    return [u.code, u.name, str(u.total), str(u.on_time), str(u.late), str(u.overdue), str(u.pending),
-            pct(u.on_time_rate)]
+def _unit_cells(u: UnitStats, split: bool = False) -> list[str]:
+    """A row's cells; a unit of a commune has the commune in its code cell ("Xuân Trường · TTPVHCC"), or with
+    `split` (CSV, Markdown) in a first cell of its own."""
+    counts = [u.name, str(u.total), str(u.on_time), str(u.late), str(u.overdue), str(u.pending), pct(u.on_time_rate)]
+    if split:
+        return [u.commune or "", u.code, *counts]
+    return [f"{u.commune} · {u.code}" if u.commune else u.code, *counts]
+
+
+def heads(rep: Report, head=HEAD, split: bool = False) -> tuple:
+    """The headings of the rows `rep.by` makes: a commune's ("Xã", "Cơ quan ban hành"), or a unit's, with the
+    commune first by commune and unit."""
+    if rep.by == "commune":
+        return ("Xã", "Cơ quan ban hành", *head[2:])
+    if rep.by == "commune,unit":
+        return ("Xã", *head) if split else (f"Xã · {head[0]}", *head[1:])
+    return head
 
 
 def _line_cells(ln) -> list[str]:
     period = " · ".join(x for x in (ln.milestone, ln.occurrence) if x)
     # evidence is typed by users and kept in the progress store: no terminal controls from it
-    return [ln.unit, ln.ref, ln.path, clean_text(ln.title or ""), period, fmt(ln.due), fmt(ln.done) if ln.done else "",
+    return [f"{ln.commune} · {ln.unit}" if ln.commune else ln.unit, ln.ref, ln.path, clean_text(ln.title or ""), period, fmt(ln.due), fmt(ln.done) if ln.done else "",
             ln.status, str(ln.days_late), clean_text(ln.evidence or "")]
 
 
@@ -66,9 +80,10 @@ def table(rep: Report, width: int = 120) -> str:
         return "\n".join(out) + "\n"
     rows = [_unit_cells(u) for u in (*rep.units, rep.totals)]
     stats = [*rep.units, rep.totals]
-    layout = _layout(rows, HEAD, width) or _layout(rows, SHORT_HEAD, width) or _layout(rows, SHORT_HEAD, width, True)
+    full, short = heads(rep, HEAD), heads(rep, SHORT_HEAD)
+    layout = _layout(rows, full, width) or _layout(rows, short, width) or _layout(rows, short, width, True)
     head, widths, bar_width = layout
-    if head is SHORT_HEAD:
+    if head is short:
         out.extend(hanging(SHORT_LEGEND, width))
     shown = [i for i, w in enumerate(widths) if w]
 
@@ -121,16 +136,18 @@ def _md_escape(s: str) -> str:
 
 def markdown(rep: Report) -> str:
     out = [f"# {rep.title}", "", _subtitle(rep), ""]
-    out.append("| " + " | ".join(HEAD) + " |")
-    out.append("|" + "|".join(["---", "---"] + ["---:"] * (len(HEAD) - 2)) + "|")
+    split = rep.by == "commune,unit"
+    head = heads(rep, HEAD, split)
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + "|".join(["---"] * (len(head) - 6) + ["---:"] * 6) + "|")
     for u in (*rep.units, rep.totals):
-        out.append("| " + " | ".join(_md_escape(c) for c in _unit_cells(u)) + " |")
+        out.append("| " + " | ".join(_md_escape(c) for c in _unit_cells(u, split)) + " |")
     out += ["", f"## Việc quá hạn và hoàn thành quá hạn ({len(rep.lines)})", ""]
     if rep.lines:
-        out.append("| " + " | ".join(LINE_HEAD) + " |")
-        out.append("|" + "|".join(["---"] * len(LINE_HEAD)) + "|")
+        out.append("| " + " | ".join(_line_head(rep)) + " |")
+        out.append("|" + "|".join(["---"] * len(_line_head(rep))) + "|")
         for ln in rep.lines:
-            out.append("| " + " | ".join(_md_escape(c) for c in _line_cells(ln)) + " |")
+            out.append("| " + " | ".join(_md_escape(c) for c in _split_line(rep, ln)) + " |")
     else:
         out.append("Không có.")
     return "\n".join(out) + "\n"
@@ -145,17 +162,31 @@ def to_csv(rep: Report, which: str = "units") -> str:
     buf = io.StringIO()
     buf.write(CSV_BOM)
     w = _SafeWriter(csv.writer(buf, lineterminator="\n"))
+    split = rep.by == "commune,unit"
     if which == "units":
-        w.writerow(HEAD)
+        w.writerow(heads(rep, HEAD, split))
         for u in (*rep.units, rep.totals):
-            w.writerow(_unit_cells(u))
+            w.writerow(_unit_cells(u, split))
         return buf.getvalue()
-    w.writerow(LINE_HEAD)
+    w.writerow(_line_head(rep))
     for ln in rep.lines:
         c = _line_cells(ln)
         c[5], c[6] = ln.due.isoformat(), ln.done.isoformat() if ln.done else ""
-        w.writerow(c)
+        w.writerow(_split_line(rep, ln, c))
     return buf.getvalue()
+
+
+def _line_head(rep: Report) -> tuple:
+    return LINE_HEAD if rep.by == "unit" else ("Xã", *LINE_HEAD)
+
+
+def _split_line(rep: Report, ln, cells=None) -> list[str]:
+    """A late item's cells with its commune in a cell of its own (CSV, Markdown)."""
+    cells = list(cells if cells is not None else _line_cells(ln))
+    if rep.by == "unit":
+        return cells
+    cells[0] = ln.unit
+    return [ln.commune or "", *cells]
 
 
 class _SafeWriter:
@@ -170,14 +201,15 @@ class _SafeWriter:
 
 def to_json(rep: Report) -> str:
     def unit(u: UnitStats) -> dict:
-        return {"code": u.code, "name": u.name, "total": u.total, "on_time": u.on_time, "late": u.late,
+        return {"commune": (u.commune if rep.by == "commune,unit" else u.code if rep.by == "commune" else None) or None,
+                "code": u.code, "name": u.name, "total": u.total, "on_time": u.on_time, "late": u.late,
                 "overdue": u.overdue, "pending": u.pending, "on_time_rate": u.on_time_rate}
 
     data = {
-        "title": rep.title, "period": rep.period_label, "start": rep.start.isoformat(), "end": rep.end.isoformat(),
+        "title": rep.title, "by": rep.by, "period": rep.period_label, "start": rep.start.isoformat(), "end": rep.end.isoformat(),
         "left_out": [{"file": file, "why": why} for file, why in rep.left_out],
         "today": rep.today.isoformat(), "units": [unit(u) for u in rep.units], "totals": unit(rep.totals),
-        "lines": [{"unit": ln.unit, "plan": ln.plan, "ref": ln.ref, "path": ln.path, "title": ln.title,
+        "lines": [{"commune": ln.commune, "unit": ln.unit, "plan": ln.plan, "ref": ln.ref, "path": ln.path, "title": ln.title,
                    "occurrence": ln.occurrence, "milestone": ln.milestone, "due": ln.due.isoformat(),
                    "done": ln.done.isoformat() if ln.done else None, "status": ln.status,
                    "days_late": ln.days_late, "evidence": ln.evidence} for ln in rep.lines],

@@ -185,7 +185,8 @@ def _summary_sheet(ws, report: Report) -> None:
         ws.merge_cells(f"A3:{last}3")
         ws.row_dimensions[3].height = 15 * (1 + len(gap) // 120)
 
-    _header(ws, HEADER_ROW, SUMMARY_HEADERS, s)
+    heads = {"commune": ("Xã", "Cơ quan ban hành"), "commune,unit": ("Xã · mã đơn vị", "Đơn vị")}
+    _header(ws, HEADER_ROW, (*heads.get(report.by, SUMMARY_HEADERS[:2]), *SUMMARY_HEADERS[2:]), s)
     ws.row_dimensions[HEADER_ROW].height = 45
 
     row = HEADER_ROW
@@ -199,7 +200,7 @@ def _summary_sheet(ws, report: Report) -> None:
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(last_unit, HEADER_ROW)}"  # the totals row stays out of it
     widths = list(_SUMMARY_WIDTHS)
-    widths[0] = _fit(widths[0], (u.code for u in report.units), 30)
+    widths[0] = _fit(widths[0], (f"{u.commune} · {u.code}" if u.commune else u.code for u in report.units), 30)
     widths[1] = _fit(widths[1], (u.name for u in report.units), 60)
     _widths(ws, widths)
     _print_setup(ws, HEADER_ROW)
@@ -209,7 +210,8 @@ def _summary_sheet(ws, report: Report) -> None:
 
 
 def _unit_row(ws, row: int, u, s, bold: bool = False) -> None:
-    values = (u.code or None, u.name, u.total, u.on_time, u.on_time_rate, u.late, u.share(u.late), u.overdue,
+    code = f"{u.commune} · {u.code}" if u.commune else u.code  # a unit of a commune: "Xuân Trường · TTPVHCC"
+    values = (code or None, u.name, u.total, u.on_time, u.on_time_rate, u.late, u.share(u.late), u.overdue,
               u.share(u.overdue), u.pending)
     for col, v in enumerate(values, 1):
         c = _put(ws, row, col, v)
@@ -277,14 +279,15 @@ def _lines_sheet(ws, report: Report) -> None:
     s = _styles()
     _header(ws, 1, LINES_HEADERS, s)
     ws.row_dimensions[1].height = 30
-    names = {u.code: u.name for u in report.units}
+    names = {(u.commune, u.code): u.name for u in report.units}
     widths = list(_LINES_WIDTHS)  # the plan and task ids whole: they are what a reader looks up
     widths[1] = _fit(widths[1], (ln.plan for ln in report.lines), 40)
     widths[2] = _fit(widths[2], (ln.ref for ln in report.lines), 50)
     row = 1
     for ln in report.lines:
         row += 1
-        values = (names.get(ln.unit, ln.unit), ln.plan, ln.ref, ln.path, ln.title, ln.occurrence, ln.milestone,
+        unit = names.get((ln.commune if report.by == "commune,unit" else None, ln.unit), ln.unit)
+        values = (f"{ln.commune} · {unit}" if ln.commune else unit, ln.plan, ln.ref, ln.path, ln.title, ln.occurrence, ln.milestone,
                   ln.due, ln.done, ln.status, ln.days_late, ln.evidence)
         for col, v in enumerate(values, 1):
             c = _put(ws, row, col, v)
