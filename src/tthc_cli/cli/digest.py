@@ -94,7 +94,7 @@ def recipients(session) -> dict:
             out[(commune, unit.code)] = spec
 
     if session.config.recipients:
-        home = session.home_commune
+        home = session.home_in(ws)
         if home is None:
             if len(known) > 1:
                 raise ConfigError(
@@ -147,7 +147,7 @@ def build_all(session, unit_arg, all_units, day, horizon, sender, always, chosen
 
     now = datetime.now(timezone.utc).replace(microsecond=0)  # the edge: the Date header is when it is made
     several = len(session.workspace.communes()) > 1
-    home = session.home_commune
+    home = session.home_in(session.workspace)
     out = []
     for commune, unit, spec in targets(session, unit_arg, all_units, chosen):
         items = unit_items(session, unit, commune, day)

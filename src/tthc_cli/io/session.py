@@ -74,6 +74,17 @@ class Session:
 
         return commune_of(self.config.commune)
 
+    def home_in(self, ws):
+        """The config's commune as the plans of `ws` name it: "Xuân Trường" in the config is the plans' "xã Xuân
+        Trường" when that is the one commune it fits; else as written."""
+        from tthc_cli.core.communes import find
+
+        home = self.home_commune
+        if home is None:
+            return None
+        hits = find(self.config.commune, [x for x in ws.communes() if x is not None])
+        return hits[0] if len(hits) == 1 else home
+
     # -- plans ------------------------------------------------------------------------
     @property
     def workspace(self):
@@ -88,7 +99,7 @@ class Session:
                             files=files, progress=self.busy)
             if not self._ws.files:
                 raise UsageError("không có tệp kế hoạch (.yaml) nào trong " + ", ".join(self.plan_paths()))
-            self._ws.assign_commune(self.home_commune)
+            self._ws.assign_commune(self.home_in(self._ws))
         return self._ws
 
     @property
@@ -97,7 +108,7 @@ class Session:
         it is fresh, else loaded whole, and then the index is written for the next run."""
         if self._qws is None:
             self._qws = self._indexed()
-            self._qws.assign_commune(self.home_commune)
+            self._qws.assign_commune(self.home_in(self._qws))
         return self._qws
 
     def _indexed(self):
