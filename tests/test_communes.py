@@ -275,3 +275,16 @@ def test_recipients_that_could_reach_the_wrong_commune_are_refused(tthc, tmp_pat
     r = tthc("digest", "--all", "--out", tmp_path / "thu", *DAY, cwd=tmp_path)
     assert r.code == ConfigError.exit_code and message in r.err, r.err
     assert not (tmp_path / "thu").exists()
+
+
+def test_config_check_names_communes_the_plans_do_not_have(tthc, tmp_path):
+    _province(tmp_path, "commune: Xuân Trường\ncommunes:\n  Hải Hậu: {recipients: {PTP: a@x.vn}}\n"
+                        "  Quyết Thắng: {recipients: {TTPVHCC: b@x.vn}}")
+    r = tthc("config", "check", cwd=tmp_path)
+    assert r.code == ConfigError.exit_code
+    assert 'communes.Hải Hậu.recipients: không có đơn vị "PTP"' in r.out
+    assert 'communes: "Hải Hậu" không phải xã nào có kế hoạch' in r.out
+    assert "Quyết Thắng" not in r.out.split("(có:")[0] and "commune:" not in r.out
+    _province(tmp_path, "commune: Xuân Trường\ncommunes:\n  Quyết Thắng: {recipients: {TTPVHCC: b@x.vn}}")
+    ok = tthc("config", "check", cwd=tmp_path)
+    assert ok.code == 0 and "cấu hình hợp lệ" in ok.out

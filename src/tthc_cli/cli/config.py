@@ -16,7 +16,7 @@ def config_check(plans: PlansOpt = None):
     from tthc_cli.io.config import check_all
     from tthc_cli.io.session import Session
 
-    problems, source = check_all(RUN["config"], lambda path: Session(plans, config_path=str(path)).workspace.registry)
+    problems, source = check_all(RUN["config"], lambda path: Session(plans, config_path=str(path)).workspace)
     if source is None:
         typer.echo("Không có tệp cấu hình (dùng giá trị mặc định).")
     for p in problems:

@@ -361,11 +361,11 @@ def load(explicit: str | None = None, cache=None) -> Config:
     return parse(raw.data, path)
 
 
-def check_all(explicit: str | None = None, plans_registry=None) -> tuple[list[str], Path | None]:
+def check_all(explicit: str | None = None, plans_workspace=None) -> tuple[list[str], Path | None]:
     """Every problem of the configuration (for `tthc config check`), and the file checked.
 
-    `plans_registry(path)` gives the unit registry with the units the plans define (the session's, read with
-    this config); TthcError when there are no plans to read."""
+    `plans_workspace(path)` gives the plans read with this config (their registry has the units the plans
+    define; their communes are what `commune:` and `communes:` must name); TthcError when there are no plans."""
     problems: list[str] = []
     try:
         path = find(explicit)
@@ -389,9 +389,11 @@ def check_all(explicit: str | None = None, plans_registry=None) -> tuple[list[st
             reg.add_data({"units": cfg.units})
         except UnitDataError as exc:  # listed with the other problems, under the config file's name
             problems.extend(f"{path}: {p}" for p in (exc.problems or (exc.message,)))
-    if not problems and plans_registry is not None:  # the units the plans define count too, as for `digest`
+    communes = None
+    if not problems and plans_workspace is not None:  # the units the plans define count too, as for `digest`
         try:
-            reg = plans_registry(path)
+            ws = plans_workspace(path)
+            reg, communes = ws.registry, [x for x in ws.communes() if x is not None]
         except TthcError:
             pass  # no plans to read here: the bundled table and the config's units are what there is
     if cfg.db:
@@ -401,24 +403,25 @@ def check_all(explicit: str | None = None, plans_registry=None) -> tuple[list[st
             require_regular(path.parent / cfg.db, "cơ sở dữ liệu tiến độ")
         except FileError as exc:
             problems.append(f"{path}: db: {exc.message}")
-    seen: dict[str, str] = {}
-    for code in cfg.recipients:
-        unit = reg.units.get(code) or reg.match(code)
-        if unit is None:
-            hint = reg.suggest(code)
-            problems.append(f'{path}: recipients: không có đơn vị "{code}" trong danh mục'
-                            + (f' (có phải "{hint[0]}"?)' if hint else ""))
-        elif unit.code in seen:
-            problems.append(f'{path}: recipients: "{seen[unit.code]}" và "{code}" là cùng một đơn vị ({unit.code}); '
-                            f"hãy gộp người nhận vào một mục")
-        else:
-            seen[unit.code] = code
+    _check_recipients(cfg.recipients, reg, f"{path}: recipients", problems)
+    for name, entry in cfg.communes.items():
+        _check_recipients(entry["recipients"], reg, f"{path}: communes.{name}.recipients", problems)
+    if communes is not None:
+        from tthc_cli.core.communes import find as find_commune
+
+        named = [("commune", cfg.commune)] if cfg.commune else []
+        for key, name in named + [("communes", n) for n in cfg.communes]:
+            hits = find_commune(name, communes)
+            if len(hits) != 1:
+                problems.append(f'{path}: {key}: "{name}" ' + (
+                    f'có thể là {" hoặc ".join(h.label for h in hits)}' if hits else
+                    f"không phải xã nào có kế hoạch (có: {', '.join(x.label for x in communes[:8])})"))
     if cfg.coordinator and reg.match(cfg.coordinator) is None:
         hint = reg.suggest(cfg.coordinator)
         problems.append(f'{path}: coordinator: không có đơn vị "{cfg.coordinator}" trong danh mục'
                         + (f' (có phải "{hint[0]}"?)' if hint else ""))
     smtp = cfg.smtp
-    if cfg.recipients and not smtp:
+    if (cfg.recipients or cfg.communes) and not smtp:
         problems.append(f"{path}: có recipients nhưng chưa cấu hình smtp (host, sender)")
     if smtp:
         for key in ("host", "sender"):
@@ -433,6 +436,20 @@ def check_all(explicit: str | None = None, plans_registry=None) -> tuple[list[st
                 problems.append(f"{path}: smtp.user có nhưng thiếu mật khẩu: đặt TTHC_SMTP_PASSWORD hoặc "
                                 f"smtp.password_file (quyền 0600)")
     return problems, path
+
+
+def _check_recipients(recipients: dict, reg, where: str, problems: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for code in recipients:
+        unit = reg.units.get(code) or reg.match(code)
+        if unit is None:
+            hint = reg.suggest(code)
+            problems.append(f'{where}: không có đơn vị "{code}" trong danh mục' + (f' (có phải "{hint[0]}"?)' if hint else ""))
+        elif unit.code in seen:
+            problems.append(f'{where}: "{seen[unit.code]}" và "{code}" là cùng một đơn vị ({unit.code}); '
+                            f"hãy gộp người nhận vào một mục")
+        else:
+            seen[unit.code] = code
 
 
 def show_text(cfg: Config) -> str:
