@@ -221,7 +221,8 @@ def _split(total: int, parts: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def make_plan(number: int, tasks_per_file: int, rng: random.Random, width: int = 4) -> tuple[dict, int]:
+def make_plan(number: int, tasks_per_file: int, rng: random.Random, width: int = 4,
+              communes: int = 100) -> tuple[dict, int]:
     """One plan document (as a dict) and its number of leaf tasks."""
     serial = 0  # running number for the text suffixes, unique within the file
 
@@ -262,7 +263,7 @@ def make_plan(number: int, tasks_per_file: int, rng: random.Random, width: int =
         "plan": {
             "id": f"bench-{number:0{width}d}",
             "title": f"Kế hoạch cải cách hành chính năm {YEAR} (xã thử nghiệm {number})",
-            "issuer": f"UBND xã Thử Nghiệm {number}",
+            "issuer": _issuer(number, communes),
             "document": f"Kế hoạch số {number}/KH-UBND ngày 10/01/{YEAR}",
             "period": YEAR,
         },
@@ -271,10 +272,21 @@ def make_plan(number: int, tasks_per_file: int, rng: random.Random, width: int =
     return plan, leaves
 
 
-def make_workload(outdir: str | Path, files: int = 200, tasks_per_file: int = 100, seed: int = 1) -> dict:
-    """Write the workload into `outdir`; return {"dir", "files", "tasks", "bytes"}."""
+def _issuer(number: int, communes: int) -> str:
+    """File `number`'s commune: files go round the communes (200 files of 100 communes: two plans each, as a
+    commune has its CCHC and its KSTTHC plan), written the two ways documents write it."""
+    commune = (number - 1) % communes + 1
+    body = "UBND" if (number - 1) // communes % 2 == 0 else "Ủy ban nhân dân"
+    return f"{body} xã Thử Nghiệm {commune}"
+
+
+def make_workload(outdir: str | Path, files: int = 200, tasks_per_file: int = 100, seed: int = 1,
+                  communes: int | None = None) -> dict:
+    """Write the workload into `outdir` (the plans of `communes` communes, default half as many as files);
+    return {"dir", "files", "tasks", "bytes", "communes"}."""
     if files < 1 or tasks_per_file < 1:
         raise ValueError("files and tasks_per_file must be at least 1")
+    communes = communes or max(1, files // 2)
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -282,7 +294,7 @@ def make_workload(outdir: str | Path, files: int = 200, tasks_per_file: int = 10
     written: set[str] = set()
     total_tasks = total_bytes = 0
     for number in range(1, files + 1):
-        plan, leaves = make_plan(number, tasks_per_file, rng, width)
+        plan, leaves = make_plan(number, tasks_per_file, rng, width, communes)
         data = render(plan).encode("utf-8")
         name = f"{plan['plan']['id']}.yaml"
         (out / name).write_bytes(data)
@@ -293,7 +305,7 @@ def make_workload(outdir: str | Path, files: int = 200, tasks_per_file: int = 10
         if BENCH_FILE.fullmatch(stale.name) and stale.name not in written and stale.is_file():
             stale.unlink()
     assert total_tasks == files * tasks_per_file, (total_tasks, files * tasks_per_file)
-    return {"dir": str(out), "files": files, "tasks": total_tasks, "bytes": total_bytes}
+    return {"dir": str(out), "files": files, "tasks": total_tasks, "bytes": total_bytes, "communes": communes}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,10 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks-per-file", type=int, default=100,
                         help="leaf tasks per file (default 100)")
     parser.add_argument("--seed", type=int, default=1, help="random seed; same seed, same files (default 1)")
+    parser.add_argument("--communes", type=int, default=None,
+                        help="communes the files belong to, round robin (default: half the files)")
     args = parser.parse_args(argv)
     if args.files < 1 or args.tasks_per_file < 1:
         parser.error("--files and --tasks-per-file must be at least 1")
-    info = make_workload(args.outdir, args.files, args.tasks_per_file, args.seed)
+    info = make_workload(args.outdir, args.files, args.tasks_per_file, args.seed, args.communes)
     print(f"wrote {info['files']} files, {info['tasks']} tasks, {info['bytes']} bytes "
           f"({info['bytes'] / 1048576:.1f} MiB) to {info['dir']}")
     return 0
