@@ -288,3 +288,14 @@ def test_config_check_names_communes_the_plans_do_not_have(tthc, tmp_path):
     _province(tmp_path, "commune: Xuân Trường\ncommunes:\n  Quyết Thắng: {recipients: {TTPVHCC: b@x.vn}}")
     ok = tthc("config", "check", cwd=tmp_path)
     assert ok.code == 0 and "cấu hình hợp lệ" in ok.out
+
+
+def test_history_of_one_commune(tthc, tmp_path):
+    store = tmp_path / "p.db"
+    for ref in ("xuan-truong-cchc-2026:III.1", "quyet-thang-ksthc-2026:II.2.3"):
+        assert tthc("done", ref, "--occurrence", "Quý I/2026" if "III.1" in ref else "09/09/2026", "--date",
+                    "2026-03-20", "--db", store, *DAY).code == 0
+    every = tthc("history", "--db", store, "--format", "json").json()
+    assert [r["commune"] for r in every] == ["xã Quyết Thắng", "xã Xuân Trường"]
+    mine = tthc("history", "--db", store, "--format", "json", "--commune", "xuan truong").json()
+    assert mine == every[1:]

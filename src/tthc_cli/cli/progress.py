@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from tthc_cli.cli import common as c
-from tthc_cli.cli.app import (DbOpt, Format, FormatOpt, MilestoneOpt, NoteOpt, OccurrenceOpt, PlansOpt, TaskArg,
+from tthc_cli.cli.app import (CommuneOpt, DbOpt, Format, FormatOpt, MilestoneOpt, NoteOpt, OccurrenceOpt, PlansOpt, TaskArg,
                               TodayOpt, UnitOpt, app, resolve_today)
 from tthc_cli.errors import UsageError
 
@@ -111,13 +111,14 @@ def trigger(task: TaskArg,
 @app.command()
 def history(task: Annotated[Optional[str], typer.Argument(metavar="[NHIỆM_VỤ]", help="Nhiệm vụ (bỏ trống: mọi nhiệm vụ).",
                                                           show_default=False)] = None,
-            unit: UnitOpt = None, plans: PlansOpt = None, format: FormatOpt = Format.table, db: DbOpt = None):
+            unit: UnitOpt = None, plans: PlansOpt = None, format: FormatOpt = Format.table, db: DbOpt = None,
+            commune: CommuneOpt = None):
     """Các bản ghi tiến độ, mới nhất trước."""
     from tthc_cli.core.recording import history_rows
 
     s = c.session(plans, db)
     ws = c.workspace(s)
-    rows = history_rows(s.progress, ws.plans, ws.registry, task, unit)
+    rows = history_rows(s.progress, ws.plans, ws.registry, task, unit, c.communes(s, ws, commune))
     if format is Format.json:
         c.write_json(rows)
     elif format is Format.csv:

@@ -52,10 +52,7 @@ def pick_item(task: Task, milestone: str | None, occurrence: str | None, today: 
                              (f" (có: {'; '.join(labels)})" if labels else " (nhiệm vụ không chia mốc)"))
     if occurrence:
         occ = occurrence.strip()
-        try:
-            on = date.fromisoformat(occ)
-        except ValueError:
-            on = None
+        on = _as_day(occ)  # the due date as `list` shows it (09/09/2026) or as ISO (2026-09-09)
         matched = [i for i in items if (on is not None and i.due == on) or _fold(i.occurrence) == _fold(occ)]
         if not matched:
             labels = [i.occurrence or fmt(i.due) for i in items if i.due]
@@ -124,8 +121,9 @@ def event_milestone(task: Task, milestone: str | None) -> str:
                      f'nhiệm vụ như "Khi có hướng dẫn …"')
 
 
-def history_rows(progress, plans, registry, task_query: str | None, unit: str | None) -> list[dict]:
-    """Events as rows, newest first, for one task, one unit's tasks, or all."""
+def history_rows(progress, plans, registry, task_query: str | None, unit: str | None, communes=None) -> list[dict]:
+    """Events as rows, newest first, for one task, one unit's tasks, or all; with `communes`, only of the
+    plans of those communes (the records of a vanished plan belong to no commune)."""
     tasks = {(p.id, t.id): t for p in plans for t in p.tasks}
     keep = None
     if task_query:
@@ -134,6 +132,8 @@ def history_rows(progress, plans, registry, task_query: str | None, unit: str | 
     elif unit is not None:
         sel = Selection(registry.codes_for(registry.require(unit)), "any")  # as `due --role any` sees it
         keep = {k for k, t in tasks.items() if sel.matches(t, registry)}
+    if communes is not None:
+        keep = {k for k, t in tasks.items() if t.plan.commune in communes and (keep is None or k in keep)}
     rows = []
     for (plan, tid), events in progress.by_task.items():
         if keep is not None and (plan, tid) not in keep:
@@ -142,7 +142,7 @@ def history_rows(progress, plans, registry, task_query: str | None, unit: str | 
         for e in events:
             rows.append({
                 "id": e.id, "recorded_at": e.recorded_at.isoformat() if e.recorded_at else None, "who": e.who,
-                "plan": plan, "task": tid,
+                "plan": plan, "task": tid, "commune": t.plan.commune.label if t and t.plan.commune else None,
                 "kind": e.kind, "ref": f"{plan}:{tid}", "title": (t.title or t.product) if t else None,
                 "milestone": e.milestone or None, "occurrence": e.occurrence or None,
                 "day": e.day.isoformat() if e.day else None, "due": e.due.isoformat() if e.due else None,
@@ -152,6 +152,18 @@ def history_rows(progress, plans, registry, task_query: str | None, unit: str | 
     return rows
 
 
+
+
+def _as_day(text: str) -> date | None:
+    """A day written in digits, 2026-09-09 or 09/09/2026; None for anything else (a period's label)."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
+    if m is None:
+        return None
+    y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+    try:
+        return date(int(y), int(mo), int(d))
+    except ValueError:
+        return None
 
 
 def completion_day(when: date, today: date) -> date:
