@@ -68,13 +68,15 @@ def check(unit: UnitOpt = None, today: TodayOpt = None, plans: PlansOpt = None, 
 @app.command()
 def units(plans: PlansOpt = None,
           format: Annotated[TableFormat, typer.Option("--format", "-f", help="table hoặc json.")] = TableFormat.table,
-          no_cache: NoCacheOpt = False):
+          no_cache: NoCacheOpt = False, commune: CommuneOpt = None):
     """Danh mục đơn vị, với số nhiệm vụ mỗi đơn vị chủ trì và phối hợp."""
     from tthc_cli.core.lookup import unit_counts
     from tthc_cli.outputs.units_table import units_text
 
-    ws = c.workspace(c.session(plans, None, no_cache))
-    rows = unit_counts(ws.plans, ws.registry)
+    s = c.session(plans, None, no_cache)
+    ws = c.workspace(s)
+    chosen = c.communes(s, ws, commune)
+    rows = unit_counts([p for p in ws.plans if chosen is None or p.commune in chosen], ws.registry)
     if format == "json":
         c.write_json(rows)
         return
