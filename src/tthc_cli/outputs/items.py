@@ -280,15 +280,20 @@ def _fixed_widths(headers, rows, caps) -> tuple[list[int], int]:
 
 
 def table_lines(items: list[Item], today: date, horizon: date | None, width: int, colour: bool = False,
-                days=None) -> list[str]:
-    """Items grouped (overdue, today, upcoming …) as a plain-text table.
+                days=None, sections=None) -> list[str]:
+    """Items grouped (overdue, today, upcoming …) as a plain-text table; with `sections` ((heading, items) of
+    by_commune), a table per section under its heading, all with the same columns.
 
     Written by hand rather than with rich: rich takes seconds to lay out a few
     thousand rows, and officials run this in a meeting.
     """
     plans = {it.task.plan.id: it.task.plan for it in items}
-    several_plans = len(plans) > 1
-    labels = plan_labels(list(plans.values()))
+    if sections is None:
+        several_plans = len(plans) > 1
+        labels = plan_labels(list(plans.values()))
+    else:  # the commune is in the heading: a plan column only where a commune has several plans, by id
+        several_plans = any(len({it.task.plan.id for it in mine}) > 1 for _, mine in sections)
+        labels = {pid: pid for pid in plans}
     headers, rows, caps = _layout(items, today, horizon, days, labels, several_plans, compact=False)
     widths, used = _fixed_widths(headers, rows, caps)
     if used + _FLEX_MIN > width:  # the full table would be wider than the terminal
@@ -317,24 +322,39 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
         return [(" " + "  ".join([c[k] if k < len(c) else blanks[i] for i, c in enumerate(cols)])).rstrip()
                 for k in range(height)]
 
-    out = line(headers)
-    out.append(" " + "  ".join("─" * w for w in widths))
-    current = None
-    counts: dict[str, int] = {}
-    for g, _ in rows:
-        counts[g] = counts.get(g, 0) + 1
-    labels = dict(GROUPS)
+    names = dict(GROUPS)
     order = {k: n for n, (k, _) in enumerate(GROUPS)}
-    for g, cells in sorted(rows, key=lambda r: order[r[0]]):
-        if g != current:
-            current = g
-            heading = labels[g]
-            if g == "upcoming" and horizon is not None:
-                heading = f"{heading} đến {fmt(horizon)}"
-            heading = f" {heading} ({counts[g]})"
-            out.append(f"{_ANSI[g]}{heading}{_RESET}" if colour and _ANSI[g] else heading)
-        out.extend(line(cells))
-    return out
+    head = line(headers)
+    rule = " " + "  ".join("─" * w for w in widths)
+
+    def table(mine: list[tuple[str, list[str]]]) -> list[str]:
+        out = [*head, rule]
+        current = None
+        counts: dict[str, int] = {}
+        for g, _ in mine:
+            counts[g] = counts.get(g, 0) + 1
+        for g, cells in sorted(mine, key=lambda r: order[r[0]]):
+            if g != current:
+                current = g
+                heading = names[g]
+                if g == "upcoming" and horizon is not None:
+                    heading = f"{heading} đến {fmt(horizon)}"
+                heading = f" {heading} ({counts[g]})"
+                out.append(f"{_ANSI[g]}{heading}{_RESET}" if colour and _ANSI[g] else heading)
+            out.extend(line(cells))
+        return out
+
+    if sections is None:
+        return table(rows)
+    row_of = {id(it): row for it, row in zip(items, rows)}
+    out = []
+    for heading, mine in sections:
+        out.extend(["", f"\x1b[1m{heading}\x1b[0m" if colour else heading])
+        out.extend(table([row_of[id(it)] for it in mine]))
+    return out[1:]  # the blank line before the first heading is the caller's
+
+
+NO_ISSUER = "Kế hoạch không ghi cơ quan ban hành"
 
 
 def by_commune(items: list[Item]) -> list[tuple[object, list[Item]]]:
@@ -360,10 +380,9 @@ def table_text(items: list[Item], today: date, horizon: date | None, footer: str
         out.extend(_wrap(f"Kế hoạch: {plan.title} ({plan.document or plan.id})", width))
     sections = by_commune(items)
     if len(sections) > 1:  # a province's plans: a table per commune, each unit's tasks under its own commune
-        for commune, mine in sections:
-            heading = f"══ {commune.body if commune else 'Kế hoạch không ghi cơ quan ban hành'} ({len(mine)} việc)"
-            out.extend(["", f"\x1b[1m{heading}\x1b[0m" if colour else heading])
-            out.extend(table_lines(mine, today, horizon, width, colour, days))
+        headed = [(f"══ {commune.body if commune else NO_ISSUER} ({len(mine)} việc)", mine) for commune, mine in sections]
+        out.append("")
+        out.extend(table_lines(items, today, horizon, width, colour, days, headed))
     elif items:
         out.append("")
         out.extend(table_lines(items, today, horizon, width, colour, days))
