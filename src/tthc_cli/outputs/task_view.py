@@ -23,6 +23,7 @@ def show_json(task: Task, today: date, progress=EMPTY, days=None, warn_days: int
         "ref": task.ref,
         "plan": task.plan.id,
         "plan_title": task.plan.title,
+        "commune": task.plan.commune.label if task.plan.commune else None,
         "file": task.plan.file,
         "task": task.id,
         "path": task.path_ids,
@@ -70,6 +71,8 @@ def show_text(task: Task, today: date, progress=EMPTY, days=None, warn_days: int
     if task.product:
         con.print(f"[bold]Sản phẩm:[/bold] {task.product}")
     con.print(f"[bold]Kế hoạch:[/bold] {p.title} ({p.document or p.id}; {p.file})")
+    if p.commune is not None:
+        con.print(f"[bold]Xã:[/bold] {p.commune.body}")
     names = lambda refs: ", ".join(r.text + (f" [{r.unit.code}]" if r.unit else " [?]") for r in refs) or "—"  # noqa: E731
     con.print(f"[bold]Chủ trì:[/bold] {names(task.lead)}")
     con.print(f"[bold]Phối hợp:[/bold] {names(task.support)}")
