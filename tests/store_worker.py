@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from tthc_cli.core.progress import DONE, NOTE, Event  # noqa: E402
-from tthc_cli.io.storebase import location, open_store  # noqa: E402
+from tthc_cli.io.stores import location, open_store  # noqa: E402
 
 
 def burst(db: str, n: int, label: str) -> None:

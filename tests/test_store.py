@@ -19,7 +19,7 @@ import pytest
 from tthc_cli.errors import StoreError, TthcError
 from tthc_cli.core.progress import DONE, NOTE, TRIGGER, UNDONE, Event
 from tthc_cli.io.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
-from tthc_cli.io.storebase import location, open_store
+from tthc_cli.io.stores import location, open_store
 
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
 
@@ -260,7 +260,7 @@ def test_newer_store_is_refused_and_left_untouched(where, create):
     assert "được tạo bởi phiên bản tthc mới hơn" in err.value.message
     assert f"lược đồ 99, chương trình biết đến {SCHEMA_VERSION}" in err.value.message
     assert "hãy cập nhật tthc" in err.value.message
-    from tthc_cli.io.storebase import open_read
+    from tthc_cli.io.stores import open_read
 
     with pytest.raises(StoreError, match="phiên bản tthc mới hơn"):
         open_read(location(where))

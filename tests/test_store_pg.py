@@ -345,7 +345,7 @@ def test_store_copy_sqlite_to_postgresql_and_back(pgsite, tmp_path):
         assert r.code == 0, (s, r.err)
     from datetime import date
 
-    from tthc_cli.io.storebase import location, open_store, read_all
+    from tthc_cli.io.stores import location, open_store, read_all
 
     with open_store(location(sqlite_db)) as st:
         st.record_sent(date(2026, 7, 10), [("TTPVHCC", "a@xuantruong.gov.vn", True, None, 1, "<m1@x>"),

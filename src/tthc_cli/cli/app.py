@@ -138,7 +138,7 @@ AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Gồm cả nhiệm v�
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Không dùng bộ nhớ đệm kế hoạch đã đọc.")]
 DbOpt = Annotated[Optional[str], typer.Option(
     "--db", metavar="TỆP|URL", help=("Sổ tiến độ: tệp SQLite (mặc định .tthc/progress.db cạnh thư mục kế hoạch) hoặc "
-                                    "postgresql://máy-chủ/tên-csdl; biến TTHC_DB."), show_default=False)]
+                                    "địa chỉ PostgreSQL postgresql://…; biến TTHC_DB."), show_default=False)]
 StatusOpt = Annotated[Optional[list[str]], typer.Option(
     "--status", "-s", metavar="TRẠNG_THÁI", help='Lọc theo trạng thái, ví dụ "Quá hạn" (lặp lại được).', show_default=False)]
 RollOpt = Annotated[Optional[bool], typer.Option(

@@ -32,7 +32,7 @@ def validate(paths: Annotated[Optional[list[str]], typer.Argument(
         problems.extend(plan_warnings(plan))
     where = s.db_location()
     if not isinstance(where, Path) or where.exists():
-        from tthc_cli.io.storebase import describe
+        from tthc_cli.io.stores import describe
 
         problems.extend(orphans(ws.plans, s.progress, describe(where)))
     problems = located(problems)

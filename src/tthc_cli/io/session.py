@@ -55,7 +55,7 @@ class Session:
     def db_location(self):
         """The progress store: --db, TTHC_DB, the config's `store` (a PostgreSQL URL) or `db`, else
         .tthc/progress.db beside the plans folder. A Path, or a PgUrl for `postgresql://…`."""
-        from tthc_cli.io.storebase import location
+        from tthc_cli.io.stores import location
 
         if self._db_arg:
             return location(self._db_arg)
@@ -137,7 +137,7 @@ class Session:
             if isinstance(where, Path) and not os.path.lexists(where):
                 self._progress = EMPTY
             else:
-                from tthc_cli.io.storebase import read_all
+                from tthc_cli.io.stores import read_all
 
                 events, since = read_all(where)  # a reader writes nothing: a read-only share, a read-only role
                 self._progress = Progress(self._old_labels(events, since))
@@ -175,7 +175,7 @@ class Session:
 
     def store(self):
         """The progress store, created on first use."""
-        from tthc_cli.io.storebase import open_store
+        from tthc_cli.io.stores import open_store
 
         return open_store(self.db_location(), create=True)
 
@@ -184,7 +184,7 @@ class Session:
         SQLite file that is not there yet reads as no progress, and is created when written)."""
         where = self.db_location()
         if not isinstance(where, Path):
-            from tthc_cli.io.storebase import open_store
+            from tthc_cli.io.stores import open_store
 
             open_store(where, create=True).close()
 

@@ -7,8 +7,7 @@ here: which fields an event needs, how text is cleaned, the `expect_last` check 
 how rows become `Event`s (and a row changed by hand is named by its record number), the delivery log, the
 labels mark of migration 4, and the canonical form `store copy` checks.
 
-`location(text)` tells a store's place from what the user typed: a `postgresql://` or `postgres://` URL, else a
-file path. `open_store`, `open_read` and `read_all` open either.
+Which back end a place names, and opening it, is `stores.py`.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import json
 import os
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from tthc_cli.core.progress import KINDS, Event
 from tthc_cli.errors import Conflict, StoreError
@@ -26,7 +24,6 @@ from tthc_cli.errors import Conflict, StoreError
 COLUMNS = ("id", "kind", "plan", "task", "milestone", "occurrence", "day", "due", "evidence", "note", "who",
            "recorded_at")
 SENT_COLUMNS = ("id", "day", "unit", "recipient", "ok", "error", "attempts", "message_id", "sent_at")
-URL_SCHEMES = ("postgresql://", "postgres://")
 
 
 def default_who() -> str:
@@ -45,57 +42,6 @@ def default_who() -> str:
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def is_url(text) -> bool:
-    return isinstance(text, str) and text.strip().lower().startswith(URL_SCHEMES)
-
-
-def location(text, base: Path | None = None):
-    """A store's place: a `PgUrl` for a PostgreSQL URL, else a Path (relative to `base` when given)."""
-    if is_url(text):
-        from tthc_cli.io.pgstore import PgUrl
-
-        return PgUrl(text.strip())
-    path = Path(text)
-    return base / path if base is not None else path
-
-
-def describe(loc) -> str:
-    """The place as a message shows it (a URL with its password masked)."""
-    return loc.masked if hasattr(loc, "masked") else str(loc)
-
-
-def open_store(loc, *, create: bool = True) -> EventStore:
-    """The store at `loc` opened to write, created and migrated where needed."""
-    if hasattr(loc, "masked"):
-        from tthc_cli.io.pgstore import PgStore
-
-        return PgStore.open(loc, create=create)
-    from tthc_cli.io.store import Store
-
-    return Store.open(loc, create=create)
-
-
-def open_read(loc) -> EventStore:
-    """The store at `loc` opened only to read: nothing created, migrated or written."""
-    if hasattr(loc, "masked"):
-        from tthc_cli.io.pgstore import PgStore
-
-        return PgStore.open_read(loc)
-    from tthc_cli.io.store import Store
-
-    return Store.open_read(loc)
-
-
-def read_all(loc) -> tuple[list[Event], datetime | None]:
-    """Every event of the store at `loc` and `labels_since`, read without writing anything."""
-    if hasattr(loc, "masked"):
-        with open_read(loc) as store:
-            return store.snapshot()[:2]
-    from tthc_cli.io.store import read_events
-
-    return read_events(loc)
 
 
 class EventStore:

@@ -10,7 +10,8 @@ canonical form of every record (storebase.canonical) and the labels mark of migr
 from __future__ import annotations
 
 from tthc_cli.errors import StoreError, UsageError
-from tthc_cli.io.storebase import canonical, describe, location, open_read, open_store
+from tthc_cli.io.storebase import canonical
+from tthc_cli.io.stores import describe, location, open_read, open_store
 
 
 def copy(source: str, target: str) -> list[str]:
