@@ -393,3 +393,20 @@ def test_without_psycopg_a_postgresql_url_says_what_to_install(site, tmp_path):
                         "print('psycopg' in sys.modules); sys.exit(code)", str(site.dir / "plans"),
                         str(tmp_path / "s.db")], env=env, capture_output=True, timeout=120)
     assert q.returncode in (0, 3) and q.stdout.decode().strip().endswith("False"), q.stderr.decode()
+
+
+@pytest.mark.parametrize("url, secret", [
+    ("postgresql://lan:Mk-bí_mật-9431@db/tthc", "Mk-bí_mật-9431"),
+    ("postgres://lan:p%40ss%2Fw0rd@db:5433/tthc?sslmode=require", "p@ss/w0rd"),
+    ("postgresql://lan@db/tthc?sslmode=require&password=hidden-pw", "hidden-pw"),
+])
+def test_every_form_of_a_url_password_is_masked(url, secret):
+    from urllib.parse import quote
+
+    from tthc_cli.io.pgstore import PgUrl, mask
+
+    u = PgUrl(url)
+    assert u.has_password and u.password == secret
+    shown = u.masked + " " + mask(f"lỗi: {url} ({secret}, {quote(secret, safe='')})", u) + " " + repr(u) + str(u)
+    assert secret not in shown and quote(secret, safe="") not in shown and "******" in shown
+    assert not PgUrl("postgresql://lan@db/tthc").has_password

@@ -134,12 +134,13 @@ def _password(text: str) -> str | None:
 
 
 def mask(text: str, url: PgUrl | None = None) -> str:
-    """`text` with every password it may hold replaced by ******: the URL's (in the URL and as written anywhere
-    else), a `password=` parameter, PGPASSWORD's value."""
+    """`text` with every password it may hold replaced by ******: a URL's, a `password=` parameter, and the
+    URL's password written anywhere else (as libpq may quote a bad URL). PGPASSWORD is libpq's alone: it never
+    echoes it, and replacing a short one everywhere would garble messages."""
     text = re.sub(r"(postgres(?:ql)?://[^:/?#@\s]*:)[^@\s]*@", rf"\g<1>{MASK}@", text, flags=re.IGNORECASE)
     text = re.sub(r"(password=)[^&\s]*", rf"\g<1>{MASK}", text, flags=re.IGNORECASE)
-    secrets = [s for s in ((url.password if url is not None else None), os.environ.get("PGPASSWORD")) if s]
-    for secret in secrets:
+    secret = url.password if url is not None else None
+    if secret and len(secret) >= 3:
         from urllib.parse import quote
 
         for form in {secret, quote(secret, safe=""), quote(secret)}:
