@@ -150,3 +150,69 @@ def plan_dir(tmp_path):
     d = tmp_path / "plans"
     d.mkdir()
     return d
+
+
+# -- a real PostgreSQL server ---------------------------------------------------------------------------------------
+
+_PG_DATABASES = iter(range(1, 10**6))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """An admin URL of a PostgreSQL server the tests may create databases on: TTHC_TEST_PG when set, else a
+    throwaway cluster started here (tests/pgserver.py) when initdb is found, one per xdist worker. Without
+    either the PostgreSQL tests are skipped with the reason; in CI (CI=true) they fail instead."""
+    import pgserver
+
+    given = os.environ.get("TTHC_TEST_PG")
+    if given:
+        yield {"admin": given, "cluster": None}
+        return
+    bindir = pgserver.find_bin()
+    why = None
+    cluster = None
+    if bindir is None:
+        why = "không tìm thấy initdb (cài gói postgresql, hoặc đặt TTHC_TEST_PG=postgresql://… có quyền CREATEDB)"
+    else:
+        try:
+            cluster = pgserver.Cluster(bindir).start()
+        except Exception as exc:  # noqa: BLE001 - the reason is what the skip or failure says
+            why = f"không khởi động được PostgreSQL tạm: {exc}"
+    if why is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI: PostgreSQL tests cannot run: {why}")
+        pytest.skip(why)
+    try:
+        yield {"admin": cluster.url(), "cluster": cluster}
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg(pg_server):
+    """A fresh, empty database on the test server: `.url` (the admin user, socket), `.admin` (a psycopg
+    connection in autocommit), `.name`, `.cluster` (None for TTHC_TEST_PG)."""
+    import psycopg
+
+    name = f"tthc_t{os.getpid()}_{next(_PG_DATABASES)}"
+    with psycopg.connect(pg_server["admin"], autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+
+    class Db:
+        pass
+
+    db = Db()
+    db.name, db.cluster = name, pg_server["cluster"]
+    db.url = _with_db(pg_server["admin"], name)
+    db.admin = psycopg.connect(db.url, autocommit=True)
+    try:
+        yield db
+    finally:
+        db.admin.close()
+
+
+def _with_db(url: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))

@@ -130,7 +130,8 @@ def test_output(name, run, tmp_path):
 # --- --help of tthc and of every command, as click/typer render it at 100 columns --------------------------
 
 COMMANDS = ("due", "overdue", "list", "show", "done", "undo", "trigger", "history", "check", "report", "validate",
-            "resolve", "units", "import", "digest", "ics", "schema", "config", "config check", "config show")
+            "resolve", "units", "import", "digest", "ics", "schema", "config", "config check", "config show", "store",
+            "store copy")
 HELP = {"tthc": ()} | {c.replace(" ", "-"): tuple(c.split()) for c in COMMANDS}
 
 
@@ -147,7 +148,7 @@ def test_help(key, run, tmp_path):
 def test_help_lists_the_commands_tested_here(run):
     """A new command (or one taken away) must get (or lose) its help golden file."""
     listed = []
-    for prefix in ((), ("config",)):
+    for prefix in ((), ("config",), ("store",)):
         out = run(*prefix, "--help", env={"COLUMNS": "100"}).out
         block = out.split("Lệnh:\n", 1)[1]
         listed += [" ".join((*prefix, line.split()[0])) for line in block.splitlines() if line.startswith("  ")

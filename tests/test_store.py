@@ -1,4 +1,5 @@
-"""The progress store against real SQLite files, and real processes writing to them."""
+"""The progress store against real SQLite files and a real PostgreSQL server, and real processes writing to
+them. Where the behaviour is shared, one test runs against both back ends (the `where` fixture)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,36 @@ import pytest
 from tthc_cli.errors import StoreError, TthcError
 from tthc_cli.core.progress import DONE, NOTE, TRIGGER, UNDONE, Event
 from tthc_cli.io.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
+from tthc_cli.io.stores import location, open_store
 
 WORKER = Path(__file__).resolve().parent / "store_worker.py"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def where(request, tmp_path):
+    """Where a fresh store goes, in each back end: a file path, or the URL of a new, empty PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "s.db")
+    return request.getfixturevalue("pg").url
+
+
+def opened(where: str, create: bool = True):
+    return open_store(location(where), create=create)
+
+
+def migration_rows(where: str) -> list[tuple]:
+    """(version, name, applied_at as text) as recorded in the store's migrations table."""
+    if where.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(where) as conn:
+            rows = conn.execute("SELECT version, name, applied_at FROM tthc.migrations ORDER BY version").fetchall()
+        return [(v, n, at.isoformat()) for v, n, at in rows]
+    conn = sqlite3.connect(where)
+    try:
+        return conn.execute("SELECT version, name, applied_at FROM migrations ORDER BY version").fetchall()
+    finally:
+        conn.close()
 
 
 def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
@@ -29,29 +58,28 @@ def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
 
 # -- round trip ------------------------------------------------------------------------------------------------------
 
-def test_every_field_round_trips(tmp_path):
-    db = tmp_path / "a" / "b" / "tien-do.sqlite"  # parent folders are created
+def test_every_field_round_trips(where):
     recorded = datetime(2026, 4, 2, 15, 30, 7, tzinfo=timezone(timedelta(hours=7)))
     full = Event(TRIGGER, "kh-cchc-2026", "T3.2", milestone="Bước 2", occurrence="Quý II/2026",
                  day=date(2026, 4, 1), due=date(2026, 4, 30), evidence="Công văn số 12/UBND-VP",
                  note="Đã gửi huyện; chờ phản hồi", who="Nguyễn Văn Ánh", recorded_at=recorded)
-    with Store.open(db) as store:
+    with opened(where) as store:
         added = store.add(full)
         assert added.id is not None
         # recorded_at is kept in UTC, to the second
         assert added.recorded_at == datetime(2026, 4, 2, 8, 30, 7, tzinfo=timezone.utc)
         assert added == full.replace(id=added.id, recorded_at=added.recorded_at)
         assert store.events() == [added]
-    with Store.open(db, create=False) as store:
+    with opened(where, create=False) as store:
         [back] = store.events()
     assert back == added
     assert type(back.day) is date and type(back.due) is date
     assert back.recorded_at.utcoffset() == timedelta(0)
 
 
-def test_defaults_and_recorded_at_now(tmp_path):
+def test_defaults_and_recorded_at_now(where):
     before = datetime.now(timezone.utc).replace(microsecond=0)
-    with Store.open(tmp_path / "s.db") as store:
+    with opened(where) as store:
         e = store.add(Event(DONE, "p", "t", who="an"))
         after = datetime.now(timezone.utc)
         [back] = store.events()
@@ -61,8 +89,8 @@ def test_defaults_and_recorded_at_now(tmp_path):
     assert before <= back.recorded_at <= after and back.recorded_at.microsecond == 0
 
 
-def test_events_are_ordered_and_filtered(tmp_path):
-    with Store.open(tmp_path / "s.db") as store:
+def test_events_are_ordered_and_filtered(where):
+    with opened(where) as store:
         added = [store.add(Event(kind, plan, task, who="an")) for kind, plan, task in [
             (DONE, "p1", "t1"), (NOTE, "p2", "t1"), (UNDONE, "p1", "t1"), (DONE, "p1", "t2"), (DONE, "p1", "t1")]]
         ids = [e.id for e in added]
@@ -74,8 +102,8 @@ def test_events_are_ordered_and_filtered(tmp_path):
         assert store.events(plan="không có") == []
 
 
-def test_who_kind_plan_and_task_are_required(tmp_path):
-    with Store.open(tmp_path / "s.db") as store:
+def test_who_kind_plan_and_task_are_required(where):
+    with opened(where) as store:
         for bad in (Event(DONE, "p", "t"), Event(DONE, "p", "t", who="   "), Event("xong", "p", "t", who="an"),
                     Event(DONE, "", "t", who="an"), Event(DONE, "p", "", who="an")):
             with pytest.raises(StoreError):
@@ -106,8 +134,10 @@ def test_default_who(monkeypatch):
 
 
 def test_append_only():
-    source = (Path(__file__).resolve().parent.parent / "src" / "tthc_cli" / "io" / "store.py").read_text(encoding="utf-8")
-    assert "UPDATE EVENTS" not in source.upper() and "DELETE FROM" not in source.upper()
+    io = Path(__file__).resolve().parent.parent / "src" / "tthc_cli" / "io"
+    for name in ("store.py", "storebase.py", "pgstore.py", "storecopy.py"):
+        source = (io / name).read_text(encoding="utf-8").upper()
+        assert "UPDATE EVENTS" not in source and "DELETE FROM" not in source and "UPDATE SENT" not in source, name
 
 
 def test_open_missing_without_create(tmp_path):
@@ -117,8 +147,8 @@ def test_open_missing_without_create(tmp_path):
     assert not db.parent.exists()
 
 
-def test_closed_store_refuses(tmp_path):
-    with Store.open(tmp_path / "s.db") as store:
+def test_closed_store_refuses(where):
+    with opened(where) as store:
         pass
     with pytest.raises(StoreError, match="đã đóng"):
         store.events()
@@ -145,22 +175,24 @@ def test_odd_path(tmp_path):
 
 # -- migrations ------------------------------------------------------------------------------------------------------
 
-def test_fresh_file_records_every_migration(tmp_path):
-    db = tmp_path / "s.db"
-    with Store.open(db) as store:
+def test_fresh_store_records_every_migration(where):
+    with opened(where) as store:
         assert store.schema_version == SCHEMA_VERSION == MIGRATIONS[-1][0]
-        assert store.path == db
-    conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT version, name, applied_at FROM migrations ORDER BY version").fetchall()
-    conn.close()
+        assert store.where == where
+    rows = migration_rows(where)
     assert [(v, n) for v, n, _ in rows] == [(v, n) for v, n, _ in MIGRATIONS]
     assert all(datetime.fromisoformat(at).utcoffset() == timedelta(0) for _, _, at in rows)
     # opening again changes nothing
-    with Store.open(db) as store:
+    with opened(where) as store:
         assert store.schema_version == SCHEMA_VERSION
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
-    conn.close()
+    assert migration_rows(where) == rows
+
+
+def test_both_back_ends_know_the_same_migrations():
+    from tthc_cli.io import pgstore
+
+    assert [(v, n) for v, n, _ in pgstore.MIGRATIONS] == [(v, n) for v, n, _ in MIGRATIONS]
+    assert pgstore.SCHEMA_VERSION == SCHEMA_VERSION
 
 
 def test_older_file_upgrades_itself_and_keeps_its_rows(tmp_path):
@@ -188,27 +220,63 @@ def test_older_file_upgrades_itself_and_keeps_its_rows(tmp_path):
     conn.close()
 
 
-def make_newer(db: Path) -> None:
-    with Store.open(db) as store:
+def make_newer(where: str) -> None:
+    """A store a newer tthc has migrated to schema 99."""
+    with opened(where) as store:
         store.add(Event(DONE, "p", "t", who="an"))
-    conn = sqlite3.connect(db)
+    if where.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(where) as conn:
+            conn.execute("INSERT INTO tthc.migrations VALUES (99, 'tuong-lai', now())")
+        return
+    conn = sqlite3.connect(where)
     conn.execute("PRAGMA user_version = 99")
     conn.commit()
     conn.close()
 
 
+def state(where: str):
+    """All a store holds, to show that a refusal changed nothing: a file's bytes and mtime and what lies beside
+    it; in PostgreSQL every row of every table of the schema and the list of its objects."""
+    if not where.startswith("postgresql://"):
+        return snapshot(Path(where))
+    import psycopg
+
+    with psycopg.connect(where) as conn:
+        objects = conn.execute("SELECT relname, relkind FROM pg_class WHERE relnamespace = 'tthc'::regnamespace "
+                               "ORDER BY relname").fetchall()
+        rows = [conn.execute(f"SELECT * FROM tthc.{t} ORDER BY 1").fetchall() for t in ("events", "sent", "migrations")]
+    return objects, rows
+
+
 @pytest.mark.parametrize("create", [True, False])
-def test_newer_file_is_refused_and_left_untouched(tmp_path, create):
-    db = tmp_path / "new.db"
-    make_newer(db)
+def test_newer_store_is_refused_and_left_untouched(where, create):
+    make_newer(where)
     time.sleep(0.01)  # so that any write would show in the mtime
-    before = snapshot(db)
+    before = state(where)
     with pytest.raises(StoreError) as err:
-        Store.open(db, create=create)
+        opened(where, create)
     assert "được tạo bởi phiên bản tthc mới hơn" in err.value.message
     assert f"lược đồ 99, chương trình biết đến {SCHEMA_VERSION}" in err.value.message
     assert "hãy cập nhật tthc" in err.value.message
-    assert snapshot(db) == before
+    from tthc_cli.io.stores import open_read
+
+    with pytest.raises(StoreError, match="phiên bản tthc mới hơn"):
+        open_read(location(where))
+    assert state(where) == before
+
+
+def test_open_missing_without_create_in_both(where):
+    with pytest.raises(StoreError, match="không tìm thấy|chưa có sổ tiến độ"):
+        opened(where, create=False)
+    if not where.startswith("postgresql://"):
+        assert not Path(where).exists()
+    else:
+        import psycopg
+
+        with psycopg.connect(where) as conn:  # nothing was created
+            assert conn.execute("SELECT to_regnamespace('tthc')").fetchone()[0] is None
 
 
 def test_newer_version_still_in_the_wal_is_refused(tmp_path):
@@ -293,9 +361,9 @@ def start_worker(*args: str, stdin=None) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
 
 
-def test_concurrent_writers_all_land(tmp_path):
-    """Twenty processes open one fresh file at the same moment and write to it together."""
-    db = tmp_path / "chung" / "tien-do.db"
+def test_concurrent_writers_all_land(where):
+    """Twenty processes open one fresh store at the same moment and write to it together."""
+    db = where
     workers, per_worker = 20, 5
     procs = [start_worker(str(db), str(per_worker), f"T{i:02d}", stdin=subprocess.PIPE) for i in range(workers)]
     try:
@@ -321,23 +389,20 @@ def test_concurrent_writers_all_land(tmp_path):
 
     reported = [i for r in results for i in r["ids"]]
     assert len(reported) == len(set(reported)) == workers * per_worker
-    with Store.open(db, create=False) as store:
+    with opened(db, create=False) as store:
         events = store.events()
-        assert store.integrity_ok()
+        assert not isinstance(store, Store) or store.integrity_ok()
         assert store.schema_version == SCHEMA_VERSION
     assert sorted(reported) == [e.id for e in events]
     done = {e.task for e in events if e.kind == DONE}
     assert done == {f"T{i:02d}" for i in range(workers)}
     for r in results:  # each process's events are in the order it wrote them
         assert [e.id for e in events if e.task == r["label"]] == r["ids"]
-    conn = sqlite3.connect(db)
-    assert [r[0] for r in conn.execute("SELECT version FROM migrations ORDER BY version")] == [
-        v for v, _, _ in MIGRATIONS]  # migrated exactly once
-    conn.close()
+    assert [r[0] for r in migration_rows(db)] == [v for v, _, _ in MIGRATIONS]  # migrated exactly once
 
 
-def test_killed_writer_loses_nothing_it_recorded(tmp_path):
-    db = tmp_path / "tien-do.db"
+def test_killed_writer_loses_nothing_it_recorded(where):
+    db = where
     proc = start_worker(str(db), "loop")
     lines: list[str] = []
     enough = threading.Event()
@@ -366,12 +431,12 @@ def test_killed_writer_loses_nothing_it_recorded(tmp_path):
     assert len(printed) >= 50 and printed == sorted(printed)
     print(f"killed after {len(printed)} recorded events")
 
-    with Store.open(db, create=False) as store:
-        assert store.integrity_ok()
+    with opened(db, create=False) as store:
+        assert not isinstance(store, Store) or store.integrity_ok()
         stored = [e.id for e in store.events()]
         assert set(printed) <= set(stored)
         assert len(stored) - len(printed) <= 1  # at most the one committed but not yet printed
         after = store.add(Event(DONE, "p", "t", who="an"))
         assert after.id > max(stored)
         assert store.events()[-1] == after
-        assert store.integrity_ok()
+        assert not isinstance(store, Store) or store.integrity_ok()

@@ -97,6 +97,8 @@ APP_SETTINGS = dict(
 app = typer.Typer(**APP_SETTINGS)
 config_app = typer.Typer(help="Kiểm tra và xem tệp cấu hình.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+store_app = typer.Typer(help="Sổ tiến độ: chép giữa tệp SQLite và PostgreSQL.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
 
 COMMAND_ORDER = ("due", "overdue", "list", "show", "done", "undo", "trigger", "history", "check", "report", "validate",
                  "resolve", "units", "import", "digest", "ics", "schema")
@@ -139,7 +141,8 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Định dạn
 AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Gồm cả nhiệm vụ thường xuyên, chờ điều kiện, chưa xác định.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Không dùng bộ nhớ đệm kế hoạch đã đọc.")]
 DbOpt = Annotated[Optional[str], typer.Option(
-    "--db", metavar="TỆP", help="Tệp tiến độ (mặc định .tthc/progress.db cạnh thư mục kế hoạch; biến TTHC_DB).", show_default=False)]
+    "--db", metavar="TỆP|URL", help=("Sổ tiến độ: tệp SQLite (mặc định .tthc/progress.db cạnh thư mục kế hoạch) hoặc "
+                                    "địa chỉ PostgreSQL postgresql://…; biến TTHC_DB."), show_default=False)]
 StatusOpt = Annotated[Optional[list[str]], typer.Option(
     "--status", "-s", metavar="TRẠNG_THÁI", help='Lọc theo trạng thái, ví dụ "Quá hạn" (lặp lại được).', show_default=False)]
 RollOpt = Annotated[Optional[bool], typer.Option(

@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from tthc_cli.cli import config, digest, items, plans, progress, reports  # noqa: F401  # they register the commands
+from tthc_cli.cli import config, digest, items, plans, progress, reports, store  # noqa: F401  # they register the commands
 from tthc_cli.cli.app import APP_SETTINGS, COMMAND_ORDER, app
 from tthc_cli.cli.guard import _shown, _undecodable, echo, guarded, main_frame
 from tthc_cli.errors import EXIT_INTERRUPTED, EXIT_OK, UsageError

@@ -179,15 +179,16 @@ def record(s, decide):
     written only if no other event of its task was recorded since that read. Otherwise the store is read
     again and `decide` runs again: of several `done` started at once on one item, one is recorded and the
     others are refused."""
-    from tthc_cli.io.store import Conflict
+    from tthc_cli.errors import Conflict
 
+    s.ensure_store()  # decide() reads the store: a new PostgreSQL database gets its tables first
     for _ in range(10):
         event, extra = decide()
         known = s.progress.by_task.get((event.plan, event.task), ())
         last = max((e.id or 0 for e in known), default=0)
         try:
             with s.store() as store:
-                return store.add(event, expect_last=last), store.path, extra
+                return store.add(event, expect_last=last), store.where, extra
         except Conflict:
             s.reload_progress()
     raise StoreError("nhiệm vụ này đang được nhiều người ghi cùng lúc; hãy thử lại")

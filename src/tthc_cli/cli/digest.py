@@ -39,6 +39,8 @@ def digest(unit: UnitOpt = None,
     day = resolve_today(today)
     s = c.session(plans, db)
     chosen = c.communes(s, c.workspace(s), commune)
+    if send_:
+        s.ensure_store()  # the delivery log is written: a new PostgreSQL database gets its tables first
     horizon = parse_within(within or s.config.within, day).horizon(day, s.calendar_covering)
     smtp = s.config.smtp or {}
     sender = smtp.get("sender") or "tthc <tthc@tthc.invalid>"  # RFC 2606: a name that is no one's

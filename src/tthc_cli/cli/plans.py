@@ -30,8 +30,11 @@ def validate(paths: Annotated[Optional[list[str]], typer.Argument(
     problems = list(ws.problems)
     for plan in ws.plans:
         problems.extend(plan_warnings(plan))
-    if s.db_path().exists():
-        problems.extend(orphans(ws.plans, s.progress, str(s.db_path())))
+    where = s.db_location()
+    if not isinstance(where, Path) or where.exists():
+        from tthc_cli.io.stores import describe
+
+        problems.extend(orphans(ws.plans, s.progress, describe(where)))
     problems = located(problems)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors

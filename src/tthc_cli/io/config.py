@@ -23,6 +23,25 @@ def _str(v, key):
     raise ConfigError(f"{key} phải là chuỗi")
 
 
+def _db_file(v, key):
+    v = _str(v, key)
+    if v.strip().lower().startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"{key} là tệp SQLite; địa chỉ PostgreSQL ghi ở khóa store:")
+    return v
+
+
+def _store_url(v, key):
+    """A PostgreSQL URL with no password in it: the password comes from PGPASSWORD, ~/.pgpass or a service file."""
+    if not isinstance(v, str) or not v.strip().lower().startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"{key} phải là địa chỉ PostgreSQL (postgresql://máy-chủ/tên-csdl); tệp SQLite ghi ở khóa db:")
+    from tthc_cli.io.pgstore import PgUrl
+
+    if PgUrl(v.strip()).has_password:  # the message never repeats the URL: it holds the password
+        raise ConfigError(f"{key}: không ghi mật khẩu trong tệp cấu hình; bỏ mật khẩu khỏi địa chỉ và dùng biến "
+                          f"PGPASSWORD, tệp ~/.pgpass (quyền 0600) hoặc tệp dịch vụ pg_service.conf")
+    return v.strip()
+
+
 def _int(v, key):
     if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 365:
         return v
@@ -215,7 +234,9 @@ def _units(v, key):
 # name: (parser, default, help) — the one table that drives loading, checking and docs
 ENTRIES = {
     "plans": (_paths, None, "Tệp hoặc thư mục kế hoạch (như --plans)."),
-    "db": (_str, None, "Tệp cơ sở dữ liệu tiến độ (mặc định .tthc/progress.db cạnh thư mục kế hoạch)."),
+    "db": (_db_file, None, "Tệp cơ sở dữ liệu tiến độ (mặc định .tthc/progress.db cạnh thư mục kế hoạch)."),
+    "store": (_store_url, None, ("Sổ tiến độ trong PostgreSQL thay cho tệp db: postgresql://máy-chủ/tên-csdl, không "
+                                 "kèm mật khẩu (mật khẩu lấy từ PGPASSWORD, ~/.pgpass hoặc tệp dịch vụ).")),
     "user": (_str, None, "Tên người ghi nhận tiến độ (mặc định TTHC_USER hoặc tài khoản máy)."),
     "warn_days": (_int, 7, "Số ngày trước hạn thì coi là \"Sắp đến hạn\"."),
     "within": (_within, "14d", "Cửa sổ mặc định của `tthc due` (14d, 2w, 1m, 10wd)."),
@@ -315,6 +336,8 @@ def parse(data, source: Path | None, problems: list[str] | None = None) -> Confi
             if problems is None:
                 raise ConfigError(f"{where}{exc.message}") from None
             problems.append(f"{where}{exc.message}")
+    if values["db"] and values["store"] and problems is None:
+        raise ConfigError(f"{where}db và store: chỉ dùng một (db: tệp SQLite, store: PostgreSQL)")
     return Config(values, source)
 
 
@@ -396,6 +419,8 @@ def check_all(explicit: str | None = None, plans_workspace=None) -> tuple[list[s
             reg, communes = ws.registry, [x for x in ws.communes() if x is not None]
         except TthcError:
             pass  # no plans to read here: the bundled table and the config's units are what there is
+    if cfg.db and cfg.store:
+        problems.append(f"{path}: db và store: chỉ dùng một (db: tệp SQLite, store: PostgreSQL)")
     if cfg.db:
         from tthc_cli.io.files import FileError, require_regular
 

@@ -4,48 +4,11 @@ the progress store so a second run sends only what failed."""
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from tthc_cli.errors import ConfigError, LockedError
+from tthc_cli.errors import ConfigError
 
-
-
-@contextmanager
-def run_lock(path: Path):
-    """An exclusive lock held while sending; released by the OS if the process dies."""
-    import stat
-
-    from tthc_cli.io.files import FileError, kind_vi, os_reason
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    except OSError as exc:
-        raise FileError(f"không mở được tệp khóa {path}: {os_reason(exc)}") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):  # a FIFO would block the nightly run, a device would be written to
-        os.close(fd)
-        raise FileError(f"tệp khóa {path} là {kind_vi(mode)}, không phải tệp thường")
-    fh = os.fdopen(fd, "r+")
-    try:
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no lock, but nothing else changes
-            yield
-            return
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise LockedError(f"một lượt gửi khác đang chạy (khóa {path}); lượt này không gửi gì") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()}\n")
-        fh.flush()
-        yield
-    finally:
-        fh.close()
 
 
 def write_eml(digests, folder: Path, day: date, force: bool = False) -> list[str]:
@@ -100,8 +63,8 @@ def send(session, digests, day: date, resend: bool, progress=None) -> tuple[list
     settings = SmtpSettings.from_config(smtp, password)  # RFC 5321 timeouts: 5 min a command, 10 for DATA
     lines: list[str] = []
     deliveries, by_unit = [], {}
-    with run_lock(session.db_path().parent / "digest.lock"):
-        with session.store() as store:
+    with session.store() as store:
+        with store.run_lock("digest"):  # a file beside a SQLite store; an advisory lock in PostgreSQL
             already = set() if resend else store.delivered(day)
             for d, skip in digests:
                 if skip:

@@ -282,3 +282,37 @@ def _unlink(path: Path) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+@contextmanager
+def run_lock(path: Path):
+    """An exclusive lock held while sending; released by the OS if the process dies."""
+    from tthc_cli.errors import LockedError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise FileError(f"không mở được tệp khóa {path}: {os_reason(exc)}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # a FIFO would block the nightly run, a device would be written to
+        os.close(fd)
+        raise FileError(f"tệp khóa {path} là {kind_vi(mode)}, không phải tệp thường")
+    fh = os.fdopen(fd, "r+")
+    try:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, but nothing else changes
+            yield
+            return
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise LockedError(f"một lượt gửi khác đang chạy (khóa {path}); lượt này không gửi gì") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield
+    finally:
+        fh.close()

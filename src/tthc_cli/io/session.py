@@ -52,16 +52,21 @@ class Session:
             raise UsageError("không tìm thấy thư mục ./plans; chỉ rõ kế hoạch bằng --plans TỆP_HOẶC_THƯ_MỤC")
         return ["plans"]
 
-    def db_path(self) -> Path:
-        """--db, TTHC_DB, the config's `db`, else .tthc/progress.db beside the plans folder."""
+    def db_location(self):
+        """The progress store: --db, TTHC_DB, the config's `store` (a PostgreSQL URL) or `db`, else
+        .tthc/progress.db beside the plans folder. A Path, or a PgUrl for `postgresql://…`."""
+        from tthc_cli.io.stores import location
+
         if self._db_arg:
-            return Path(self._db_arg)
+            return location(self._db_arg)
         env = os.environ.get("TTHC_DB")
         if env:
-            return Path(env)
+            return location(env)
+        if self.config.store:
+            return location(self.config.store)
         if self.config.db:
             base = self.config.source.parent if self.config.source else Path(".")
-            return base / self.config.db
+            return location(self.config.db, base)
         first = Path(self.plan_paths()[0])
         folder = first.parent if first.is_dir() else first.parent.parent  # beside the folder holding the plans
         return folder / ".tthc" / "progress.db"
@@ -149,13 +154,13 @@ class Session:
         if self._progress is None:
             from tthc_cli.core.progress import EMPTY, Progress
 
-            path = self.db_path()
-            if not os.path.lexists(path):
+            where = self.db_location()
+            if isinstance(where, Path) and not os.path.lexists(where):
                 self._progress = EMPTY
             else:
-                from tthc_cli.io.store import read_events
+                from tthc_cli.io.stores import read_all
 
-                events, since = read_events(path)  # a reader writes nothing: works on a read-only share
+                events, since = read_all(where)  # a reader writes nothing: a read-only share, a read-only role
                 self._progress = Progress(self._old_labels(events, since))
         return self._progress
 
@@ -191,14 +196,23 @@ class Session:
 
     def store(self):
         """The progress store, created on first use."""
-        from tthc_cli.io.store import Store
+        from tthc_cli.io.stores import open_store
 
-        return Store.open(self.db_path(), create=True)
+        return open_store(self.db_location(), create=True)
+
+    def ensure_store(self) -> None:
+        """Before a command that writes reads the store: a PostgreSQL store is created and migrated now (a
+        SQLite file that is not there yet reads as no progress, and is created when written)."""
+        where = self.db_location()
+        if not isinstance(where, Path):
+            from tthc_cli.io.stores import open_store
+
+            open_store(where, create=True).close()
 
     def who(self) -> str:
         if self.config.user:
             return self.config.user
-        from tthc_cli.io.store import default_who
+        from tthc_cli.io.storebase import default_who
 
         return default_who()
 

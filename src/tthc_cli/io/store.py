@@ -24,11 +24,13 @@ import os
 import random
 import sqlite3
 import time
-from datetime import date, datetime, timezone
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
-from tthc_cli.errors import Conflict, StoreError
-from tthc_cli.core.progress import KINDS, Event
+from tthc_cli.core.progress import Event
+from tthc_cli.errors import Conflict, StoreError  # noqa: F401 (Conflict: what a caller of add() catches)
+from tthc_cli.io.storebase import EventStore, default_who, utc_now  # noqa: F401 (default_who: the old home)
 
 
 MIGRATIONS: list[tuple[int, str, str]] = [
@@ -87,37 +89,17 @@ CREATE TABLE IF NOT EXISTS migrations (
     name       TEXT NOT NULL,
     applied_at TEXT NOT NULL
 )"""
-_COLUMNS = ("id", "kind", "plan", "task", "milestone", "occurrence", "day", "due", "evidence", "note", "who",
-            "recorded_at")
-_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM events"
 
 
-def default_who() -> str:
-    """Who is recording: `TTHC_USER`, else the OS user, else "không rõ"."""
-    who = os.environ.get("TTHC_USER", "").strip()
-    if who:
-        return who
-    try:
-        import getpass
+class Store(EventStore):
+    """An open SQLite progress store. Use `Store.open(path)`; close it (or use `with`)."""
 
-        who = getpass.getuser().strip()
-    except Exception:  # no user name in the environment nor in the password database
-        who = ""
-    return who or "không rõ"
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-class Store:
-    """An open progress store. Use `Store.open(path)`; close it (or use `with`)."""
-
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, network: str | None = None):
+        super().__init__()
         self._path = path
         self._conn: sqlite3.Connection | None = conn
         self._read_only = False
-        self._version: int | None = None
+        self._network = network  # the file system's type when it is a network one (see netfs.py)
 
     # -- opening -------------------------------------------------------------------------------------------------
 
@@ -127,19 +109,20 @@ class Store:
 
         A file that is there but is not a tthc store (an empty file included) is refused and left as it is."""
         path = Path(path).expanduser().absolute()
+        network = on_network(path)
         if _existing(path) is not None:
-            version = _inspect(path)
+            version = _inspect(path, network)
         elif not create:
             raise StoreError(f"không tìm thấy cơ sở dữ liệu tiến độ {path}")
         else:
-            _create(path)
-            version = _inspect(path)
+            _create(path, network)
+            version = _inspect(path, network)
         try:
             conn = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
                                    isolation_level=None)
         except sqlite3.Error as e:
             raise StoreError(f"không mở được cơ sở dữ liệu tiến độ {path}: {_reason(e)}") from None
-        store = cls(path, conn)
+        store = cls(path, conn, network=network)
         try:
             store._configure()
             if version < SCHEMA_VERSION:
@@ -159,8 +142,10 @@ class Store:
         path = Path(path).expanduser().absolute()
         if _existing(path) is None:
             raise StoreError(f"không tìm thấy cơ sở dữ liệu tiến độ {path}")
-        version = _inspect(path)
-        store = cls(path, _connect_read(path, immutable))
+        network = on_network(path)
+        version = _inspect(path, network)
+        # on a share another machine may write at any moment and mtimes may lag: always read under the lock
+        store = cls(path, _connect_read(path, False if network else immutable), network=network)
         store._read_only = True
         store._version = version
         return store
@@ -169,9 +154,11 @@ class Store:
         def setup() -> None:
             conn = self._connection
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise StoreError(f"không bật được chế độ WAL cho cơ sở dữ liệu tiến độ {self._path} (đang là {mode})")
+            want = "delete" if self._network else "wal"  # no WAL on a network file system: see netfs.py
+            mode = conn.execute(f"PRAGMA journal_mode = {want.upper()}").fetchone()[0]
+            if str(mode).lower() != want:
+                raise StoreError(f"không bật được chế độ nhật ký {want.upper()} cho cơ sở dữ liệu tiến độ "
+                                 f"{self._path} (đang là {mode})")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
 
@@ -206,87 +193,20 @@ class Store:
     def schema_version(self) -> int:
         return self._read(lambda conn: conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def add(self, event: Event, *, expect_last: int | None = None) -> Event:
-        """Append `event`; returns it with `id` and `recorded_at` (default: now, UTC) filled in.
+    @property
+    def where(self) -> str:
+        return str(self._path)
 
-        With `expect_last` (the id of the task's newest event when the caller decided, 0 for none), the
-        event is written only if no other event of the task was recorded since, checked inside the same
-        write transaction: two `done` at once on one item record it once, the other gets `Conflict`."""
-        if event.kind not in KINDS:
-            raise StoreError(f"loại sự kiện không hợp lệ: {event.kind!r} (chỉ nhận {', '.join(KINDS)})")
-        for field in ("plan", "task"):
-            if not isinstance(getattr(event, field), str) or not getattr(event, field):
-                raise StoreError(f"sự kiện thiếu {field}")
-        who = (event.who or "").strip()
-        if not who:
-            raise StoreError("sự kiện thiếu người ghi (who)")
-        recorded_at = _utc_seconds(event.recorded_at) if event.recorded_at is not None else utc_now()
-        day, due = _as_date(event.day), _as_date(event.due)
-        evidence = _text(event.evidence) if event.evidence else event.evidence
-        note = _text(event.note) if event.note else event.note
-        who = " ".join(_text(who).split())  # one line: "a\nb" from TTHC_USER would break `history`
-        row = (event.kind, event.plan, event.task, event.milestone or "", event.occurrence or "",
-               day.isoformat() if day else None, due.isoformat() if due else None, evidence, note, who,
-               recorded_at.isoformat(timespec="seconds"))
+    def _insert(self, conn: sqlite3.Connection, sql: str, row) -> int:
+        return conn.execute(sql, row).lastrowid
 
-        def insert(conn: sqlite3.Connection) -> int:
-            if expect_last is not None:
-                last = conn.execute("SELECT coalesce(max(id), 0) FROM events WHERE plan = ? AND task = ?",
-                                    (event.plan, event.task)).fetchone()[0]
-                if last != expect_last:
-                    raise Conflict(f"nhiệm vụ {event.plan}:{event.task} vừa có bản ghi mới (#{last}) của người khác")
-            cur = conn.execute(f"INSERT INTO events ({', '.join(_COLUMNS[1:])}) VALUES ({', '.join('?' * 11)})", row)
-            return cur.lastrowid
+    @contextmanager
+    def run_lock(self, name: str):
+        """A lock file beside the store, held while one `digest --send` runs."""
+        from tthc_cli.io.files import run_lock
 
-        new_id = self._write(insert)
-        return event.replace(id=new_id, who=who, recorded_at=recorded_at, day=day, due=due, evidence=evidence,
-                             note=note, milestone=event.milestone or "", occurrence=event.occurrence or "")
-
-    def labels_since(self) -> datetime | None:
-        """When this store began recording occurrence labels of deadline grammar 2 (migration 4)."""
-        if self._version is not None and self._version < 4:  # read, not migrated: every event is older
-            return datetime.max.replace(tzinfo=timezone.utc)
-        if self._version == 0:
-            return None
-        row = self._read(lambda conn: conn.execute("SELECT applied_at FROM migrations WHERE version = 4").fetchone())
-        return _parse_time(row[0], "migrations.applied_at", self._path) if row else None
-
-    def events(self, plan: str | None = None, task: str | None = None) -> list[Event]:
-        """Events, oldest first (by id), optionally only those of one plan and/or task."""
-        where, args = [], []
-        if plan is not None:
-            where.append("plan = ?")
-            args.append(plan)
-        if task is not None:
-            where.append("task = ?")
-            args.append(task)
-        if self._version == 0:  # an SQLite file with nothing in it yet: no events
-            return []
-        sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id"
-        rows = self._read(lambda conn: conn.execute(sql, args).fetchall())
-        return [_event(row, self._path) for row in rows]
-
-    def record_sent(self, day: date, rows) -> None:
-        """Record what a digest run delivered: rows of (unit, recipient, ok, error, attempts, message_id)."""
-        now = utc_now().isoformat(timespec="seconds")
-        data = [(day.isoformat(), unit, rcpt, 1 if ok else 0, error, attempts, mid, now)
-                for unit, rcpt, ok, error, attempts, mid in rows]
-
-        def insert(conn: sqlite3.Connection) -> int:
-            conn.executemany("INSERT INTO sent (day, unit, recipient, ok, error, attempts, message_id, sent_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", data)
-            return len(data)
-
-        if data:
-            self._write(insert)
-
-    def delivered(self, day: date) -> set[tuple[str, str]]:
-        """(unit, recipient) pairs delivered for `day`'s digest."""
-        if self._version is not None and self._version < 3:
-            return set()
-        rows = self._read(lambda conn: conn.execute(
-            "SELECT unit, recipient FROM sent WHERE day = ? AND ok = 1", (day.isoformat(),)).fetchall())
-        return {(u, r) for u, r in rows}
+        with run_lock(self._path.parent / f"{name}.lock"):
+            yield
 
     def integrity_ok(self) -> bool:
         rows = self._read(lambda conn: conn.execute("PRAGMA integrity_check").fetchall())
@@ -296,12 +216,6 @@ class Store:
         if self._conn is not None:
             conn, self._conn = self._conn, None
             conn.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"Store({str(self._path)!r}{'' if self._conn else ', closed'})"
@@ -360,7 +274,7 @@ class Store:
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
 
-def _inspect(path: Path) -> int:
+def _inspect(path: Path, network: str | None = None) -> int:
     """The schema version of an existing file, read without writing anything to it.
 
     Refuses (StoreError) a file that is not SQLite, an SQLite file that is not a
@@ -391,7 +305,7 @@ def _inspect(path: Path) -> int:
         if version > SCHEMA_VERSION:
             raise _newer(path, version)
     try:
-        conn = _connect_read(path)
+        conn = _connect_read(path, False if network else None)
         try:
             conn.execute("BEGIN")  # one snapshot for both reads: a migration may commit in between
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -422,6 +336,9 @@ def read_events(path: Path) -> tuple[list[Event], datetime | None]:
             return None
         return st.st_mtime_ns, st.st_size, os.path.exists(f"{path}-wal")
 
+    if on_network(Path(path).expanduser().absolute()):
+        with Store.open_read(path, immutable=False) as store:  # under SQLite's lock, never immutable on a share
+            return store.events(), store.labels_since()
     for _ in range(5):
         before = fingerprint()
         try:
@@ -438,12 +355,21 @@ def read_events(path: Path) -> tuple[list[Event], datetime | None]:
         return store.events(), store.labels_since()
 
 
-def _text(value: str) -> str:
-    """Free text typed by people, as stored: no escape sequence (it would reach a terminal later), and
-    valid UTF-8 (bytes a terminal could not decode, as from TTHC_USER, become "?")."""
-    from tthc_cli.core.text import clean_text
+def on_network(path: Path) -> str | None:
+    """The network file system type `path` is on (None when local); the first time in a run, a warning on stderr."""
+    from tthc_cli.io import netfs
 
-    return clean_text(value.encode("utf-8", "replace").decode("utf-8"))
+    key = str(path)
+    if key not in netfs.JUDGED:
+        fstype = netfs.JUDGED[key] = netfs.network_fs(path)
+        if fstype:
+            import sys
+
+            print(f"Cảnh báo: sổ tiến độ {path} nằm trên ổ mạng ({fstype}). SQLite trên ổ mạng có thể hỏng khi nhiều "
+                  f"máy cùng ghi; tthc ghi ở chế độ nhật ký rollback (không dùng WAL) để an toàn hơn. Nếu nhiều máy "
+                  f"cùng ghi tiến độ, hãy dùng cơ sở dữ liệu PostgreSQL: --db postgresql://máy-chủ/tên-csdl "
+                  f"(chép sổ cũ sang bằng `tthc store copy`; xem README).", file=sys.stderr)
+    return netfs.JUDGED[key]
 
 
 def _existing(path: Path):
@@ -456,7 +382,7 @@ def _existing(path: Path):
         raise StoreError(e.message) from None
 
 
-def _create(path: Path) -> None:
+def _create(path: Path, network: str | None = None) -> None:
     """Make a new store at `path` whole: built and migrated in a temporary file, then linked into place.
 
     A hard link never replaces a file, so two processes creating the store at once end
@@ -475,7 +401,7 @@ def _create(path: Path) -> None:
         conn = sqlite3.connect(str(tmp), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as e:
         raise StoreError(f"không tạo được cơ sở dữ liệu tiến độ {path}: {_reason(e)}") from None
-    store = Store(tmp, conn)
+    store = Store(tmp, conn, network=network)
     try:
         store._configure()
         store._migrate()
@@ -587,57 +513,3 @@ def _statements(sql: str) -> list[str]:
     if buf.strip():
         out.append(buf.strip())
     return out
-
-
-def _as_date(value: date | None) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value
-
-
-def _utc_seconds(value: datetime) -> datetime:
-    """`value` in UTC, to the second; a naive datetime is taken to be UTC already."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).replace(microsecond=0)
-
-
-def _parse_day(value, rid, field: str, path: Path) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise _bad_row(path, rid, field, value) from None
-
-
-def _parse_time(value, field: str, path: Path | None = None, rid=None) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise _bad_row(path, rid, field, value) from None
-
-
-def _bad_row(path, rid, field: str, value) -> StoreError:
-    where = f"bản ghi #{rid}" if rid is not None else "cơ sở dữ liệu"
-    return StoreError(f"{path or 'cơ sở dữ liệu tiến độ'}: {where} có {field} không hợp lệ ({value!r}); tệp đã bị "
-                      f"sửa ngoài tthc: hãy lấy lại bản sao lưu hoặc sửa bản ghi đó")
-
-
-def _event(row: tuple, path: Path | None = None) -> Event:
-    (id_, kind, plan, task, milestone, occurrence, day, due, evidence, note, who, recorded_at) = row
-    if kind not in KINDS or not isinstance(plan, str) or not isinstance(task, str):
-        raise _bad_row(path, id_, "loại hoặc nhiệm vụ", (kind, plan, task))
-    for field, value in (("milestone", milestone), ("occurrence", occurrence), ("evidence", evidence),
-                         ("note", note), ("who", who)):
-        if value is not None and not isinstance(value, str):
-            raise _bad_row(path, id_, field, value)
-    from tthc_cli.core.text import clean_text  # a row written by another tool may hold escape sequences
-
-    evidence, note, who = (clean_text(v) if v else v for v in (evidence, note, who))
-    stamp = _parse_time(recorded_at, "recorded_at", path, id_)
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
-    return Event(kind, plan, task, milestone=milestone or "", occurrence=occurrence or "",
-                 day=_parse_day(day, id_, "day", path), due=_parse_day(due, id_, "due", path),
-                 evidence=evidence, note=note, who=who or "", recorded_at=stamp, id=id_)
