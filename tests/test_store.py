@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tthc_cli.errors import StoreError, TthcError
-from tthc_cli.core.progress import DONE, NOTE, TRIGGER, UNDONE, Event
+from tthc_cli.core.progress import DONE, EXTEND, NOTE, PROGRESS, TRIGGER, UNDONE, Event
 from tthc_cli.io.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, default_who
 from tthc_cli.io.stores import location, open_store
 
@@ -75,6 +75,49 @@ def test_every_field_round_trips(where):
     assert back == added
     assert type(back.day) is date and type(back.due) is date
     assert back.recorded_at.utcoffset() == timedelta(0)
+
+
+def test_extensions_and_progress_records_round_trip_and_percent_is_checked(where):
+    ext = Event(EXTEND, "p", "t", occurrence="Quý II/2026", day=date(2026, 6, 25), due=date(2026, 7, 31),
+                evidence="Quyết định số 45/QĐ-UBND ngày 25/6/2026", who="an")
+    work = Event(PROGRESS, "p", "t", day=date(2026, 6, 20), percent=60, note="Đã xây dựng dự thảo", who="an")
+    with opened(where) as store:
+        added = [store.add(ext), store.add(work), store.add(Event(PROGRESS, "p", "t", percent=0, who="an"))]
+        for bad in (101, -1, True, "60"):
+            with pytest.raises(StoreError, match="tỷ lệ hoàn thành không hợp lệ"):
+                store.add(Event(PROGRESS, "p", "t", percent=bad, who="an"))
+    with opened(where, create=False) as store:
+        back = store.events()
+    assert back == added and back[1].percent == 60 and back[2].percent == 0 and back[0].percent is None
+
+
+def test_a_schema_4_store_is_read_as_it_is_and_upgraded_by_a_writer(tmp_path):
+    """A reader never migrates: a store of schema 4 reads with no percent; the next writer rebuilds the table
+    with the two new kinds, every row and its id kept."""
+    db = tmp_path / "v4.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    for version, name, sql in MIGRATIONS[:4]:
+        for statement in [x for x in sql.split(";") if x.strip()]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO migrations VALUES (?, ?, '2026-01-01T00:00:00+00:00')", (version, name))
+    for n in range(3):
+        conn.execute("INSERT INTO events (kind, plan, task, day, who, recorded_at) "
+                     "VALUES ('done', 'p', ?, '2026-01-02', 'an', '2026-01-02T03:04:05+00:00')", (f"t{n}",))
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    with Store.open_read(db) as store:
+        old = store.events()
+    assert [e.task for e in old] == ["t0", "t1", "t2"] and {e.percent for e in old} == {None}
+    with pytest.raises(sqlite3.IntegrityError):  # schema 4 does not know the kind
+        with sqlite3.connect(db) as raw:
+            raw.execute("INSERT INTO events (kind, plan, task, who, recorded_at) VALUES ('extend', 'p', 't', 'a', 'x')")
+    with Store.open(db) as store:
+        assert store.schema_version == 5 and store.events() == old
+        assert store.add(Event(PROGRESS, "p", "t0", percent=40, who="bình")).id == 4
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT name FROM migrations WHERE version = 5").fetchone() == ("extend-progress",)
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 def test_defaults_and_recorded_at_now(where):

@@ -20,10 +20,14 @@ TODAY = "Đến hạn hôm nay"
 OVERDUE = "Quá hạn"
 DONE_ON_TIME = "Hoàn thành đúng hạn"
 DONE_LATE = "Hoàn thành quá hạn"
+IN_PROGRESS = "Đang thực hiện"
+IN_PROGRESS_LATE = "Đang thực hiện, quá hạn"
 ONGOING = "Thường xuyên"
 WAITING = "Chờ điều kiện"
 UNRESOLVED = "Chưa xác định"
 STATUSES = (OVERDUE, TODAY, SOON, NOT_YET, DONE_ON_TIME, DONE_LATE, ONGOING, WAITING, UNRESOLVED)
+STATES = (IN_PROGRESS, IN_PROGRESS_LATE)
+"""Where open work stands beside its deadline status: a progress record and not done (Item.state)."""
 UNDATED = (ONGOING, WAITING, UNRESOLVED)
 ROLES = ("lead", "support", "any")
 
@@ -31,11 +35,12 @@ ROLES = ("lead", "support", "any")
 class Item(Value):
     """One thing that falls due: a task, one of its milestones, or one occurrence."""
 
-    __slots__ = ("task", "due", "status", "occurrence", "milestone", "deadline_text", "done", "evidence")
+    __slots__ = ("task", "due", "status", "occurrence", "milestone", "deadline_text", "done", "evidence",
+                 "extended_from", "extension", "progress")
 
     def __init__(self, task: Task, due: date | None, status: str, occurrence: str | None = None,
                  milestone: str | None = None, deadline_text: str | None = None, done: date | None = None,
-                 evidence: str | None = None):
+                 evidence: str | None = None, extended_from: date | None = None, extension=None, progress=None):
         self.task = task
         self.due = due
         self.status = status
@@ -44,6 +49,16 @@ class Item(Value):
         self.deadline_text = deadline_text  # the words this item's date comes from
         self.done = done  # the day it was finished, from the progress store
         self.evidence = evidence  # the document that proves it
+        self.extended_from = extended_from  # the plan's due date, when an extension (gia hạn) moved it to `due`
+        self.extension = extension  # the extension event in force: its decision (evidence), day, note
+        self.progress = progress  # the newest progress record (percent, note) of an open item
+
+    @property
+    def state(self) -> str | None:
+        """"Đang thực hiện" (", quá hạn" past the deadline) for open work with a progress record, else None."""
+        if self.progress is None or self.done is not None:
+            return None
+        return IN_PROGRESS_LATE if self.status == OVERDUE else IN_PROGRESS
 
     @property
     def is_open(self) -> bool:
@@ -127,8 +142,13 @@ def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Ite
                 due = days.roll_forward(due)  # a period (not a named day) ending on a day off
             ev = _as_of(progress.done_event(plan, task.id, milestone, label), today)
             done = ev.day if ev is not None else None
+            ext = _in_force(progress.extension_chain(plan, task.id, milestone, label), today)
+            planned = None
+            if ext is not None:
+                planned, due = due, ext.due
+            work = _as_of(progress.progress_event(plan, task.id, milestone, label), today) if done is None else None
             out.append(Item(task, due, dated_status(due, today, warn_days, done), label, milestone, text, done,
-                            ev.evidence if ev is not None else None))
+                            ev.evidence if ev is not None else None, planned, ext, work))
         return out
     if kind == "recurring":  # no occurrence inside the period: nothing falls due
         return []
@@ -136,7 +156,16 @@ def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Ite
     if ev is not None and kind != "ongoing":
         return [Item(task, None, DONE_ON_TIME, None, milestone, text, ev.day, ev.evidence)]
     status = {"ongoing": ONGOING, "event": WAITING}.get(kind, UNRESOLVED)
-    return [Item(task, None, status, None, milestone, text)]
+    work = _as_of(progress.progress_event(plan, task.id, milestone, None), today)
+    return [Item(task, None, status, None, milestone, text, progress=work)]
+
+
+def _in_force(chain, today: date):
+    """The newest extension decided by `today` (one decided later had not been made yet)."""
+    for e in reversed(chain):
+        if e.day is None or e.day <= today:
+            return e
+    return None
 
 
 def _as_of(event, today: date):
@@ -223,7 +252,7 @@ def due_items(items: list[Item], horizon: date, include_undated: bool = False, w
     shown = due_window(items, horizon)
     if include_undated:
         shown += [i for i in items if i.due is None and i.is_open]
-    return [i for i in shown if i.status in wanted] if wanted else shown
+    return [i for i in shown if i.status in wanted or i.state in wanted] if wanted else shown
 
 
 def overdue_items(items: list[Item], include_undated: bool = False) -> list[Item]:
@@ -237,10 +266,11 @@ def overdue_items(items: list[Item], include_undated: bool = False) -> list[Item
 def listed_items(items: list[Item], include_undated: bool = False, wanted=frozenset()) -> list[Item]:
     """What `list` shows: every dated item, done or not; undated ones too with `include_undated` or when a
     status is asked for (an undated status such as "Thường xuyên" must find its items)."""
-    return [i for i in items if (include_undated or i.due is not None or wanted) and (not wanted or i.status in wanted)]
+    return [i for i in items if (include_undated or i.due is not None or wanted)
+            and (not wanted or i.status in wanted or i.state in wanted)]
 
 
-def statuses_named(values, known=STATUSES) -> set[str]:
+def statuses_named(values, known=STATUSES + STATES) -> set[str]:
     """The statuses a user typed (--status, accents and case optional); an unknown one is refused."""
     from tthc_cli.core.text import fold_diacritics
     from tthc_cli.errors import UsageError

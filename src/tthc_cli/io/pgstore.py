@@ -80,6 +80,12 @@ CREATE INDEX sent_day ON sent (day, unit, recipient);
     (4, "occurrence-labels-2", """
 SELECT 1;
 """),
+    (5, "extend-progress", """
+ALTER TABLE events DROP CONSTRAINT events_kind_check;
+ALTER TABLE events ADD CONSTRAINT events_kind_check
+    CHECK (kind IN ('done', 'undone', 'trigger', 'note', 'extend', 'progress'));
+ALTER TABLE events ADD COLUMN percent INTEGER CHECK (percent IS NULL OR percent BETWEEN 0 AND 100);
+"""),
 ]
 """PostgreSQL's SQL for the same migrations as store.MIGRATIONS (same versions and names; a test checks)."""
 

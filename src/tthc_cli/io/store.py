@@ -73,6 +73,30 @@ CREATE INDEX sent_day ON sent (day, unit, recipient);
     (4, "occurrence-labels-2", """
 SELECT 1;
 """),
+    # Extensions (gia hạn) and progress records: two kinds and a percent column. SQLite cannot widen a CHECK in
+    # place: the table is built anew with every row (ids kept) in the migration's one transaction.
+    (5, "extend-progress", """
+CREATE TABLE events_new (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind        TEXT NOT NULL CHECK (kind IN ('done', 'undone', 'trigger', 'note', 'extend', 'progress')),
+    plan        TEXT NOT NULL,
+    task        TEXT NOT NULL,
+    milestone   TEXT NOT NULL DEFAULT '',
+    occurrence  TEXT NOT NULL DEFAULT '',
+    day         TEXT,
+    due         TEXT,
+    evidence    TEXT,
+    note        TEXT,
+    who         TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    percent     INTEGER CHECK (percent IS NULL OR percent BETWEEN 0 AND 100)
+);
+INSERT INTO events_new (id, kind, plan, task, milestone, occurrence, day, due, evidence, note, who, recorded_at)
+    SELECT id, kind, plan, task, milestone, occurrence, day, due, evidence, note, who, recorded_at FROM events;
+DROP TABLE events;
+ALTER TABLE events_new RENAME TO events;
+CREATE INDEX events_plan_task ON events (plan, task, id);
+"""),
 ]
 """Schema migrations, oldest first. Never edit a released one: add a new one."""
 

@@ -22,7 +22,10 @@ from tthc_cli.core.progress import KINDS, Event
 from tthc_cli.errors import Conflict, StoreError
 
 COLUMNS = ("id", "kind", "plan", "task", "milestone", "occurrence", "day", "due", "evidence", "note", "who",
-           "recorded_at")
+           "recorded_at", "percent")
+PERCENT_SINCE = 5
+"""The schema version that added `percent` (and the kinds extend and progress): an older store read as it is
+(not migrated: a reader writes nothing) has every percent empty."""
 SENT_COLUMNS = ("id", "day", "unit", "recipient", "ok", "error", "attempts", "message_id", "sent_at")
 
 
@@ -98,7 +101,7 @@ class EventStore:
         write transaction: two `done` at once on one item record it once, the other gets `Conflict`."""
         event = normalised(event)
         row = _row(event)
-        insert_sql = self._sql(f"INSERT INTO events ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * 11)})")
+        insert_sql = self._sql(f"INSERT INTO events ({', '.join(COLUMNS[1:])}) VALUES ({', '.join('?' * 12)})")
         last_sql = self._sql("SELECT coalesce(max(id), 0) FROM events WHERE plan = ? AND task = ?")
 
         def insert(conn) -> int:
@@ -121,7 +124,8 @@ class EventStore:
             args.append(task)
         if self._version == 0:  # a store with nothing in it yet: no events
             return []
-        sql = self._sql(f"SELECT {', '.join(COLUMNS)} FROM events" + (f" WHERE {' AND '.join(where)}" if where else "")
+        columns = COLUMNS if self._version is None or self._version >= PERCENT_SINCE else (*COLUMNS[:-1], "NULL")
+        sql = self._sql(f"SELECT {', '.join(columns)} FROM events" + (f" WHERE {' AND '.join(where)}" if where else "")
                         + " ORDER BY id")
         rows = self._read(lambda conn: conn.execute(sql, args).fetchall())
         return [to_event(row, self.where) for row in rows]
@@ -180,7 +184,7 @@ class EventStore:
     def load(self, events: list[Event], sent: list[tuple], since: datetime | None) -> None:
         """Write `events` and `sent` with their own ids into this store, which must be empty, in one transaction;
         the labels mark (migration 4's time) becomes `since`, so old records are read as they were."""
-        ev_sql = self._sql(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * 12)})")
+        ev_sql = self._sql(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * 13)})")
         sent_sql = self._sql(f"INSERT INTO sent ({', '.join(SENT_COLUMNS)}) VALUES ({', '.join('?' * 9)})")
 
         def copy(conn) -> None:
@@ -213,6 +217,9 @@ def normalised(event: Event) -> Event:
     evidence = _text(event.evidence) if event.evidence else event.evidence
     note = _text(event.note) if event.note else event.note
     who = " ".join(_text(who).split())  # one line: "a\nb" from TTHC_USER would break `history`
+    percent = event.percent
+    if percent is not None and (isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100):
+        raise StoreError(f"tỷ lệ hoàn thành không hợp lệ: {percent!r} (từ 0 đến 100)")
     return event.replace(who=who, recorded_at=recorded_at, day=_as_date(event.day), due=_as_date(event.due),
                          evidence=evidence, note=note, milestone=event.milestone or "",
                          occurrence=event.occurrence or "")
@@ -222,7 +229,7 @@ def _row(e: Event) -> tuple:
     """The columns after id, as both back ends store them (dates and times as ISO text)."""
     return (e.kind, e.plan, e.task, e.milestone or "", e.occurrence or "", e.day.isoformat() if e.day else None,
             e.due.isoformat() if e.due else None, e.evidence, e.note, e.who,
-            _utc_seconds(e.recorded_at).isoformat(timespec="seconds"))
+            _utc_seconds(e.recorded_at).isoformat(timespec="seconds"), e.percent)
 
 
 def canonical(events: list[Event], sent: list[tuple]) -> str:
@@ -296,7 +303,9 @@ def bad_row(where, rid, field: str, value) -> StoreError:
 
 
 def to_event(row: tuple, where=None) -> Event:
-    (id_, kind, plan, task, milestone, occurrence, day, due, evidence, note, who, recorded_at) = row
+    (id_, kind, plan, task, milestone, occurrence, day, due, evidence, note, who, recorded_at, percent) = row
+    if percent is not None and (isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100):
+        raise bad_row(where, id_, "percent", percent)
     if kind not in KINDS or not isinstance(plan, str) or not isinstance(task, str):
         raise bad_row(where, id_, "loại hoặc nhiệm vụ", (kind, plan, task))
     for field, value in (("milestone", milestone), ("occurrence", occurrence), ("evidence", evidence),
@@ -311,4 +320,4 @@ def to_event(row: tuple, where=None) -> Event:
         stamp = stamp.replace(tzinfo=timezone.utc)
     return Event(kind, plan, task, milestone=milestone or "", occurrence=occurrence or "",
                  day=parse_day(day, id_, "day", where), due=parse_day(due, id_, "due", where),
-                 evidence=evidence, note=note, who=who or "", recorded_at=stamp, id=id_)
+                 evidence=evidence, note=note, who=who or "", recorded_at=stamp, id=id_, percent=percent)
