@@ -129,7 +129,7 @@ def test_output(name, run, tmp_path):
 
 # --- --help of tthc and of every command, as click/typer render it at 100 columns --------------------------
 
-COMMANDS = ("due", "overdue", "list", "show", "done", "undo", "trigger", "history", "check", "report", "validate",
+COMMANDS = ("due", "overdue", "list", "show", "done", "progress", "extend", "undo", "trigger", "history", "check", "report", "validate",
             "resolve", "units", "import", "digest", "ics", "schema", "config", "config check", "config show", "store",
             "store copy")
 HELP = {"tthc": ()} | {c.replace(" ", "-"): tuple(c.split()) for c in COMMANDS}

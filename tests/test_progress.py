@@ -108,7 +108,7 @@ def test_report_counts_by_hand(ws):
 def test_report_table_md_csv_and_xlsx(ws, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     _record_q2(ws)
-    table = ws("report", "--period", "Quý II/2026")
+    table = ws("report", "--period", "Quý II/2026", env={"COLUMNS": "160"})  # room for the bar
     assert table.code == 0
     assert "Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026" in table.out
     assert "TTPVHCC" in table.out and "40,0%" in table.out and "████████" in table.out
@@ -116,7 +116,7 @@ def test_report_table_md_csv_and_xlsx(ws, tmp_path):
     assert md.startswith("# Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026") and "| TTPVHCC |" in md
     csv_out = ws("report", "--period", "Quý II/2026", "--format", "csv").out
     assert csv_out.startswith("\ufeffMã,Đơn vị,") and "Minh chứng" not in csv_out  # one table a file, for Excel
-    assert 'TTPVHCC,Trung tâm Phục vụ hành chính công xã,5,2,2,1,0,"40,0%"' in csv_out  # as the table shows it
+    assert 'TTPVHCC,Trung tâm Phục vụ hành chính công xã,5,2,2,1,0,0,1,0,"40,0%"' in csv_out  # as the table shows it
     late = ws("report", "--period", "Quý II/2026", "--format", "csv", "--table", "lines").out
     assert late.startswith("\ufeffĐơn vị,Nhiệm vụ,") and "TTPVHCC" in late and "Tỷ lệ" not in late
     xlsx = tmp_path / "bao-cao-q2.xlsx"

@@ -52,17 +52,18 @@ def test_summary_title_period_and_header(book):
     ws = book[2]["Tổng hợp"]
     assert ws["A1"].value == "Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026"
     assert ws["A1"].font.bold
-    assert "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:M1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["A2"].value == ("Kỳ báo cáo: Quý II/2026 (01/04/2026 – 30/06/2026); "
                               "số liệu tính đến ngày 30/06/2026")
     assert ws["A3"].value is None
     assert [c.value for c in ws[4]] == [
         "Mã đơn vị", "Đơn vị", "Tổng số nhiệm vụ đến hạn", "Hoàn thành đúng hạn", "Tỷ lệ đúng hạn",
-        "Hoàn thành quá hạn", "Tỷ lệ", "Quá hạn (chưa hoàn thành)", "Tỷ lệ", "Còn trong hạn"]
+        "Hoàn thành quá hạn", "Tỷ lệ", "Quá hạn (chưa hoàn thành)", "Tỷ lệ", "Còn trong hạn",
+        "Đang thực hiện", "Chưa triển khai", "Đã gia hạn"]
     assert all(c.font.bold and c.fill.fill_type == "solid" for c in ws[4])
     assert ws["A4"].border.left.style == "thin"
     assert ws.freeze_panes == "A5"
-    assert ws.auto_filter.ref == "A4:J7"
+    assert ws.auto_filter.ref == "A4:M7"
 
 
 def test_summary_unit_rows(book):

@@ -100,7 +100,7 @@ app.add_typer(config_app, name="config")
 store_app = typer.Typer(help="Sổ tiến độ: chép giữa tệp SQLite và PostgreSQL.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
 
-COMMAND_ORDER = ("due", "overdue", "list", "show", "done", "undo", "trigger", "history", "check", "report", "validate",
+COMMAND_ORDER = ("due", "overdue", "list", "show", "done", "progress", "extend", "undo", "trigger", "history", "check", "report", "validate",
                  "resolve", "units", "import", "digest", "ics", "schema")
 """The order `tthc --help` lists the commands in: the daily ones first, as an official meets them."""
 

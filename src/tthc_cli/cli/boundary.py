@@ -64,7 +64,7 @@ def _run(argv: list[str]) -> int:
 _GLOBAL_OPTIONS = ("--config", "--version")
 """Options of tthc itself, which go before the command."""
 
-_TEXT_OPTIONS = {"-e", "--evidence", "--note", "-m", "--milestone", "-k", "--occurrence", "-u", "--unit",
+_TEXT_OPTIONS = {"-e", "--evidence", "--note", "--to", "-m", "--milestone", "-k", "--occurrence", "-u", "--unit",
                  "--period", "--today", "--date", "-d", "--due", "--due-in", "--id", "-s", "--status", "-w", "--within"}
 """Options whose value is text tthc stores or shows (paths may hold any bytes the system allows)."""
 

@@ -52,15 +52,107 @@ def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
                f" (bản ghi #{ev.id}, {where}).")
 
 
+EvidenceOpt = Annotated[Optional[str], typer.Option(
+    "--evidence", "-e", metavar="VĂN_BẢN", help='Văn bản minh chứng, ví dụ "Báo cáo số 45/BC-UBND ngày 20/6/2026".',
+    show_default=False)]
+
+
+@app.command()
+def extend(task: TaskArg,
+           to: Annotated[str, typer.Option("--to", metavar="NGÀY", help="Hạn mới, ví dụ 31/07/2026.")],
+           evidence: Annotated[str, typer.Option(
+               "--evidence", "-e", metavar="VĂN_BẢN",
+               help='Văn bản cho gia hạn, ví dụ "Quyết định số 45/QĐ-UBND ngày 25/6/2026".')],
+           milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None,
+           date_: Annotated[Optional[str], typer.Option("--date", "-d", metavar="NGÀY",
+                                                        help="Ngày quyết định gia hạn (mặc định hôm nay).",
+                                                        show_default=False)] = None,
+           earlier: Annotated[bool, typer.Option("--earlier", help="Cho phép hạn mới sớm hơn hạn hiện tại.")] = False,
+           note: NoteOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
+    """Gia hạn (điều chỉnh thời hạn) một việc theo văn bản; các lệnh tính theo hạn mới. `undo --extension` bỏ
+    lần gia hạn cuối."""
+    from tthc_cli.core.dates import parse_day
+    from tthc_cli.core.progress import EXTEND, Event
+    from tthc_cli.core.recording import check_extension, completion_day, describe
+
+    day = resolve_today(today)
+    new_due = parse_day(to, "--to")
+    decided = completion_day(parse_day(date_, "--date") if date_ else day, day, "ngày quyết định")
+    if not evidence.strip():
+        raise UsageError('--evidence: ghi văn bản quyết định gia hạn, ví dụ "Quyết định số 45/QĐ-UBND ngày 25/6/2026"')
+    s = c.session(plans, db)
+
+    def decide():
+        t, item = _target(s, task, milestone, occurrence, day, want_open=True)
+        check_extension(t, item, new_due, earlier)
+        return Event(EXTEND, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
+                     day=decided, due=new_due, evidence=evidence, note=note, who=s.who()), (t, item)
+
+    ev, where, (t, item) = c.record(s, decide)
+    typer.echo(f"Đã ghi: gia hạn {describe(t, item)} từ {item.due.strftime('%d/%m/%Y')} đến "
+               f"{new_due.strftime('%d/%m/%Y')} theo {evidence.strip()} (bản ghi #{ev.id}, {where}).")
+
+
+@app.command("progress")
+def progress_(task: TaskArg,
+              percent: Annotated[Optional[int], typer.Option("--percent", metavar="PHẦN_TRĂM",
+                                                             help="Đã làm được bao nhiêu phần trăm (0–100).",
+                                                             show_default=False)] = None,
+              note: NoteOpt = None, milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None,
+              date_: Annotated[Optional[str], typer.Option("--date", "-d", metavar="NGÀY",
+                                                           help="Ngày báo cáo tiến độ (mặc định hôm nay).",
+                                                           show_default=False)] = None,
+              today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
+    """Ghi tiến độ một việc đang thực hiện: phần trăm và/hoặc ghi chú ("Đã xây dựng dự thảo")."""
+    from tthc_cli.core.dates import parse_day
+    from tthc_cli.core.progress import PROGRESS, Event
+    from tthc_cli.core.recording import completion_day, describe
+
+    if percent is None and not (note or "").strip():
+        raise UsageError('cần --percent (0–100) hoặc --note "việc đã làm", hoặc cả hai')
+    if percent is not None and not 0 <= percent <= 100:
+        raise UsageError(f"--percent: {percent} không hợp lệ (từ 0 đến 100)")
+    day = resolve_today(today)
+    when = completion_day(parse_day(date_, "--date") if date_ else day, day, "ngày báo cáo")
+    s = c.session(plans, db)
+
+    def decide():
+        t, item = _target(s, task, milestone, occurrence, day, want_open=True)
+        return Event(PROGRESS, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
+                     day=when, percent=percent, note=note, who=s.who()), (t, item)
+
+    ev, where, (t, item) = c.record(s, decide)
+    share = f" {percent}%" if percent is not None else ""
+    typer.echo(f"Đã ghi: {describe(t, item)} đang thực hiện{share} (bản ghi #{ev.id}, {where}).")
+    if percent == 100:
+        typer.echo(f"Việc đã xong thì ghi hoàn thành: tthc done {t.ref}", err=True)
+
+
 @app.command()
 def undo(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOpt = None, note: NoteOpt = None,
+         extension: Annotated[bool, typer.Option("--extension", help="Bỏ lần gia hạn cuối của việc (thay cho bỏ "
+                                                                      "hoàn thành).")] = False,
          today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
-    """Bỏ ghi nhận hoàn thành (ghi thêm một bản ghi; không xóa gì)."""
+    """Bỏ ghi nhận hoàn thành, hoặc với --extension bỏ lần gia hạn cuối (ghi thêm một bản ghi; không xóa gì)."""
     from tthc_cli.core.progress import UNDONE, Event
     from tthc_cli.core.recording import describe
 
     day = resolve_today(today)
     s = c.session(plans, db)
+    if extension:
+        def withdraw():
+            t, item = _target(s, task, milestone, occurrence, day, want_open=None)
+            if item.extension is None:
+                raise UsageError(f"{describe(t, item)} chưa được gia hạn: không có gì để bỏ")
+            return Event(UNDONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
+                         day=day, due=item.due, note=note, who=s.who()), (t, item)
+
+        ev, _, (t, item) = c.record(s, withdraw)
+        chain = s.progress.extension_chain(t.plan.id, t.id, item.milestone, item.occurrence)
+        back = item.extended_from if len(chain) < 2 else chain[-2].due  # the store as read before this record
+        typer.echo(f"Đã ghi: bỏ gia hạn đến {item.due.strftime('%d/%m/%Y')} của {describe(t, item)} (bản ghi "
+                   f"#{ev.id}); hạn lại là {back.strftime('%d/%m/%Y')}.")
+        return
 
     def decide():
         t, item = _target(s, task, milestone, occurrence, day, want_open=False)

@@ -28,8 +28,9 @@ def report(period: Annotated[str, typer.Option(
            output: OutputOpt = None, roll_forward: RollOpt = None, db: DbOpt = None, no_cache: NoCacheOpt = False,
            force: ForceOpt = False,
            table: Annotated[Optional[str], typer.Option(
-               "--table", metavar="BẢNG", help="Với --format csv: units (mỗi đơn vị một dòng; mặc định) hoặc lines "
-               "(các việc trễ, quá hạn). Mỗi tệp CSV một bảng.", show_default=False)] = None,
+               "--table", metavar="BẢNG", help="Với --format csv: units (mỗi đơn vị một dòng; mặc định), lines "
+               "(các việc trễ, quá hạn) hoặc extended (các việc đã gia hạn). Mỗi tệp CSV một bảng.",
+               show_default=False)] = None,
            by: Annotated[Optional[str], typer.Option(
                "--by", metavar="THEO", help="Mỗi dòng là: unit (một đơn vị, gộp mọi xã), commune (một xã, xếp từ xã có "
                "tỷ lệ đúng hạn thấp nhất), commune,unit (một đơn vị của một xã). Mặc định: commune,unit khi có kế "
@@ -45,8 +46,8 @@ def report(period: Annotated[str, typer.Option(
         raise UsageError(f"--period: {exc}") from None
     if format is ReportFormat.xlsx and not output:
         raise UsageError("--format xlsx cần -o TỆP.xlsx")
-    if table is not None and (format is not ReportFormat.csv or table not in ("units", "lines")):
-        raise UsageError("--table chỉ dùng với --format csv, và là units hoặc lines")
+    if table is not None and (format is not ReportFormat.csv or table not in ("units", "lines", "extended")):
+        raise UsageError("--table chỉ dùng với --format csv, và là units, lines hoặc extended")
     s = c.session(plans, db, no_cache)
     # the items the unit leads, chosen as due, list and check choose them (Selection): a task led by a group the
     # unit belongs to, where the unit is named as a cooperator, is its to support and is not counted

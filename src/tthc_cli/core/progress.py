@@ -68,12 +68,14 @@ class Progress:
         self.triggers: dict[tuple[str, str, str], Event] = {}
         self.extensions: dict[tuple[str, str, str, str], list[Event]] = {}
         self.progress: dict[tuple[str, str, str, str], Event] = {}
+        self.revisions: dict[tuple[str, str, str, str], int] = {}  # extensions made and withdrawn, per item
         self.by_task: dict[tuple[str, str], list[Event]] = {}
         for e in sorted(events, key=lambda e: (e.id or 0)):
             self.by_task.setdefault((e.plan, e.task), []).append(e)
             if e.kind == DONE:
                 self.done[e.key] = e
             elif e.kind == UNDONE and e.due is not None:  # an extension withdrawn
+                self.revisions[e.key] = self.revisions.get(e.key, 0) + 1
                 chain = self.extensions.get(e.key)
                 if chain:
                     chain.pop()
@@ -82,6 +84,7 @@ class Progress:
             elif e.kind == TRIGGER:
                 self.triggers[(e.plan, e.task, e.milestone)] = e
             elif e.kind == EXTEND:
+                self.revisions[e.key] = self.revisions.get(e.key, 0) + 1
                 self.extensions.setdefault(e.key, []).append(e)
             elif e.kind == PROGRESS:
                 self.progress[e.key] = e
@@ -95,6 +98,11 @@ class Progress:
     def extension_chain(self, plan: str, task: str, milestone: str | None, occurrence: str | None) -> list[Event]:
         """The item's extensions in force, oldest first (the last is its deadline)."""
         return self.extensions.get((plan, task, milestone or "", occurrence or ""), [])
+
+    def revision(self, plan: str, task: str, milestone: str | None, occurrence: str | None) -> int:
+        """How many times the item's deadline was moved (extended or an extension withdrawn): a calendar's
+        SEQUENCE."""
+        return self.revisions.get((plan, task, milestone or "", occurrence or ""), 0)
 
     def progress_event(self, plan: str, task: str, milestone: str | None, occurrence: str | None) -> Event | None:
         return self.progress.get((plan, task, milestone or "", occurrence or ""))

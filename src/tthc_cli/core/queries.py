@@ -36,11 +36,12 @@ class Item(Value):
     """One thing that falls due: a task, one of its milestones, or one occurrence."""
 
     __slots__ = ("task", "due", "status", "occurrence", "milestone", "deadline_text", "done", "evidence",
-                 "extended_from", "extension", "progress")
+                 "extended_from", "extension", "progress", "revision")
 
     def __init__(self, task: Task, due: date | None, status: str, occurrence: str | None = None,
                  milestone: str | None = None, deadline_text: str | None = None, done: date | None = None,
-                 evidence: str | None = None, extended_from: date | None = None, extension=None, progress=None):
+                 evidence: str | None = None, extended_from: date | None = None, extension=None, progress=None,
+                 revision: int = 0):
         self.task = task
         self.due = due
         self.status = status
@@ -52,6 +53,7 @@ class Item(Value):
         self.extended_from = extended_from  # the plan's due date, when an extension (gia hạn) moved it to `due`
         self.extension = extension  # the extension event in force: its decision (evidence), day, note
         self.progress = progress  # the newest progress record (percent, note) of an open item
+        self.revision = revision  # how many times its deadline was moved (a calendar event's SEQUENCE)
 
     @property
     def state(self) -> str | None:
@@ -148,7 +150,8 @@ def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Ite
                 planned, due = due, ext.due
             work = _as_of(progress.progress_event(plan, task.id, milestone, label), today) if done is None else None
             out.append(Item(task, due, dated_status(due, today, warn_days, done), label, milestone, text, done,
-                            ev.evidence if ev is not None else None, planned, ext, work))
+                            ev.evidence if ev is not None else None, planned, ext, work,
+                            progress.revision(plan, task.id, milestone, label)))
         return out
     if kind == "recurring":  # no occurrence inside the period: nothing falls due
         return []

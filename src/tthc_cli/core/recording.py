@@ -146,7 +146,7 @@ def history_rows(progress, plans, registry, task_query: str | None, unit: str | 
                 "kind": e.kind, "ref": f"{plan}:{tid}", "title": (t.title or t.product) if t else None,
                 "milestone": e.milestone or None, "occurrence": e.occurrence or None,
                 "day": e.day.isoformat() if e.day else None, "due": e.due.isoformat() if e.due else None,
-                "evidence": e.evidence, "note": e.note, "orphan": t is None,
+                "evidence": e.evidence, "note": e.note, "percent": e.percent, "orphan": t is None,
             })
     rows.sort(key=lambda r: r["id"] or 0, reverse=True)
     return rows
@@ -166,11 +166,25 @@ def _as_day(text: str) -> date | None:
         return None
 
 
-def completion_day(when: date, today: date) -> date:
-    """The day a `done` records: not after today (only what is finished is recorded)."""
+def check_extension(task: Task, item: Item, to: date, earlier: bool) -> None:
+    """Refuse an extension (gia hạn) that cannot be: of an item with no due date, to its current due date, or
+    earlier than it without `earlier` (a deadline brought forward is rare, and a typo is not)."""
+    if item.due is None:
+        raise UsageError(f"{describe(task, item)} không có hạn cụ thể ({item.status}): không có gì để gia hạn")
+    if to == item.due:
+        raise UsageError(f"{describe(task, item)} đã có hạn {fmt(to)}: không có gì thay đổi")
+    if to < item.due and not earlier:
+        raise UsageError(f"hạn mới {fmt(to)} sớm hơn hạn hiện tại {fmt(item.due)} của {describe(task, item)}; "
+                         f"nếu văn bản rút ngắn thời hạn, thêm --earlier")
+
+
+def completion_day(when: date, today: date, what: str = "ngày hoàn thành") -> date:
+    """The day a `done` (an extension, a progress record) records: not after today (only what has happened is
+    recorded)."""
     if when > today:
-        raise UsageError(f"--date: ngày hoàn thành {when.strftime('%d/%m/%Y')} sau hôm nay "
-                         f"({today.strftime('%d/%m/%Y')}); chỉ ghi việc đã xong")
+        ending = "chỉ ghi việc đã xong" if what == "ngày hoàn thành" else "chỉ ghi điều đã có"
+        raise UsageError(f"--date: {what} {when.strftime('%d/%m/%Y')} sau hôm nay "
+                         f"({today.strftime('%d/%m/%Y')}); {ending}")
     return when
 
 

@@ -12,10 +12,15 @@ from tthc_cli.core.value import Value
 class UnitStats(Value):
     """One unit's counts over the items due in the period."""
 
-    __slots__ = ("code", "name", "total", "on_time", "late", "overdue", "pending", "commune")
+    __slots__ = ("code", "name", "total", "on_time", "late", "overdue", "pending", "commune", "in_progress",
+                 "not_started", "extended")
 
     def __init__(self, code: str, name: str, total: int = 0, on_time: int = 0, late: int = 0, overdue: int = 0,
-                 pending: int = 0, commune: str | None = None):
+                 pending: int = 0, commune: str | None = None, in_progress: int = 0, not_started: int = 0,
+                 extended: int = 0):
+        self.in_progress = in_progress  # not done, with a progress record (đang thực hiện): of overdue + pending
+        self.not_started = not_started  # not done, no progress record (chưa triển khai): the rest of them
+        self.extended = extended  # items whose deadline was extended (đã gia hạn), counted on the new date
         self.code = code  # the unit's code; by commune, the commune's short name ("Xuân Trường")
         self.name = name  # the unit's name; by commune, "UBND xã Xuân Trường"
         self.commune = commune  # by commune and unit: the commune's short name
@@ -38,11 +43,14 @@ class ReportLine(Value):
     """A late or overdue item, with the evidence recorded for it."""
 
     __slots__ = ("unit", "plan", "ref", "path", "title", "occurrence", "milestone", "due", "done", "status",
-                 "days_late", "evidence", "commune")
+                 "days_late", "evidence", "commune", "extended_from", "extension")
 
     def __init__(self, unit: str, plan: str, ref: str, path: str, title: str, occurrence: str | None,
                  milestone: str | None, due: date, done: date | None, status: str, days_late: int,
-                 evidence: str | None, commune: str | None = None):
+                 evidence: str | None, commune: str | None = None, extended_from: date | None = None,
+                 extension: str | None = None):
+        self.extended_from = extended_from  # the plan's due date, when an extension moved it to `due`
+        self.extension = extension  # the decision that extended it ("Quyết định số 45/QĐ-UBND …")
         self.commune = commune  # the short name of the plan's commune ("Xuân Trường"); None: no issuer
         self.unit = unit  # unit code
         self.plan = plan  # plan id
@@ -69,11 +77,12 @@ def gap_text(left_out) -> str | None:
 class Report(Value):
     """Everything a period report shows."""
 
-    __slots__ = ("title", "period_label", "start", "end", "today", "units", "lines", "left_out", "by")
+    __slots__ = ("title", "period_label", "start", "end", "today", "units", "lines", "left_out", "by", "extended")
 
     def __init__(self, title: str, period_label: str, start: date, end: date, today: date,
                  units: tuple[UnitStats, ...], lines: tuple[ReportLine, ...],
-                 left_out: tuple[tuple[str, str], ...] = (), by: str = "unit"):
+                 left_out: tuple[tuple[str, str], ...] = (), by: str = "unit", extended: tuple = ()):
+        self.extended = extended  # ReportLine of each item of the period whose deadline was extended
         self.by = by  # what a row is: "unit", "commune", or "commune,unit" (see BY)
         self.title = title  # "Báo cáo kết quả thực hiện nhiệm vụ Quý II/2026"
         self.period_label = period_label  # "Quý II/2026"
@@ -93,6 +102,9 @@ class Report(Value):
             t.late += u.late
             t.overdue += u.overdue
             t.pending += u.pending
+            t.in_progress += u.in_progress
+            t.not_started += u.not_started
+            t.extended += u.extended
         return t
 
 
@@ -152,6 +164,7 @@ def build_report(items, label: str, start: date, end: date, today: date, unit_fi
         for commune in communes:
             stats[(commune,)] = _commune_row(commune)
     lines: list[ReportLine] = []
+    extended: list[ReportLine] = []
     for it in items:
         if it.due is None or not (start <= it.due <= end):
             continue
@@ -180,11 +193,24 @@ def build_report(items, label: str, start: date, end: date, today: date, unit_fi
                 s.overdue += 1
             else:
                 s.pending += 1
-            if it.status in (DONE_LATE, OVERDUE):
+            if it.done is None:
+                if it.progress is not None:
+                    s.in_progress += 1
+                else:
+                    s.not_started += 1
+            ext = it.extension
+            if ext is not None:
+                s.extended += 1
+            if it.status in (DONE_LATE, OVERDUE) or ext is not None:
                 late_by = ((it.done or today) - it.due).days
-                lines.append(ReportLine(code, t.plan.id, t.ref, t.path_ids, t.title or t.product or "", it.occurrence,
-                                        it.milestone, it.due, it.done, it.status, late_by, it.evidence,
-                                        where if by != "unit" else None))
+                line = ReportLine(code, t.plan.id, t.ref, t.path_ids, t.title or t.product or "", it.occurrence,
+                                  it.milestone, it.due, it.done, it.status, late_by, it.evidence,
+                                  where if by != "unit" else None, it.extended_from,
+                                  ext.evidence if ext is not None else None)
+                if it.status in (DONE_LATE, OVERDUE):
+                    lines.append(line)
+                if ext is not None:
+                    extended.append(line)
     if by == "commune":
         units = tuple(sorted(stats.values(), key=lambda u: (u.on_time_rate is None, u.on_time_rate or 0.0,
                                                              _folded(u.code))))
@@ -192,8 +218,9 @@ def build_report(items, label: str, start: date, end: date, today: date, unit_fi
         units = tuple(sorted(stats.values(), key=lambda u: (_folded(u.commune or ""), u.code not in _ORDER,
                                                             _ORDER.get(u.code, 99), u.code)))
     lines.sort(key=lambda ln: (_folded(ln.commune or ""), ln.unit, ln.due, ln.ref))
+    extended.sort(key=lambda ln: (_folded(ln.commune or ""), ln.unit, ln.due, ln.ref))
     return Report(f"Báo cáo kết quả thực hiện nhiệm vụ {label}", label, start, end, today, units, tuple(lines),
-                  by=by)
+                  by=by, extended=tuple(extended))
 
 
 def _commune_row(commune) -> UnitStats:

@@ -18,7 +18,8 @@ from email.utils import formataddr, parseaddr
 
 from tthc_cli.core.deadline import fmt
 from tthc_cli.core.queries import OVERDUE, TODAY, Item, count_undated, is_shared, sort_key
-from tthc_cli.outputs.items import days_text, deadline_cell, due_text, plan_labels, title_cell, undated_line
+from tthc_cli.outputs.items import (days_text, deadline_cell, due_text, plan_labels, progress_text, title_cell,
+                                    undated_line)
 from tthc_cli.core.value import Value
 
 SECTIONS = (("overdue", "Quá hạn"), ("today", "Đến hạn hôm nay"), ("upcoming", "Sắp tới"),
@@ -180,6 +181,9 @@ def _text(code, name, groups, undated, today, horizon, commune, days) -> str:
             lines.append(f"- [{t.path_ids}] {title_cell(it)}")
             lines.append(f"  Thời hạn: {deadline_cell(it).replace(chr(10), ' ')}; hạn {due_text(it.due, days)}, "
                          f"{days_text(it.days(today))}")
+            doing = progress_text(it)
+            if doing:
+                lines.append(f"  Tiến độ: {doing}")
             if t.product:
                 lines.append(f"  Sản phẩm: {t.product}")
             lines.append(f"  Phối hợp: {_units(t.support)}  ·  Kế hoạch: {t.plan.title} ({labels[t.plan.id]})")
@@ -217,7 +221,8 @@ def _html(code, name, groups, undated, today, horizon, commune, days) -> str:
         for it in rows:
             t = it.task
             cells = (t.path_ids, title_cell(it), deadline_cell(it).replace("\n", " "), due_text(it.due, days),
-                     days_text(it.days(today)), t.product or "", _units(t.support), labels[t.plan.id])
+                     " — ".join(x for x in (days_text(it.days(today)), progress_text(it)) if x), t.product or "",
+                     _units(t.support), labels[t.plan.id])
             out.append("<tr>" + "".join(f"<td style=\"{_CSS['td']}\">{e(c)}</td>" for c in cells) + "</tr>")
         out.append("</table>")
     extra = undated_line(undated)

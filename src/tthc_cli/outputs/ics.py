@@ -96,6 +96,9 @@ def description_of(item: Item) -> str:
     if deadline:
         lines.append(f"Thời hạn: {deadline}")
     lines.append(f"Hạn: {fmt(item.due)}")
+    if item.extension is not None:
+        lines.append(f"Gia hạn từ {fmt(item.extended_from)}" + (f" theo {item.extension.evidence}"
+                                                                  if item.extension.evidence else ""))
     if t.product:
         lines.append(f"Sản phẩm: {t.product}")
     if t.lead:
@@ -160,6 +163,8 @@ def calendar_bytes(items: list[Item], *, name: str, alarm_days: int | None = 3, 
         ev.add("dtstamp", dtstamp)
         ev.add("dtstart", item.due)
         ev.add("dtend", item.due + timedelta(days=1))
+        if item.revision:  # the deadline was extended (or an extension withdrawn): the same event, a new version
+            ev.add("sequence", item.revision)
         ev.add("summary", summary)
         ev.add("description", description_of(item))
         codes = _lead_codes(item)

@@ -19,7 +19,8 @@ GROUPS = (("overdue", "QUÁ HẠN"), ("today", "ĐẾN HẠN HÔM NAY"), ("upcom
 WEEKEND_MARK = {5: "T7", 6: "CN"}
 CSV_FIELDS = ("group", "status", "plan", "task", "ref", "path", "title", "parent_title", "product", "milestone",
               "occurrence", "deadline", "due", "days", "day_off", "done", "evidence", "lead", "lead_codes", "support",
-              "file", "commune")
+              "file", "commune", "extended_to", "extended_from", "extension_evidence", "state", "progress",
+              "progress_note")
 
 
 def group_of(item: Item, today: date, horizon: date | None) -> str:
@@ -64,6 +65,12 @@ def item_row(item: Item, today: date, horizon: date | None = None, days=None) ->
         "support": [r.text for r in t.support],
         "file": t.plan.file,
         "commune": t.plan.commune.label if t.plan.commune else None,
+        "extended_to": item.due.isoformat() if item.extension is not None else None,
+        "extended_from": item.extended_from.isoformat() if item.extended_from else None,
+        "extension_evidence": item.extension.evidence if item.extension is not None else None,
+        "state": item.state,
+        "progress": item.progress.percent if item.progress is not None else None,
+        "progress_note": item.progress.note if item.progress is not None else None,
     }
 
 
@@ -155,7 +162,33 @@ def deadline_cell(item: Item) -> str:
         text = f"{item.milestone}: {text}"
     if item.occurrence:
         text = f"{text}\n· {item.occurrence}"
+    if item.extension is not None:
+        text = f"{text}\n{extension_text(item)}"
     return text
+
+
+def extension_text(item: Item) -> str:
+    """"gia hạn đến 31/07/2026 (Quyết định số 45/QĐ-UBND …)": an extended item's deadline, and its decision."""
+    why = f" ({item.extension.evidence})" if item.extension.evidence else ""
+    return f"gia hạn đến {fmt(item.due)}{why}"
+
+
+def progress_text(item: Item) -> str | None:
+    """"đang thực hiện 60% — Đã xây dựng dự thảo (01/07/2026)": the newest progress record of open work."""
+    doing = state_text(item)
+    if doing is None:
+        return None
+    p = item.progress
+    note = f" — {p.note}" if p.note else ""
+    return f"{doing}{note}" + (f" ({fmt(p.day)})" if p.day else "")
+
+
+def state_text(item: Item) -> str | None:
+    """"đang thực hiện 60%": where open work stands, when a progress record says."""
+    if item.state is None:
+        return None
+    share = f" {item.progress.percent}%" if item.progress.percent is not None else ""
+    return f"đang thực hiện{share}"
 
 
 def title_cell(item: Item) -> str:
@@ -228,7 +261,7 @@ _ANSI = {"overdue": "\x1b[1;31m", "today": "\x1b[1;33m", "upcoming": "\x1b[36m",
 _RESET = "\x1b[0m"
 
 
-_FULL_CAPS = {0: 16, 2: 14, 4: 15, 5: 13, 6: 18}
+_FULL_CAPS = {0: 16, 2: 14, 4: 15, 5: 18, 6: 18}
 _COMPACT_CAPS = {0: 11, 2: 10, 4: 15}
 _FLEX_MIN = 32  # the task and deadline columns together
 
@@ -246,6 +279,9 @@ def _layout(items, today, horizon, days, labels, several_plans: bool, compact: b
     for it in items:
         t = it.task
         left = days_text(it.days(today)) if it.is_open else it.status
+        doing = state_text(it)
+        if doing:
+            left = f"{left}\n{doing}" if left else doing
         due = due_cells.get(it.due)
         if due is None:
             due = due_cells[it.due] = due_text(it.due, days)

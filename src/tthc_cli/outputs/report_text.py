@@ -12,7 +12,11 @@ from tthc_cli.core.report import Report, UnitStats, gap_text
 from tthc_cli.core.text import clean_text, formula_safe, shorten
 
 HEAD = ("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Quá hạn (đã xong)", "Quá hạn (chưa xong)", "Còn trong hạn",
-        "Tỷ lệ đúng hạn")
+        "Đang thực hiện", "Chưa triển khai", "Đã gia hạn", "Tỷ lệ đúng hạn")
+NUMBERS = len(HEAD) - 2
+"""The count columns (right-aligned): all but the code and the name."""
+EXTENDED_HEAD = ("Đơn vị", "Nhiệm vụ", "Vị trí", "Nội dung", "Kỳ/mốc", "Hạn theo kế hoạch", "Hạn gia hạn",
+                 "Văn bản gia hạn", "Hoàn thành", "Trạng thái")
 LINE_HEAD = ("Đơn vị", "Nhiệm vụ", "Vị trí", "Nội dung", "Kỳ/mốc", "Hạn", "Hoàn thành", "Trạng thái", "Số ngày trễ",
              "Minh chứng")
 
@@ -24,7 +28,8 @@ def pct(value: float | None) -> str:
 def _unit_cells(u: UnitStats, split: bool = False) -> list[str]:
     """A row's cells; a unit of a commune has the commune in its code cell ("Xuân Trường · TTPVHCC"), or with
     `split` (CSV, Markdown) in a first cell of its own."""
-    counts = [u.name, str(u.total), str(u.on_time), str(u.late), str(u.overdue), str(u.pending), pct(u.on_time_rate)]
+    counts = [u.name, str(u.total), str(u.on_time), str(u.late), str(u.overdue), str(u.pending), str(u.in_progress),
+              str(u.not_started), str(u.extended), pct(u.on_time_rate)]
     if split:
         return [u.commune or "", u.code, *counts]
     return [f"{u.commune} · {u.code}" if u.commune else u.code, *counts]
@@ -62,9 +67,14 @@ def _subtitle(rep: Report) -> str:
     return f"{head}\n{gap}" if gap else head
 
 
-SHORT_HEAD = ("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Trễ", "Quá hạn", "Còn hạn", "Tỷ lệ")
+SHORT_HEAD = ("Mã", "Đơn vị", "Đến hạn", "Đúng hạn", "Trễ", "Quá hạn", "Còn hạn", "Đang làm", "Chưa làm", "Gia hạn",
+              "Tỷ lệ")
 SHORT_LEGEND = ("Trễ: hoàn thành quá hạn; Quá hạn: quá hạn, chưa xong; Còn hạn: chưa xong, còn trong hạn; "
-                "Tỷ lệ: tỷ lệ đúng hạn.")
+                "Đang làm, Chưa làm: việc chưa xong có, chưa có báo cáo tiến độ; Gia hạn: đã gia hạn (tính theo "
+                "hạn mới); Tỷ lệ: tỷ lệ đúng hạn.")
+SHORT_LEGEND_NARROW = ("Trễ: hoàn thành quá hạn; Quá hạn: quá hạn, chưa xong; Còn hạn: chưa xong, còn trong hạn; "
+                       "Tỷ lệ: tỷ lệ đúng hạn. Việc đang làm, chưa làm, đã gia hạn: xem ở màn hình rộng hơn hoặc "
+                       "--format csv.")
 _NAME_MAX, _BAR_MAX, _BAR_MIN = 40, 20, 10
 
 
@@ -84,7 +94,8 @@ def table(rep: Report, width: int = 120) -> str:
     layout = _layout(rows, full, width) or _layout(rows, short, width) or _layout(rows, short, width, True)
     head, widths, bar_width = layout
     if head is short:
-        out.extend(hanging(SHORT_LEGEND, width))
+        legend = SHORT_LEGEND if widths[WORK_COLUMNS[0]] else SHORT_LEGEND_NARROW
+        out.extend(hanging(legend, width))
     shown = [i for i, w in enumerate(widths) if w]
 
     def line(cells, right=True):  # a name too long is cut at a word
@@ -111,15 +122,37 @@ def table(rep: Report, width: int = 120) -> str:
         out.extend("  " + x for x in hanging(text, width - 2))
     if not rep.lines:
         out.append("  (không có)")
+    if rep.extended:
+        out += ["", f"Việc đã gia hạn ({len(rep.extended)}):"]
+        for ln in rep.extended:
+            c = _extended_cells(ln)
+            period = f" [{c[4]}]" if c[4] else ""
+            done = f", xong {c[8]}" if c[8] else ""
+            text = (f"{c[0]}  {c[1]}{period}: {shorten(c[3], 70)} — hạn {c[5]} → {c[6]} theo {c[7] or '(không ghi)'}"
+                    f"{done}, {c[9].lower()}")
+            out.extend("  " + x for x in hanging(text, width - 2))
     return "\n".join(out) + "\n"
 
 
-def _layout(rows, head, width: int, narrow: bool = False):
+def _extended_cells(ln) -> list[str]:
+    period = " · ".join(x for x in (ln.milestone, ln.occurrence) if x)
+    return [f"{ln.commune} · {ln.unit}" if ln.commune else ln.unit, ln.ref, ln.path, clean_text(ln.title or ""),
+            period, fmt(ln.extended_from) if ln.extended_from else "", fmt(ln.due), clean_text(ln.extension or ""),
+            fmt(ln.done) if ln.done else "", ln.status]
+
+
+WORK_COLUMNS = (7, 8, 9)
+"""Đang thực hiện, Chưa triển khai, Đã gia hạn: the last to give way on a narrow terminal (JSON, CSV, Markdown and
+xlsx keep them)."""
+
+
+def _layout(rows, head, width: int, narrow: bool = False, skip=()):
     """(headings, column widths, bar width) when the table fits `width` with these headings: the name column
-    (at most 40) and a bar of 10–20 first; `narrow`, the bar and then the name column left out (a width of 0)."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    (at most 40) and a bar of 10–20 first; `narrow`, the bar and then the name column left out (a width of 0);
+    the columns in `skip` left out too."""
+    widths = [0 if i in skip else max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
     name = min(widths[1], _NAME_MAX)
-    fixed = sum(widths) - widths[1] + 2 * (len(head) - 1)
+    fixed = sum(widths) - widths[1] + 2 * (len(head) - 1 - len(skip))
     room = width - fixed - name
     if room >= _BAR_MIN + 2:
         return head, [*widths[:1], name, *widths[2:]], min(_BAR_MAX, room - 2)
@@ -127,6 +160,8 @@ def _layout(rows, head, width: int, narrow: bool = False):
         return None
     if width - fixed >= 12:  # no bar; the names as they fit
         return head, [*widths[:1], min(name, width - fixed), *widths[2:]], 0
+    if not skip and width - fixed < 0:  # still too wide without the names: the work columns give way
+        return _layout(rows, head, width, True, WORK_COLUMNS)
     return head, [*widths[:1], 0, *widths[2:]], 0
 
 
@@ -139,7 +174,7 @@ def markdown(rep: Report) -> str:
     split = rep.by == "commune,unit"
     head = heads(rep, HEAD, split)
     out.append("| " + " | ".join(head) + " |")
-    out.append("|" + "|".join(["---"] * (len(head) - 6) + ["---:"] * 6) + "|")
+    out.append("|" + "|".join(["---"] * (len(head) - NUMBERS) + ["---:"] * NUMBERS) + "|")
     for u in (*rep.units, rep.totals):
         out.append("| " + " | ".join(_md_escape(c) for c in _unit_cells(u, split)) + " |")
     out += ["", f"## Việc quá hạn và hoàn thành quá hạn ({len(rep.lines)})", ""]
@@ -150,6 +185,10 @@ def markdown(rep: Report) -> str:
             out.append("| " + " | ".join(_md_escape(c) for c in _split_line(rep, ln)) + " |")
     else:
         out.append("Không có.")
+    if rep.extended:
+        out += ["", f"## Việc đã gia hạn ({len(rep.extended)})", "",
+                "| " + " | ".join(EXTENDED_HEAD) + " |", "|" + "|".join(["---"] * len(EXTENDED_HEAD)) + "|"]
+        out += ["| " + " | ".join(_md_escape(c) for c in _extended_cells(ln)) + " |" for ln in rep.extended]
     return "\n".join(out) + "\n"
 
 
@@ -167,6 +206,14 @@ def to_csv(rep: Report, which: str = "units") -> str:
         w.writerow(heads(rep, HEAD, split))
         for u in (*rep.units, rep.totals):
             w.writerow(_unit_cells(u, split))
+        return buf.getvalue()
+    if which == "extended":
+        w.writerow(EXTENDED_HEAD)
+        for ln in rep.extended:
+            c = _extended_cells(ln)
+            c[5], c[6] = ln.extended_from.isoformat() if ln.extended_from else "", ln.due.isoformat()
+            c[8] = ln.done.isoformat() if ln.done else ""
+            w.writerow(c)
         return buf.getvalue()
     w.writerow(_line_head(rep))
     for ln in rep.lines:
@@ -202,7 +249,8 @@ class _SafeWriter:
 def to_json(rep: Report) -> str:
     def unit(u: UnitStats) -> dict:
         return {"commune": (u.commune if rep.by == "commune,unit" else u.code if rep.by == "commune" else None) or None,
-                "code": u.code, "name": u.name, "total": u.total, "on_time": u.on_time, "late": u.late,
+                "code": u.code, "name": u.name, "total": u.total, "in_progress": u.in_progress,
+                "not_started": u.not_started, "extended": u.extended, "on_time": u.on_time, "late": u.late,
                 "overdue": u.overdue, "pending": u.pending, "on_time_rate": u.on_time_rate}
 
     data = {
@@ -212,6 +260,14 @@ def to_json(rep: Report) -> str:
         "lines": [{"commune": ln.commune, "unit": ln.unit, "plan": ln.plan, "ref": ln.ref, "path": ln.path, "title": ln.title,
                    "occurrence": ln.occurrence, "milestone": ln.milestone, "due": ln.due.isoformat(),
                    "done": ln.done.isoformat() if ln.done else None, "status": ln.status,
-                   "days_late": ln.days_late, "evidence": ln.evidence} for ln in rep.lines],
+                   "days_late": ln.days_late, "evidence": ln.evidence,
+                   "extended_from": ln.extended_from.isoformat() if ln.extended_from else None,
+                   "extension_evidence": ln.extension} for ln in rep.lines],
+        "extended": [{"commune": ln.commune, "unit": ln.unit, "plan": ln.plan, "ref": ln.ref, "path": ln.path,
+                      "title": ln.title, "occurrence": ln.occurrence, "milestone": ln.milestone,
+                      "extended_from": ln.extended_from.isoformat() if ln.extended_from else None,
+                      "extended_to": ln.due.isoformat(), "extension_evidence": ln.extension,
+                      "done": ln.done.isoformat() if ln.done else None, "status": ln.status}
+                     for ln in rep.extended],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -19,7 +19,8 @@ SUMMARY_SHEET = "Tổng hợp"
 LINES_SHEET = "Quá hạn, trễ hạn"
 
 SUMMARY_HEADERS = ("Mã đơn vị", "Đơn vị", "Tổng số nhiệm vụ đến hạn", "Hoàn thành đúng hạn", "Tỷ lệ đúng hạn",
-                   "Hoàn thành quá hạn", "Tỷ lệ", "Quá hạn (chưa hoàn thành)", "Tỷ lệ", "Còn trong hạn")
+                   "Hoàn thành quá hạn", "Tỷ lệ", "Quá hạn (chưa hoàn thành)", "Tỷ lệ", "Còn trong hạn",
+                   "Đang thực hiện", "Chưa triển khai", "Đã gia hạn")
 LINES_HEADERS = ("Đơn vị", "Kế hoạch", "Nhiệm vụ", "Vị trí", "Nội dung", "Kỳ", "Mốc", "Hạn", "Ngày hoàn thành",
                  "Trạng thái", "Số ngày trễ", "Minh chứng")
 
@@ -30,7 +31,7 @@ DATE = "dd/mm/yyyy"
 CHART_TITLE = "Tỷ lệ hoàn thành đúng hạn theo đơn vị"
 
 # Widths in characters; the headers wrap, so they need not fit on one line.
-_SUMMARY_WIDTHS = (12, 34, 14, 13, 11, 13, 9, 15, 9, 11)
+_SUMMARY_WIDTHS = (12, 34, 14, 13, 11, 13, 9, 15, 9, 11, 11, 11, 10)
 _LINES_WIDTHS = (24, 16, 22, 10, 50, 20, 18, 12, 12, 18, 9, 40)
 _HEADER_FILL = "DDEBF7"  # light blue, as in the ministry's report templates
 MAX_CELL_TEXT = 32767  # Excel's limit; a longer text makes it "repair" the file
@@ -212,7 +213,7 @@ def _summary_sheet(ws, report: Report) -> None:
 def _unit_row(ws, row: int, u, s, bold: bool = False) -> None:
     code = f"{u.commune} · {u.code}" if u.commune else u.code  # a unit of a commune: "Xuân Trường · TTPVHCC"
     values = (code or None, u.name, u.total, u.on_time, u.on_time_rate, u.late, u.share(u.late), u.overdue,
-              u.share(u.overdue), u.pending)
+              u.share(u.overdue), u.pending, u.in_progress, u.not_started, u.extended)
     for col, v in enumerate(values, 1):
         c = _put(ws, row, col, v)
         c.border = s.border
