@@ -256,6 +256,22 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return _fail(name, f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại dưới dạng UTF-8")
+    from tthc_cli.io import fastyaml
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        data = fastyaml.load(text, safe_loader(), raw)  # what PyYAML would build, or None: PyYAML reads it
+    finally:
+        if collecting:
+            gc.enable()
+    if data is not None:
+        return RawPlan(name, data)
+    return _parse_pyyaml(text, name)
+
+
+def _parse_pyyaml(text: str, name: str) -> RawPlan:
+    """The reference reading of a plan file, and the only one that explains what is wrong with it."""
     import yaml
 
     loader = safe_loader()(text)
