@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -204,12 +205,27 @@ def test_parse_bytes_takes_the_fast_path_and_pyyaml_explains(monkeypatch):
         raise AssertionError("PyYAML was asked")
 
     with monkeypatch.context() as m:
+        m.setattr(loader, "FAST_YAML_AFTER", 0)
         m.setattr(loader, "_parse_pyyaml", refuse)
         assert same(loader.parse_bytes(b"\xef\xbb\xbf" + raw, "x").data, expected)  # a BOM as well
     broken = loader.parse_bytes(b"plan:\n  id: a\n  id: b\n", "x.yaml")
     assert not broken.ok
     assert broken.problems[0].message == 'YAML không dùng được: khóa "id" viết hai lần trong cùng một bảng'
     assert broken.problems[0].line == 3
+
+
+def test_a_small_run_does_not_import_rapidyaml():
+    """Below FAST_YAML_AFTER bytes PyYAML reads the plans, and rapidyaml (10-15 ms to import) is left alone."""
+    code = ("import sys\nfrom pathlib import Path\nfrom tthc_cli.io import loader\n"
+            f"plans = sorted(Path({str(PLANS)!r}).glob('*.yaml'))\n"
+            "assert sum(p.stat().st_size for p in plans) < loader.FAST_YAML_AFTER\n"
+            "assert all(loader.parse_bytes(p.read_bytes(), str(p)).ok for p in plans)\n"
+            "print('ryml' in sys.modules)\n"
+            "big = b''.join(p.read_bytes() for p in plans) * 2\n"
+            "loader.parse_bytes(big, 'x'); loader.parse_bytes(plans[0].read_bytes(), 'y')\n"
+            "print('ryml' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
 
 
 def test_without_rapidyaml_pyyaml_reads_everything(monkeypatch, tthc):
