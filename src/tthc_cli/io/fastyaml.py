@@ -126,7 +126,8 @@ class _Decline(Exception):
 
 def _quietly(call, *args):
     """`call(*args)`, or None when rapidyaml refuses. rapidyaml prints a refusal on stderr before raising,
-    so stderr (fd 2) points to the null device meanwhile: PyYAML will say what is wrong, in Vietnamese."""
+    so stderr (fd 2) points to the null device meanwhile (well under a millisecond a file; a spinner frame
+    drawn then is lost and drawn again at the next tick): PyYAML will say what is wrong, in Vietnamese."""
     global _NULL_FD
     try:
         saved = os.dup(2)
