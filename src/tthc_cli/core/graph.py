@@ -26,6 +26,7 @@ def link(plans: list[Plan], base: Registry, memo: dict | None = None) -> list[Pr
     memo = {} if memo is None else memo
     for plan in plans:
         reg = registry_for(plan, base)
+        known: dict[str, Resolution] = {}  # the plan's deadlines: one look-up in `memo` each, not one a task
         for task in plan.tasks:
             parent = task.parent
             if parent is not None:  # merged cells: a row without its own cell takes its parent's
@@ -43,7 +44,14 @@ def link(plans: list[Plan], base: Registry, memo: dict | None = None) -> list[Pr
                 task.inherited = frozenset(inherited)
             task.lead = tuple(reg.refs(task.lead_text))
             task.support = tuple(reg.refs(task.support_text))
-            task.resolution = _resolution(task, memo)
+            deadline = task.deadline
+            if task.due_override or deadline is None:
+                task.resolution = _resolution(task, memo)
+            else:
+                res = known.get(deadline)
+                if res is None:
+                    res = known[deadline] = _resolution(task, memo)
+                task.resolution = res
     return _check_links(plans)
 
 

@@ -256,6 +256,31 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return _fail(name, f"tệp không phải văn bản UTF-8 (byte lỗi ở vị trí {exc.start}); hãy lưu lại dưới dạng UTF-8")
+    data = None
+    if _PARSED[0] >= FAST_YAML_AFTER:
+        from tthc_cli.io import fastyaml
+
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            data = fastyaml.load(text, safe_loader(), raw)  # what PyYAML would build, or None: PyYAML reads it
+        finally:
+            if collecting:
+                gc.enable()
+    _PARSED[0] += len(raw)
+    if data is not None:
+        return RawPlan(name, data)
+    return _parse_pyyaml(text, name)
+
+
+FAST_YAML_AFTER = 128 * 1024
+"""Bytes a run parses with PyYAML before it turns to rapidyaml (io/fastyaml.py), whose import costs 10-15 ms:
+a run that reads one edited plan, or the five bundled ones, is faster without it."""
+_PARSED = [0]
+
+
+def _parse_pyyaml(text: str, name: str) -> RawPlan:
+    """The reference reading of a plan file, and the only one that explains what is wrong with it."""
     import yaml
 
     loader = safe_loader()(text)

@@ -44,6 +44,12 @@ class Period(Value):
         self.start = start
         self.end = end
 
+    def __eq__(self, other) -> bool:  # Value's, written out: plans are linked by (deadline, period) keys
+        return type(self) is type(other) and self.start == other.start and self.end == other.end
+
+    def __hash__(self) -> int:
+        return hash(("Period", (self.start, self.end)))  # what Value.__hash__ gives
+
     @classmethod
     def year(cls, year: int) -> "Period":
         return cls(date(year, 1, 1), date(year, 12, 31))
