@@ -184,3 +184,15 @@ def test_progress_shows_dang_thuc_hien_and_splits_the_report(site):
 def test_bad_progress_records_are_refused(site, args, message):
     r = site("progress", TASK, *Q2, *args)
     assert r.code == UsageError.exit_code and message in r.err, r.err
+
+
+def test_a_deadline_brought_forward_shows_in_due_through_the_index(site):
+    """The query index leaves out tasks whose plan dates all fall after the window; one brought forward into it
+    by `extend --earlier` must still be shown."""
+    assert site("due", "--unit", "TTPVHCC", today="2026-07-01").code == 0  # writes the index
+    r = site("extend", TASK, "--occurrence", "Quý IV/2026", "--to", "2026-07-10", "-e", DECISION, "--earlier",
+             today="2026-07-01")
+    assert r.code == 0, r.err
+    rows = site("due", "--unit", "TTPVHCC", "-f", "json", today="2026-07-01").json()
+    assert [(x["due"], x["extended_from"]) for x in rows if x["ref"] == TASK and x["occurrence"] == "Quý IV/2026"] \
+        == [("2026-07-10", "2026-12-31")]
