@@ -187,12 +187,11 @@ def test_bad_progress_records_are_refused(site, args, message):
 
 
 def test_a_deadline_brought_forward_shows_in_due_through_the_index(site):
-    """The query index leaves out tasks whose plan dates all fall after the window; one brought forward into it
-    by `extend --earlier` must still be shown."""
-    assert site("due", "--unit", "TTPVHCC", today="2026-07-01").code == 0  # writes the index
-    r = site("extend", TASK, "--occurrence", "Quý IV/2026", "--to", "2026-07-10", "-e", DECISION, "--earlier",
-             today="2026-07-01")
+    """The query index leaves out tasks whose plan dates all fall after the window (VI.1.2: 31/12/2026 only);
+    one brought forward into it by `extend --earlier` must still be shown."""
+    late = f"{SEED}:VI.1.2"
+    assert site("due", "--unit", "PKT", today="2026-07-01").code == 0  # writes the index
+    r = site("extend", late, "--to", "2026-07-10", "-e", DECISION, "--earlier", today="2026-07-01")
     assert r.code == 0, r.err
-    rows = site("due", "--unit", "TTPVHCC", "-f", "json", today="2026-07-01").json()
-    assert [(x["due"], x["extended_from"]) for x in rows if x["ref"] == TASK and x["occurrence"] == "Quý IV/2026"] \
-        == [("2026-07-10", "2026-12-31")]
+    rows = site("due", "--unit", "PKT", "-f", "json", today="2026-07-01").json()
+    assert [(x["due"], x["extended_from"]) for x in rows if x["ref"] == late] == [("2026-07-10", "2026-12-31")]
