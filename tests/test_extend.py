@@ -195,3 +195,16 @@ def test_a_deadline_brought_forward_shows_in_due_through_the_index(site):
     assert r.code == 0, r.err
     rows = site("due", "--unit", "PKT", "-f", "json", today="2026-07-01").json()
     assert [(x["due"], x["extended_from"]) for x in rows if x["ref"] == late] == [("2026-07-10", "2026-12-31")]
+
+
+def test_show_lists_the_extension_and_the_progress(site):
+    site("extend", TASK, *Q2, "--to", "2026-07-31", "-e", DECISION)
+    site("progress", TASK, *Q2, "--percent", "40", "--note", "Đã có dự thảo")
+    text = site("show", TASK, env={"COLUMNS": "140"}).out
+    assert f"gia hạn đến 31/07/2026 ({DECISION})" in text and "đang thực hiện 40% — Đã có dự thảo (25/06/2026)" in text
+    assert "tiến độ 40% 25/06/2026 Quý II/2026" in text and "gia hạn 25/06/2026 đến 31/07/2026" in text
+    data = site("show", TASK, "--format", "json").json()
+    (q2,) = [i for i in data["items"] if i["occurrence"] == "Quý II/2026"]
+    assert (q2["due"], q2["extended_from"], q2["state"], q2["progress"]) == ("2026-07-31", "2026-06-30",
+                                                                            "Đang thực hiện", 40)
+    assert [h["percent"] for h in data["history"]] == [40, None]

@@ -12,8 +12,8 @@ from tthc_cli.core.lookup import leaves
 from tthc_cli.core.model import Task
 from tthc_cli.core.progress import EMPTY
 from tthc_cli.core.queries import items_of
-from tthc_cli.outputs.history import KIND_VI
-from tthc_cli.outputs.items import days_text, due_text
+from tthc_cli.outputs.history import kind_vi
+from tthc_cli.outputs.items import days_text, due_text, extension_text, progress_text
 
 
 def show_json(task: Task, today: date, progress=EMPTY, days=None, warn_days: int = 7, roll=None) -> dict:
@@ -43,6 +43,10 @@ def show_json(task: Task, today: date, progress=EMPTY, days=None, warn_days: int
             {"task": c.id, "due": i.due.isoformat() if i.due else None, "status": i.status,
              "occurrence": i.occurrence, "milestone": i.milestone, "days": i.days(today),
              "done": i.done.isoformat() if i.done else None, "evidence": i.evidence,
+             "extended_from": i.extended_from.isoformat() if i.extended_from else None,
+             "extension_evidence": i.extension.evidence if i.extension is not None else None, "state": i.state,
+             "progress": i.progress.percent if i.progress is not None else None,
+             "progress_note": i.progress.note if i.progress is not None else None,
              "day_off": days.reason(i.due) if days is not None and i.due and days.is_day_off(i.due) else None}
             for c in ([task] if task.is_leaf else leaves(task)) for i in items_of(c, today, warn_days, progress, roll)
         ],
@@ -50,6 +54,7 @@ def show_json(task: Task, today: date, progress=EMPTY, days=None, warn_days: int
             {"id": e.id, "kind": e.kind, "task": e.task, "milestone": e.milestone or None,
              "occurrence": e.occurrence or None, "day": e.day.isoformat() if e.day else None,
              "due": e.due.isoformat() if e.due else None, "evidence": e.evidence, "note": e.note, "who": e.who,
+             "percent": e.percent,
              "recorded_at": e.recorded_at.isoformat() if e.recorded_at else None}
             for c in ([task] if task.is_leaf else leaves(task))
             for e in reversed(progress.by_task.get((task.plan.id, c.id), []))
@@ -97,11 +102,17 @@ def show_text(task: Task, today: date, progress=EMPTY, days=None, warn_days: int
             left = days_text(i.days(today)) if i.is_open else f"xong {i.done.strftime('%d/%m/%Y')}" if i.done else ""
             ev = f" — minh chứng: {i.evidence}" if i.evidence else ""
             con.print(f"  {due_text(i.due, days) or '—':<22} {i.status:<20} {left:<16} {what}{ev}", markup=False)
+            for extra in (extension_text(i) if i.extension is not None else None, progress_text(i)):
+                if extra:
+                    con.print(f"  {'':<22} {extra}", markup=False)
     events = [e for leaf in nodes for e in progress.by_task.get((task.plan.id, leaf.id), [])]
     if events:
         con.print("[bold]Lịch sử:[/bold]")
         for e in sorted(events, key=lambda e: e.id or 0, reverse=True):
             bits = " · ".join(x for x in (e.milestone, e.occurrence) if x)
             day = e.day.strftime("%d/%m/%Y") if e.day else ""
-            con.print(f"  #{e.id} {KIND_VI.get(e.kind, e.kind)} {day} {bits} ({e.who})".rstrip(), markup=False)
+            what = kind_vi(e.kind, e.due) + (f" {e.percent}%" if e.percent is not None else "")
+            to = f" đến {e.due.strftime('%d/%m/%Y')}" if e.due and e.kind in ("extend", "undone") else ""
+            note = "".join(f" — {x}" for x in (e.evidence, e.note) if x)
+            con.print(f"  #{e.id} {what} {day}{to} {bits} ({e.who}){note}".rstrip(), markup=False)
     return con.file.getvalue()
