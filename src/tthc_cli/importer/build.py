@@ -18,7 +18,6 @@ from tthc_cli.importer.tables import Node, read_tables
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 OTHER_FORMATS = {
     ".doc": "tệp Word 97-2003 (.doc) không nhập được; hãy mở bằng Word và lưu lại dạng .docx",
-    ".pdf": "tệp PDF không nhập được; hãy dùng tệp Word gốc (.docx)",
     ".odt": "tệp OpenDocument (.odt) không nhập được; hãy lưu lại dạng .docx",
     ".rtf": "tệp RTF không nhập được; hãy mở bằng Word và lưu lại dạng .docx",
     ".xlsx": "tệp Excel không nhập được; tthc nhập kế hoạch từ tệp Word (.docx) hoặc văn bản (.txt)",
@@ -45,12 +44,14 @@ def read_source(path: Path) -> Document:
         head = _head(path)
     except OSError as exc:
         raise ImportError_(f'không đọc được "{path}": {exc.strerror or exc}') from None
+    if suffix == ".pdf" or head.lstrip().startswith(b"%PDF"):
+        from tthc_cli.importer.pdfsource import read_pdf
+
+        return read_pdf(path)
     if suffix == ".docx" or head.startswith(b"PK\x03\x04"):
         from tthc_cli.importer.docxsource import read_docx
 
         return read_docx(path)
-    if head.startswith(b"%PDF"):
-        raise ImportError_(OTHER_FORMATS[".pdf"])
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportError_("tệp .doc (Word 97-2003) hoặc .docx có mật khẩu: hãy mở bằng Word, bỏ mật khẩu "
                            "nếu có, và lưu lại dạng .docx")
