@@ -76,6 +76,9 @@ def read_pdf(path: pathlib.Path) -> Document:
     except ImportError:
         raise ImportError_(f"{path.name}: cần gói pdfplumber để đọc tệp PDF (pip install pdfplumber); "
                            f"hoặc {_SAVE_AS}") from None
+    import logging  # noqa: PLC0415
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about fonts are not the user's business
     pdf = _open(pdfplumber, data, path.name)
     try:
         n = _check_limits(pdf.doc, path.name)
@@ -382,7 +385,12 @@ def _join_cells(above: str, below: str) -> str:
     if not above or not below:
         return above or below
     starts_new = below.startswith("- ") or below[:1].isupper()
-    return above + ("\n" if starts_new else " ") + below
+    if starts_new:
+        return above + "\n" + below
+    tail, head = above.split()[-1], below.split()[0]
+    cut = any(p.isalpha() and p.islower() and not _VOWELS.search(fold_diacritics(p))
+              for p in (re.split(r"[^\w]", tail)[-1], re.split(r"[^\w]", head)[0]))
+    return above + ("" if cut else " ") + below  # "Chươn" / "g trình": a word cut by the page end
 
 
 def _mid_word(before: str, after: str) -> bool:
