@@ -94,7 +94,7 @@ def _stdin_lines(limit: int = 20 * 1024 * 1024) -> list[str]:
 
 
 @app.command("import")
-def import_(source: Annotated[str, typer.Argument(metavar="TỆP", help="Tệp kế hoạch: .docx, hoặc văn bản xuất ra (.txt/.md).")],
+def import_(source: Annotated[str, typer.Argument(metavar="TỆP", help="Tệp kế hoạch: .docx, .doc, PDF xuất từ Word, phụ lục .xlsx/.ods, hoặc văn bản xuất ra (.txt/.md).")],
             output: Annotated[Optional[str], typer.Option(
                 "--output", "-o", metavar="TỆP", help="Ghi ra tệp kế hoạch này (mặc định: in ra màn hình).", show_default=False)] = None,
             id: Annotated[Optional[str], typer.Option("--id", metavar="MÃ", help="Mã kế hoạch (mặc định: đoán từ tên xã).",
@@ -103,7 +103,7 @@ def import_(source: Annotated[str, typer.Argument(metavar="TỆP", help="Tệp k
                 "--period", metavar="KỲ", help="Thời gian kế hoạch, thay cho điều văn bản ghi: 2026 hoặc 2025-07-01..2025-12-31.",
                 show_default=False)] = None,
             force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp kế hoạch đã có.")] = False):
-    """Nhập kế hoạch từ tệp Word (.docx) hoặc văn bản, ra tệp kế hoạch YAML để rà soát."""
+    """Nhập kế hoạch từ tệp Word (.docx, .doc), PDF, bảng tính (.xlsx, .ods) hoặc văn bản, ra tệp kế hoạch YAML để rà soát."""
     from tthc_cli.importer.build import check_imported, check_size, import_document, read_source, write_atomically
 
     if output and Path(output).exists() and not force:

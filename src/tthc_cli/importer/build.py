@@ -17,12 +17,8 @@ from tthc_cli.importer.tables import Node, read_tables
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 OTHER_FORMATS = {
-    ".doc": "tệp Word 97-2003 (.doc) không nhập được; hãy mở bằng Word và lưu lại dạng .docx",
-    ".pdf": "tệp PDF không nhập được; hãy dùng tệp Word gốc (.docx)",
     ".odt": "tệp OpenDocument (.odt) không nhập được; hãy lưu lại dạng .docx",
     ".rtf": "tệp RTF không nhập được; hãy mở bằng Word và lưu lại dạng .docx",
-    ".xlsx": "tệp Excel không nhập được; tthc nhập kế hoạch từ tệp Word (.docx) hoặc văn bản (.txt)",
-    ".xls": "tệp Excel không nhập được; tthc nhập kế hoạch từ tệp Word (.docx) hoặc văn bản (.txt)",
 }
 
 
@@ -45,12 +41,20 @@ def read_source(path: Path) -> Document:
         head = _head(path)
     except OSError as exc:
         raise ImportError_(f'không đọc được "{path}": {exc.strerror or exc}') from None
+    if suffix in (".doc", ".ods", ".xls"):
+        return _converted(path, suffix)
+    if suffix in (".xlsx", ".xlsm"):
+        from tthc_cli.importer.sheetsource import read_workbook
+
+        return read_workbook(path)
+    if suffix == ".pdf" or head.lstrip().startswith(b"%PDF"):
+        from tthc_cli.importer.pdfsource import read_pdf
+
+        return read_pdf(path)
     if suffix == ".docx" or head.startswith(b"PK\x03\x04"):
         from tthc_cli.importer.docxsource import read_docx
 
         return read_docx(path)
-    if head.startswith(b"%PDF"):
-        raise ImportError_(OTHER_FORMATS[".pdf"])
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportError_("tệp .doc (Word 97-2003) hoặc .docx có mật khẩu: hãy mở bằng Word, bỏ mật khẩu "
                            "nếu có, và lưu lại dạng .docx")
@@ -71,6 +75,35 @@ def read_source(path: Path) -> Document:
     from tthc_cli.importer.textsource import read_text
 
     return read_text(text, str(path))
+
+
+def _converted(path: Path, suffix: str) -> Document:
+    """A .doc, .ods or .xls read after LibreOffice converted it (see convert.py)."""
+    from tthc_cli.importer.convert import converted
+
+    if suffix == ".doc" and _encrypted_ooxml(path):
+        raise ImportError_(f"{path.name}: tệp Word có mật khẩu; hãy mở bằng Word, bỏ mật khẩu và lưu lại dạng .docx")
+    with converted(path, suffix) as result:
+        if suffix == ".doc":
+            from tthc_cli.importer.docxsource import read_docx
+
+            doc = read_docx(result)
+            doc.source = str(path)
+            return doc
+        from tthc_cli.importer.sheetsource import read_workbook
+
+        return read_workbook(result, source=str(path), name=path.name)
+
+
+def _encrypted_ooxml(path: Path) -> bool:
+    """A password-protected Office 2007+ file (an OLE2 file holding "EncryptedPackage"), whatever its name."""
+    from tthc_cli.io.files import FileError, read_regular
+
+    try:
+        data = read_regular(path, 20 * 1024 * 1024, "tệp nguồn")
+    except FileError as exc:
+        raise ImportError_(exc.message) from None
+    return "EncryptedPackage".encode("utf-16-le") in data
 
 
 def _head(path: Path) -> bytes:
