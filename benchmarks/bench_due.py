@@ -184,9 +184,21 @@ def table(results: list[dict]) -> str:
 
 # --- --compare: sizes, the four cases, Taskwarrior side by side, peak memory ------------------------------------
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_measured(argv: list[str], env: dict[str, str], cwd: str, what: str) -> tuple[float, int]:
-    """Wall time in ms and peak resident memory in KiB of one whole process; BenchError if it fails."""
+    """Wall time in ms and peak resident memory in KiB of one whole process; BenchError if it fails.
+
+    Linux keeps a process's peak RSS across exec, so a child forked from this script (which holds a generated
+    workload) would report this script's size: the peak is read through GNU time, a small process, when it is
+    installed (its own few MiB are what the figure may be high by), else from wait4."""
     start = time.perf_counter()
+    peak_file = None
+    if os.access(GNU_TIME, os.X_OK):
+        fd, peak_file = tempfile.mkstemp(prefix="tthc-bench-peak-")
+        os.close(fd)
+        argv = [GNU_TIME, "-f", "%M", "-o", peak_file, *argv]
     try:
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     except OSError as exc:
@@ -196,9 +208,18 @@ def run_measured(argv: list[str], env: dict[str, str], cwd: str, what: str) -> t
     elapsed = (time.perf_counter() - start) * 1000.0
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
+    peak = usage.ru_maxrss
+    if peak_file is not None:
+        try:
+            with open(peak_file, encoding="ascii") as fh:
+                peak = int(fh.read().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+        finally:
+            os.unlink(peak_file)
     if code not in (0, 3):
         raise BenchError(f"{what}: {shlex.join(argv)} exited with status {code}\n{stderr.decode('utf-8', 'replace')}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, peak
 
 
 def taskwarrior_setup(folder: Path, tthc: list[str], env: dict[str, str], cwd: str, home: Path) -> dict | None:

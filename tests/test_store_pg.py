@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 
 import psycopg
 import pytest
@@ -410,3 +411,20 @@ def test_every_form_of_a_url_password_is_masked(url, secret):
     shown = u.masked + " " + mask(f"lỗi: {url} ({secret}, {quote(secret, safe='')})", u) + " " + repr(u) + str(u)
     assert secret not in shown and quote(secret, safe="") not in shown and "******" in shown
     assert not PgUrl("postgresql://lan@db/tthc").has_password
+
+
+def test_extend_progress_and_undo_extension_with_postgresql(pgsite):
+    """Issue 15's records through the same store layer: an extension, a progress record, the extension withdrawn;
+    the report reads them back from the server."""
+    ref, q2 = f"{SEED}:III.1", ("-k", "Quý II/2026")
+    assert pgsite("extend", ref, *q2, "--to", "2026-07-31", "-e", "Quyết định số 45/QĐ-UBND", today="2026-06-25").code == 0
+    assert pgsite("progress", ref, *q2, "--percent", "50", today="2026-06-26").code == 0
+    rows = pgsite("list", "--unit", "TTPVHCC", "-f", "json", "--plans", "plans").json()
+    (row,) = [r for r in rows if r["ref"] == ref and r["occurrence"] == "Quý II/2026"]
+    assert (row["due"], row["state"], row["progress"]) == ("2026-07-31", "Đang thực hiện", 50)
+    assert pgsite("undo", ref, *q2, "--extension").code == 0
+    assert [kind for _, kind, *_ in events(pgsite.pg)] == ["extend", "progress", "undone"]
+    assert pgsite.pg.admin.execute("SELECT percent, due FROM tthc.events ORDER BY id").fetchall()[1:] == [
+        (50, None), (None, date(2026, 7, 31))]
+    rep = pgsite("report", "--period", "Quý II/2026", "--unit", "TTPVHCC", "-f", "json", "--plans", "plans").json()
+    assert rep["units"][0]["extended"] == 0 and rep["units"][0]["in_progress"] == 1
