@@ -13,6 +13,14 @@ from tthc_cli.cli.app import (CommuneOpt, DbOpt, Format, FormatOpt, MilestoneOpt
 from tthc_cli.errors import UsageError
 
 
+def _about(t, item, kind: str, s, **fields):
+    """The event of `kind` about one item (its milestone and occurrence), recorded by the session's user."""
+    from tthc_cli.core.progress import Event
+
+    return Event(kind, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
+                 who=s.who(), **fields)
+
+
 def _target(s, task_query: str, milestone, occurrence, day, *, want_open=None):
     """The task and the one item (milestone, occurrence) a progress command is about."""
     from tthc_cli.core.lookup import find_task
@@ -33,7 +41,7 @@ def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
          note: NoteOpt = None, today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
     """Ghi nhận một nhiệm vụ (hoặc một mốc, một kỳ) đã hoàn thành."""
     from tthc_cli.core.dates import parse_day
-    from tthc_cli.core.progress import DONE, Event
+    from tthc_cli.core.progress import DONE
     from tthc_cli.core.queries import dated_status
     from tthc_cli.core.recording import completion_day, describe
 
@@ -43,8 +51,7 @@ def done(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
 
     def decide():
         t, item = _target(s, task, milestone, occurrence, day, want_open=True)
-        return Event(DONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
-                     day=when, evidence=evidence, note=note, who=s.who()), (t, item)
+        return _about(t, item, DONE, s, day=when, evidence=evidence, note=note), (t, item)
 
     ev, where, (t, item) = c.record(s, decide)
     status = dated_status(item.due, day, 0, when) if item.due else "Hoàn thành"
@@ -72,7 +79,7 @@ def extend(task: TaskArg,
     """Gia hạn (điều chỉnh thời hạn) một việc theo văn bản; các lệnh tính theo hạn mới. `undo --extension` bỏ
     lần gia hạn cuối."""
     from tthc_cli.core.dates import parse_day
-    from tthc_cli.core.progress import EXTEND, Event
+    from tthc_cli.core.progress import EXTEND
     from tthc_cli.core.recording import check_extension, completion_day, describe
 
     day = resolve_today(today)
@@ -85,8 +92,7 @@ def extend(task: TaskArg,
     def decide():
         t, item = _target(s, task, milestone, occurrence, day, want_open=True)
         check_extension(t, item, new_due, earlier)
-        return Event(EXTEND, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
-                     day=decided, due=new_due, evidence=evidence, note=note, who=s.who()), (t, item)
+        return _about(t, item, EXTEND, s, day=decided, due=new_due, evidence=evidence, note=note), (t, item)
 
     ev, where, (t, item) = c.record(s, decide)
     typer.echo(f"Đã ghi: gia hạn {describe(t, item)} từ {item.due.strftime('%d/%m/%Y')} đến "
@@ -105,7 +111,7 @@ def progress_(task: TaskArg,
               today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
     """Ghi tiến độ một việc đang thực hiện: phần trăm và/hoặc ghi chú ("Đã xây dựng dự thảo")."""
     from tthc_cli.core.dates import parse_day
-    from tthc_cli.core.progress import PROGRESS, Event
+    from tthc_cli.core.progress import PROGRESS
     from tthc_cli.core.recording import completion_day, describe
 
     if percent is None and not (note or "").strip():
@@ -118,8 +124,7 @@ def progress_(task: TaskArg,
 
     def decide():
         t, item = _target(s, task, milestone, occurrence, day, want_open=True)
-        return Event(PROGRESS, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
-                     day=when, percent=percent, note=note, who=s.who()), (t, item)
+        return _about(t, item, PROGRESS, s, day=when, percent=percent, note=note), (t, item)
 
     ev, where, (t, item) = c.record(s, decide)
     share = f" {percent}%" if percent is not None else ""
@@ -134,7 +139,7 @@ def undo(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
                                                                       "hoàn thành).")] = False,
          today: TodayOpt = None, plans: PlansOpt = None, db: DbOpt = None):
     """Bỏ ghi nhận hoàn thành, hoặc với --extension bỏ lần gia hạn cuối (ghi thêm một bản ghi; không xóa gì)."""
-    from tthc_cli.core.progress import UNDONE, Event
+    from tthc_cli.core.progress import UNDONE
     from tthc_cli.core.recording import describe
 
     day = resolve_today(today)
@@ -144,8 +149,7 @@ def undo(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
             t, item = _target(s, task, milestone, occurrence, day, want_open=None)
             if item.extension is None:
                 raise UsageError(f"{describe(t, item)} chưa được gia hạn: không có gì để bỏ")
-            return Event(UNDONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
-                         day=day, due=item.due, note=note, who=s.who()), (t, item)
+            return _about(t, item, UNDONE, s, day=day, due=item.due, note=note), (t, item)
 
         ev, _, (t, item) = c.record(s, withdraw)
         chain = s.progress.extension_chain(t.plan.id, t.id, item.milestone, item.occurrence)
@@ -156,8 +160,7 @@ def undo(task: TaskArg, milestone: MilestoneOpt = None, occurrence: OccurrenceOp
 
     def decide():
         t, item = _target(s, task, milestone, occurrence, day, want_open=False)
-        return Event(UNDONE, t.plan.id, t.id, milestone=item.milestone or "", occurrence=item.occurrence or "",
-                     day=day, note=note, who=s.who()), (t, item)
+        return _about(t, item, UNDONE, s, day=day, note=note), (t, item)
 
     ev, _, (t, item) = c.record(s, decide)
     typer.echo(f"Đã ghi: bỏ hoàn thành {describe(t, item)} (bản ghi #{ev.id}).")
