@@ -12,7 +12,6 @@ Which back end a place names, and opening it, is `stores.py`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from contextlib import contextmanager
@@ -235,6 +234,8 @@ def _row(e: Event) -> tuple:
 def canonical(events: list[Event], sent: list[tuple]) -> str:
     """SHA-256 over a canonical serialisation of the events and the delivery log: one JSON line each, in id
     order, every field, dates ISO, times UTC to the second. Equal for the same records in either back end."""
+    import hashlib  # only `store copy` needs it: OpenSSL's module costs ~5 ms of every start
+
     h = hashlib.sha256()
     for e in sorted(events, key=lambda e: e.id or 0):
         h.update(json.dumps(["event", e.id, *_row(e)], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
