@@ -17,10 +17,17 @@ def unit_summaries(reg, items: list[Item], unit) -> tuple[list[tuple[str, dict[s
     units = [unit] if unit is not None else reg.commune_units() + reg.shared_groups()
     selections = [(u.code, Selection(reg.codes_for(u), "lead")) for u in units]
     per: dict[str, list[Item]] = {}
+    # who leads depends on the lead and support cells alone, which the items of a task share, and so do the
+    # tasks read from the index with the same cells: each pair of cells is matched against the units once
+    known: dict[tuple[int, int], list[str]] = {}
     for it in items:
-        owners = [code for code, sel in selections if sel.matches(it.task, reg)]
+        t = it.task
+        cells = (id(t.lead), id(t.support))
+        owners = known.get(cells)
+        if owners is None:
+            owners = known[cells] = [code for code, sel in selections if sel.matches(t, reg)]
         if not owners and unit is None:
-            owners = [", ".join(r.text for r in it.task.lead) or "(chưa có cơ quan chủ trì)"]
+            owners = [", ".join(r.text for r in t.lead) or "(chưa có cơ quan chủ trì)"]
         for code in owners:
             per.setdefault(code, []).append(it)
     if unit is not None:
