@@ -478,7 +478,7 @@ class _Reader:
             if self.images:
                 raise ImportError_(
                     f"{self.name}: tệp PDF là bản quét (chỉ có ảnh, không có lớp chữ), tthc không đọc được chữ trong "
-                    f"ảnh; {_SAVE_AS}, hoặc nhận dạng chữ (OCR) rồi lưu thành .docx")
+                    f"ảnh; {_SAVE_AS}, hoặc chạy lại với --ocr để nhận dạng chữ (cần tesseract, rồi phải rà soát kỹ)")
             raise ImportError_(f"{self.name}: tệp PDF không có chữ nào; {_SAVE_AS}")
         if self.cid > self.chars // 5:
             raise ImportError_(
