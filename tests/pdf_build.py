@@ -162,8 +162,12 @@ def many_pages_pdf(actual: int, declared: int) -> bytes:
 
 
 def table_pdf(paragraphs: list[str], header: list[str], rows: list[list[str]], widths: list[float], *,
-              size: float = 9, page_height: float = PAGE_H, form=lambda s: s, after: list[str] = ()) -> bytes:
+              size: float = 9, page_height: float = PAGE_H, form=lambda s: s, after: list[str] = (),
+              ruled: str = "all") -> bytes:
     """Paragraphs, then a bordered table over as many pages as it needs, then `after` paragraphs.
+
+    `ruled`: "all" draws every cell border, "h" only the lines between rows (no column lines), "none" no
+    line at all (the columns are only where the words stand).
 
     A row of one cell spans the table (a section row). `form` is applied to every text drawn (e.g. NFD).
     A row that does not fit at the bottom of a page is broken there, the rest of its lines on the next
@@ -195,11 +199,13 @@ def table_pdf(paragraphs: list[str], header: list[str], rows: list[list[str]], w
         nonlocal y
         h = nlines * lead + 2 * PAD
         page = pages[-1]
-        page.lines.append((xs[0], y, xs[-1], y))
-        page.lines.append((xs[0], y + h, xs[-1], y + h))
+        if ruled in ("all", "h"):
+            page.lines.append((xs[0], y, xs[-1], y))
+            page.lines.append((xs[0], y + h, xs[-1], y + h))
         for x0, x1, lines in cells:
-            page.lines.append((x0, y, x0, y + h))
-            page.lines.append((x1, y, x1, y + h))
+            if ruled == "all":
+                page.lines.append((x0, y, x0, y + h))
+                page.lines.append((x1, y, x1, y + h))
             for k, line in enumerate(lines[nlines_from:nlines_from + nlines]):
                 if line:
                     page.texts.append((x0 + PAD, y + PAD + k * lead, form(line), size))

@@ -102,7 +102,10 @@ def import_(source: Annotated[str, typer.Argument(metavar="TỆP", help="Tệp k
             period: Annotated[Optional[str], typer.Option(
                 "--period", metavar="KỲ", help="Thời gian kế hoạch, thay cho điều văn bản ghi: 2026 hoặc 2025-07-01..2025-12-31.",
                 show_default=False)] = None,
-            force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp kế hoạch đã có.")] = False):
+            force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp kế hoạch đã có.")] = False,
+            ocr: Annotated[bool, typer.Option(
+                "--ocr", help="Nhận dạng chữ (OCR) trong tệp PDF quét, bằng tesseract với dữ liệu tiếng Việt; "
+                              "mọi nhiệm vụ được đánh dấu review: true.")] = False):
     """Nhập kế hoạch từ tệp Word (.docx, .doc), PDF, bảng tính (.xlsx, .ods) hoặc văn bản, ra tệp kế hoạch YAML để rà soát."""
     from tthc_cli.importer.build import check_imported, check_size, import_document, read_source, write_atomically
 
@@ -111,7 +114,7 @@ def import_(source: Annotated[str, typer.Argument(metavar="TỆP", help="Tệp k
     from tthc_cli.cli.busy import Busy
 
     with Busy(f"Đang nhập {Path(source).name}"):
-        doc = read_source(Path(source))
+        doc = read_source(Path(source), ocr=ocr)
         check_size(doc)
         try:
             result = import_document(doc, plan_id=id, period=period, source_name=source)

@@ -22,8 +22,8 @@ OTHER_FORMATS = {
 }
 
 
-def read_source(path: Path) -> Document:
-    """A Document from a .docx or a text export; ImportError_ with advice otherwise."""
+def read_source(path: Path, ocr: bool = False) -> Document:
+    """A Document from a .docx or a text export (a scanned PDF with `ocr`); ImportError_ with advice otherwise."""
     if not path.exists():
         raise UsageError(f'không tìm thấy tệp "{path}"')
     if path.is_dir():
@@ -41,6 +41,12 @@ def read_source(path: Path) -> Document:
         head = _head(path)
     except OSError as exc:
         raise ImportError_(f'không đọc được "{path}": {exc.strerror or exc}') from None
+    if ocr:
+        if not head.lstrip().startswith(b"%PDF"):
+            raise ImportError_(f"{path.name}: --ocr chỉ dùng cho tệp PDF quét (bản chụp các trang giấy)")
+        from tthc_cli.importer.ocr import read_scan
+
+        return read_scan(path)
     if suffix in (".doc", ".ods", ".xls"):
         return _converted(path, suffix)
     if suffix in (".xlsx", ".xlsm"):
@@ -204,6 +210,9 @@ def import_document(doc: Document, *, plan_id: str | None = None, period: str | 
             f"không tìm thấy bảng nhiệm vụ nào (cần cột \"Nội dung\" cùng cột \"Chủ trì\" hoặc \"Thời hạn\") "
             f"và không có câu nào giao việc kèm thời hạn; đã đọc {paras} đoạn văn và {len(doc.tables())} bảng")
 
+    if doc.review_note:
+        for root in roots:
+            _mark_review(root, doc.review_note)
     pid = plan_id or meta.suggested_id or _slug(Path(source_name or doc.source).stem)
     leaves = sum(1 for r in roots for _ in r.leaves() if _.kind != "section")
     comment = [
@@ -213,6 +222,8 @@ def import_document(doc: Document, *, plan_id: str | None = None, period: str | 
     ]
     if obligations:
         comment.append(f"Văn xuôi: {len(obligations)} nghĩa vụ có thời hạn (review: true, mục VB).")
+    if doc.review_note:
+        comment.append(f"{doc.review_note}; mọi nhiệm vụ có review: true.")
     for p in tables.problems:
         comment.append(f"Chưa xếp được, đã giữ trong notes: {p}")
     comment += ["Mỗi nhiệm vụ có chú thích nơi lấy trong văn bản (dòng/bảng, hàng).",
@@ -229,6 +240,15 @@ def import_document(doc: Document, *, plan_id: str | None = None, period: str | 
     report.extend(tables.problems)
     return ImportResult(text, pid, period_value, leaves, len(tables.rows_with_deadline), len(obligations),
                         tables.tables, report, roots)
+
+
+def _mark_review(node: Node, note: str) -> None:
+    if node.kind != "section":
+        node.review = True
+        if note not in node.notes:
+            node.notes.insert(0, note)
+    for child in node.children:
+        _mark_review(child, note)
 
 
 def write_atomically(path: Path, text: str | bytes, force: bool) -> None:

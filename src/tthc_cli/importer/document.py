@@ -47,6 +47,7 @@ class Document:
 
     source: str
     blocks: list[Paragraph | Table] = field(default_factory=list)
+    review_note: str | None = None  # text read by OCR: every task is marked for review with this note
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

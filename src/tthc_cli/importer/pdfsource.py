@@ -435,6 +435,7 @@ class _PageTable:
     columns: list[float]  # the x of each grid column's left edge
     rows: list[Row]
     header: list[str] | None  # the first row's cells
+    ruled: bool = True  # False: rebuilt from where the words stand (pdfcolumns)
 
 
 class _Reader:
@@ -477,7 +478,7 @@ class _Reader:
             if self.images:
                 raise ImportError_(
                     f"{self.name}: tệp PDF là bản quét (chỉ có ảnh, không có lớp chữ), tthc không đọc được chữ trong "
-                    f"ảnh; {_SAVE_AS}, hoặc nhận dạng chữ (OCR) rồi lưu thành .docx")
+                    f"ảnh; {_SAVE_AS}, hoặc chạy lại với --ocr để nhận dạng chữ (cần tesseract, rồi phải rà soát kỹ)")
             raise ImportError_(f"{self.name}: tệp PDF không có chữ nào; {_SAVE_AS}")
         if self.cid > self.chars // 5:
             raise ImportError_(
@@ -486,7 +487,11 @@ class _Reader:
     @staticmethod
     def _continues(prev: _PageTable, new: _PageTable) -> bool:
         """A table at the top of a page with the same columns as the one that ended the page before."""
-        return len(prev.columns) == len(new.columns) and all(abs(a - b) <= 2 for a, b in zip(prev.columns, new.columns))
+        if len(prev.columns) != len(new.columns):
+            return False
+        if not (prev.ruled or new.ruled):  # edges found from the words: the same header is the same table
+            return prev.header == new.header or all(abs(a - b) <= 6 for a, b in zip(prev.columns, new.columns))
+        return all(abs(a - b) <= 2 for a, b in zip(prev.columns, new.columns))
 
     @staticmethod
     def _continue(last: tuple[Table, _PageTable], new: _PageTable) -> None:
@@ -540,24 +545,61 @@ class _Reader:
             header = [" ".join(c.split()) for c in rows[0].cells] if rows else None
             blocks.append((t.bbox[1], _PageTable(t.bbox[1], columns, rows, header)))
         rest = [w for i, w in enumerate(words) if i not in used]
-        # paragraphs run down one column of text: segments side by side (the two blocks at the head of
-        # an official letter) are apart; each segment joins the group whose last segment is just above it
-        groups: list[list[tuple[int, _Line]]] = []
-        for no, line in enumerate(_lines(rest), start=1):
-            for seg in _split_gaps(line):
-                if _PAGE_NUMBER.match(seg.text):
-                    continue
-                for g in reversed(groups):
-                    above = g[-1][1]
-                    if abs(seg.x0 - above.x0) < 40 and 0 < seg.top - above.top < 2.5 * 4 * seg.space:
-                        g.append((no, seg))
-                        break
-                else:
-                    groups.append([(no, seg)])
-        for g in groups:
-            lines = [seg for _, seg in g]
-            for text, i in _paragraphs(lines, min(s.x0 for s in lines), max(s.x1 for s in lines)):
-                blocks.append((lines[i].top, Paragraph(text, f"trang {pno}, dòng {g[i][0]}")))
+        tables, rest = _grid_tables(rest, pno, row_no)
+        blocks += tables
+        blocks += _text_blocks(rest, pno)
         blocks.sort(key=lambda b: b[0])
         return [b for _, b in blocks]
+
+
+def _grid_tables(words: list[dict], pno: int, row_no: int) -> tuple[list[tuple[float, "_PageTable"]], list[dict]]:
+    """Tables without ruling lines among `words` (pdfcolumns), and the words left for paragraphs."""
+    from tthc_cli.importer.pdfcolumns import find_grids
+
+    out = []
+    used: set[int] = set()
+    for grid in find_grids(words, _lines):
+        used |= grid.used
+        ncol = len(grid.edges) - 1
+        lefts = [min((w["x0"] for row in grid.rows for w in row[j]), default=grid.edges[j]) for j in range(ncol)]
+        rights = [max((w["x1"] for r, row in enumerate(grid.rows) if not grid.spans[r] for w in row[j]),
+                      default=grid.edges[j + 1]) + 1 for j in range(ncol)]
+        rows = []
+        for r, cells in enumerate(grid.rows):
+            row_no += 1
+            texts = []
+            for j, cell in enumerate(cells):
+                if not cell:
+                    texts.append("")
+                    continue
+                right = grid.edges[-1] if grid.spans[r] else rights[j]
+                texts.append("\n".join(t for t, _ in _paragraphs(_lines(cell), lefts[j], right)))
+            rows.append(Row(texts, f"trang {pno}, hàng {row_no}"))
+        header = [" ".join(c.split()) for c in rows[0].cells]
+        out.append((grid.top, _PageTable(grid.top, grid.edges[:-1], rows, header, ruled=False)))
+    return out, [w for i, w in enumerate(words) if i not in used]
+
+
+def _text_blocks(rest: list[dict], pno: int) -> list[tuple[float, Paragraph]]:
+    """Words outside tables as paragraphs, with their top."""
+    blocks: list[tuple[float, Paragraph]] = []
+    # paragraphs run down one column of text: segments side by side (the two blocks at the head of
+    # an official letter) are apart; each segment joins the group whose last segment is just above it
+    groups: list[list[tuple[int, _Line]]] = []
+    for no, line in enumerate(_lines(rest), start=1):
+        for seg in _split_gaps(line):
+            if _PAGE_NUMBER.match(seg.text):
+                continue
+            for g in reversed(groups):
+                above = g[-1][1]
+                if abs(seg.x0 - above.x0) < 40 and 0 < seg.top - above.top < 2.5 * 4 * seg.space:
+                    g.append((no, seg))
+                    break
+            else:
+                groups.append([(no, seg)])
+    for g in groups:
+        lines = [seg for _, seg in g]
+        for text, i in _paragraphs(lines, min(s.x0 for s in lines), max(s.x1 for s in lines)):
+            blocks.append((lines[i].top, Paragraph(text, f"trang {pno}, dòng {g[i][0]}")))
+    return blocks
 

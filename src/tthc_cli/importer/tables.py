@@ -105,6 +105,7 @@ class _Builder:
         self.ids: set[str] = set()
         self._tried: dict[str, int] = {}
         self.pending_section: Node | None = None
+        self.numbers: dict[str, Node] = {}  # the numbered tasks of the current section, by their number as written
 
     # -- ids ------------------------------------------------------------------
     def _unique(self, wanted: str) -> str:
@@ -133,6 +134,7 @@ class _Builder:
         node = Node("section", self._unique(sid), title=title, where=[where])
         self._add(None, node)
         self.section, self.task, self.heading, self.last = node, None, None, node
+        self.numbers = {}
 
     def appendix(self, para: Paragraph) -> bool:
         m = RE_APPENDIX.match(clean(para.text))
@@ -234,10 +236,15 @@ class _Builder:
 
     def _numbered(self, n: str, cells: dict, where: str) -> None:
         parent = self.section
-        if "." in n and self.task is not None and n.startswith(self.task.id.rsplit(".", 1)[-1] + "."):
+        written = n
+        if "." in n and n.rsplit(".", 1)[0] in self.numbers:
+            parent = self.numbers[n.rsplit(".", 1)[0]]  # "1.2" under the task written "1", after "1.1"
+            n = n.rsplit(".", 1)[-1]
+        elif "." in n and self.task is not None and n.startswith(self.task.id.rsplit(".", 1)[-1] + "."):
             parent = self.task  # "1.1" under task "1"
             n = n.rsplit(".", 1)[-1]
         node = self._task(parent, cells, where, local=n)
+        self.numbers[written] = node
         node.heading = not (cells["lead"] or cells["deadline"] or cells["product"])
         self.task = node
         self.heading = node if node.heading else None
