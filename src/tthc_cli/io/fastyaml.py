@@ -116,6 +116,10 @@ def load(text: str, reference, raw: bytes | None = None):
     return data
 
 
+_MEMO_LEN = 40
+"""Plain texts up to this long have their reading remembered for the run (`_Reference.is_str`)."""
+
+
 class _Raw(str):
     """A JSON number or constant as written; always looked up in the tree."""
 
@@ -173,13 +177,13 @@ class _Reference:
         """Whether PyYAML reads `text`, written plain, as that text. Its resolver tries only the resolvers
         listed under the text's first character, so a text whose first character has none is a string
         without asking it."""
+        if self.firsts is not None and text[:1] not in self.firsts:
+            return True
         known = self.plain_is_str.get(text)
         if known is None:
-            if self.firsts is not None and text[:1] not in self.firsts:
-                known = True
-            else:
-                known = self.resolve(text) == _STR
-            self.plain_is_str[text] = known
+            known = self.resolve(text) == _STR
+            if len(text) <= _MEMO_LEN:  # short values repeat (units, yes/no); every title kept would hold
+                self.plain_is_str[text] = known  # 24 MiB at 50,000 tasks until the run ends
         return known
 
     def is_key(self, key) -> bool:
