@@ -448,8 +448,10 @@ def _build(path, key, files, registry, cache, before, progress):
     import gc
 
     from tthc_cli.core.graph import resolve_plans
+    from tthc_cli.io.loader import expect_to_parse
     from tthc_cli.io.workspace import read_one, resolutions
 
+    expect_to_parse(sum(int(st.split(":", 1)[0]) for st in before if not st.startswith("!")))
     memo = resolutions(cache)
     ids: dict[str, set] = {}  # plan id -> its task ids, for the `after:` check
     afters: list[tuple[str, str, tuple]] = []  # (plan id, task id, after refs) of every task with after:
@@ -545,6 +547,7 @@ def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cach
     """Read, build and link the changed plan files alone and replace their rows; the index anew, or None when
     a file cannot be refreshed alone (see the module's docstring) and the full load must answer."""
     from tthc_cli.core.graph import link
+    from tthc_cli.io.loader import expect_to_parse
     from tthc_cli.io.workspace import read_one, resolutions
 
     memo = None
