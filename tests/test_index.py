@@ -263,3 +263,60 @@ def test_due_reads_only_the_tasks_that_can_fall_due_by_its_horizon(tthc, tmp_pat
     assert read((date(2026, 6, 8), date(2026, 6, 1))) == ["ke-hoach-2025:1", "ke-hoach-2026:3", "ke-hoach-2026:4"]
     assert read((date(2026, 6, 15), date(2026, 6, 1))) == ["ke-hoach-2025:1", "ke-hoach-2026:1", "ke-hoach-2026:3",
                                                            "ke-hoach-2026:4"]
+
+
+def _dump(path) -> list[str]:
+    db = sqlite3.connect(path)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("plans", ["bundled", "province", "linked"])
+def test_a_cold_run_writes_plan_by_plan_the_rows_the_full_load_would(tmp_path, province, plan_dir, plans):
+    """index.build (a cold query: each plan read, resolved, written and let go) gives the same file, row for row,
+    as index.write of the full load; the `linked` mark of plans with links across plans included."""
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+    from tthc_cli.io.workspace import config_registry, load
+
+    if plans == "linked":
+        _two_plans(plan_dir, '    after: ["ke-hoach-2026:1"]\n')
+        write(plan_dir / "c.yaml", _plan("Quý IV/2026").replace("ke-hoach-2026", "ke-hoach-c"))
+    folder = {"bundled": PLANS, "province": province, "linked": plan_dir}[plans]
+    cache = tmp_path / "c"
+    cache.mkdir(mode=0o700)
+    files = discover([str(folder)])
+    before = index.stats(files)
+    registry = config_registry(True)
+    streamed = index.build(tmp_path / "streamed.sqlite", "k", files, registry, cache, before)
+    assert streamed is not None
+    streamed.close()
+    ws = load([str(folder)], files=files)
+    assert index.write(tmp_path / "whole.sqlite", "k", ws, before)
+    assert _dump(tmp_path / "streamed.sqlite") == _dump(tmp_path / "whole.sqlite")
+    if plans == "linked":
+        assert ("ke-hoach-2026", 1) in sqlite3.connect(tmp_path / "whole.sqlite").execute(
+            "SELECT id, linked FROM plans").fetchall()
+
+
+@pytest.mark.parametrize("case", ["error", "missing target", "cycle", "same plan id", "units"])
+def test_a_cold_run_leaves_to_the_full_load_what_only_it_answers(tmp_path, plan_dir, case):
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+    from tthc_cli.io.workspace import config_registry
+
+    _two_plans(plan_dir, {"missing target": '    after: ["ke-hoach-2026:7"]\n',
+                          "cycle": '    after: ["ke-hoach-2026:1"]\n'}.get(case, ""))
+    a = plan_dir / "a.yaml"
+    text = a.read_text(encoding="utf-8")
+    a.write_text({"error": text + "    review: maybe\n", "cycle": text + '    after: ["ke-hoach-b:1"]\n',
+                  "same plan id": text.replace("ke-hoach-2026", "ke-hoach-b"),
+                  "units": text.replace("tasks:", "units:\n  - code: TO\n    name: Tổ công tác\ntasks:")}
+                 .get(case, text), encoding="utf-8")
+    cache = tmp_path / "c"
+    cache.mkdir(mode=0o700)
+    files = discover([str(plan_dir)])
+    assert index.build(tmp_path / "i.sqlite", "k", files, config_registry(True), cache, index.stats(files)) is None
+    assert not list(tmp_path.glob("*.sqlite")) and not list(tmp_path.glob(".*tmp"))

@@ -23,6 +23,13 @@ def link(plans: list[Plan], base: Registry, memo: dict | None = None) -> list[Pr
     `memo` maps (deadline text, period) to a Resolution already computed, so a
     warm run need not compile the deadline grammar at all.
     """
+    resolve_plans(plans, base, memo)
+    return _check_links(plans)
+
+
+def resolve_plans(plans: list[Plan], base: Registry, memo: dict | None = None) -> None:
+    """The first half of `link`: inheritance, units and deadlines of every task, in place (each plan alone);
+    `after:` links are not looked at."""
     memo = {} if memo is None else memo
     for plan in plans:
         reg = registry_for(plan, base)
@@ -52,7 +59,6 @@ def link(plans: list[Plan], base: Registry, memo: dict | None = None) -> list[Pr
                 if res is None:
                     res = known[deadline] = _resolution(task, memo)
                 task.resolution = res
-    return _check_links(plans)
 
 
 def _resolution(task: Task, memo) -> Resolution | None:

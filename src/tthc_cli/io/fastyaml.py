@@ -96,7 +96,7 @@ def load(text: str, reference, raw: bytes | None = None):
     tree = _quietly(_ryml_api.parse_in_arena, raw)
     if tree is None or not _ryml.Tree_is_map(tree, 0) or _ryml.Tree_is_doc(tree, 0):
         return None
-    emitted = _quietly(_ryml_api.emit_json_malloc, tree, 0)  # refused past its depth limit, say
+    emitted = _quietly(_emit_json, tree)  # refused past its depth limit, say
     if emitted is None:
         return None
     import json
@@ -114,6 +114,18 @@ def load(text: str, reference, raw: bytes | None = None):
     if count != _ryml.Tree_size(tree):  # a key written twice was folded into one by json.loads
         return None
     return data
+
+
+_MEMO_LEN = 40
+"""Plain texts up to this long have their reading remembered for the run (`_Reference.is_str`)."""
+
+
+def _emit_json(tree) -> bytearray | None:
+    """The tree as JSON, in a buffer Python owns: rapidyaml 0.15's emit_json_malloc never frees its own (a
+    cold run over 50,000 tasks kept ~23 MiB of JSON alive that way)."""
+    buf = bytearray(_ryml._compute_json_length(tree, 0))
+    failed, size = _ryml.emit_json_to_substr(tree, 0, buf)
+    return None if failed or size != len(buf) else buf
 
 
 class _Raw(str):
@@ -173,13 +185,13 @@ class _Reference:
         """Whether PyYAML reads `text`, written plain, as that text. Its resolver tries only the resolvers
         listed under the text's first character, so a text whose first character has none is a string
         without asking it."""
+        if self.firsts is not None and text[:1] not in self.firsts:
+            return True
         known = self.plain_is_str.get(text)
         if known is None:
-            if self.firsts is not None and text[:1] not in self.firsts:
-                known = True
-            else:
-                known = self.resolve(text) == _STR
-            self.plain_is_str[text] = known
+            known = self.resolve(text) == _STR
+            if len(text) <= _MEMO_LEN:  # short values repeat (units, yes/no); every title kept would hold
+                self.plain_is_str[text] = known  # 24 MiB at 50,000 tasks until the run ends
         return known
 
     def is_key(self, key) -> bool:

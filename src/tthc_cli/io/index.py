@@ -346,7 +346,11 @@ def _unit_rows(lead, support, registry) -> tuple | None:
 def _insert(db, row, tasks, reach) -> None:
     """Insert one plan's rows, its tasks numbered after every task already there."""
     db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-    base = db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM tasks").fetchone()[0]
+    _insert_tasks(db, db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM tasks").fetchone()[0], tasks, reach)
+
+
+def _insert_tasks(db, base: int, tasks, reach) -> None:
+    """One plan's task and reach rows, its tasks numbered from `base`."""
     db.executemany("INSERT INTO tasks (rowid, plan, seq, id, path_ids, title, product, parent, parent_title, deadline, "
                    "lead, support, parts, first_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [(base + task[1], *task) for task in tasks])
@@ -410,10 +414,149 @@ def _write(path: Path, key: str, ws, before: list[str]) -> bool:
     return _replace(path, fill, None)
 
 
+def build(path: Path, key: str, files: list[Path], registry, cache, before: list[str], progress=None):
+    """Read, build and resolve the plan files one at a time, writing each one's rows as it goes and letting its
+    plan go, then check the `after:` links of them all; the index opened anew (an IndexedWorkspace, as a warm
+    run reads it), or None when the full load must answer: any problem that is an error, a file that gives no
+    plan, a plan id twice, a unit that would not read back (see `write`), or an index that cannot be written.
+
+    Only one plan's objects are alive at a time (a cold run at 50,000 tasks holds a fraction of what the full
+    load does), and files the fast YAML path read get no parse cache file (see loader.read_plan). The rows are
+    those `write` makes of the full load, in the same order; the `linked` mark of plans with an `after:` link
+    to or from another plan is set once all are read. The garbage collector is paused, as for the load; the
+    young objects of each plan (plans and tasks hold each other) are collected once its rows are out."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    if progress is not None:
+        progress.start(len(files))
+    try:
+        return _build(path, key, files, registry, cache, before, progress)
+    finally:
+        if progress is not None:
+            progress.stop()
+        if collecting:
+            gc.enable()
+
+
+class _Abandon(Exception):
+    """The streamed build found what only the full load may answer."""
+
+
+def _build(path, key, files, registry, cache, before, progress):
+    import gc
+
+    from tthc_cli.core.graph import resolve_plans
+    from tthc_cli.io.loader import expect_to_parse
+    from tthc_cli.io.workspace import read_one, resolutions
+
+    expect_to_parse(sum(int(st.split(":", 1)[0]) for st in before if not st.startswith("!")))
+    memo = resolutions(cache)
+    ids: dict[str, str] = {}  # plan id -> its task ids joined by _SEP, for the `after:` check
+    afters: list[tuple[str, str, tuple]] = []  # (plan id, task id, after refs) of every task with after:
+
+    rows_memo: tuple[dict, dict] = ({}, {})
+
+    def _one_plan(db, n, f, base) -> int:
+        """Read, build and resolve one file, insert its rows; how many task rows."""
+        plan, problems, _ = read_one(f, cache, cache_fast=False)
+        # a plan's own units: the lookup registry `write` checks the rows against holds every plan's units
+        if plan is None or plan.id in ids or plan.units or any(p.severity == ERROR for p in problems):
+            raise _Abandon
+        resolve_plans([plan], registry, memo)
+        # one string, not the plan's own id strings: a few small objects kept from each plan would pin the
+        # memory pools the rest of it was freed from (the run's peak grew ~0.5 KiB a task)
+        ids[plan.id] = _SEP.join(plan.by_id)
+        afters.extend((plan.id, t.id, t.after) for t in plan.tasks if t.after)
+        rows = _plan_rows(n, plan, registry, False, rows_memo)
+        if rows is None:
+            raise _Abandon
+        row, tasks, reach = rows
+        db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+        _insert_tasks(db, base, tasks, reach)
+        return len(tasks)
+
+    def fill(db):
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(n, str(f), before[n]) for n, f in enumerate(files)])
+        base = 1
+        for n, f in enumerate(files):
+            if progress is not None:
+                progress.step(n, f.name)
+            base += _one_plan(db, n, f, base)
+            gc.collect(0)  # the plan and its tasks, gone: its objects are all young
+        if progress is not None:
+            progress.step(len(files), "")
+        linked = _after_check(ids, afters)
+        if linked is None:
+            raise _Abandon
+        if linked:
+            db.execute(f"UPDATE plans SET linked = 1 WHERE id IN ({','.join('?' * len(linked))})", sorted(linked))
+        db.executescript(_INDEXES)
+        db.execute("INSERT INTO meta VALUES (?)", (key,))
+
+    try:
+        done = _replace(path, fill, None, (_Abandon,))
+    finally:
+        memo.save()
+    if not done:
+        return None
+    return open_index(path, key, registry, files)
+
+
+_SEP = "\0"  # not in a task id: clean_text removes control characters
+
+
+def _after_check(ids: dict[str, str], afters: list) -> set[str] | None:
+    """The ids of plans with an `after:` link to or from another plan (`_cross_plan`), or None when a link
+    names no task or the links make a cycle (graph._check_links would report an error: the full load answers).
+    `ids`: each plan's task ids, joined by _SEP."""
+    if not afters:
+        return set()
+    ids = {pid: set(joined.split(_SEP)) if joined else set() for pid, joined in ids.items()}
+    linked = set()
+    edges: dict[tuple, list[tuple]] = {}
+    for pid, tid, refs in afters:
+        targets = []
+        for ref in refs:
+            if ":" in ref:
+                other = ref.split(":", 1)[0].strip()
+                if other != pid:
+                    linked |= {pid, other}
+                opid, otid = ref.split(":", 1)
+                opid, otid = opid.strip(), otid.strip()
+            else:
+                opid, otid = pid, ref.strip()
+            if otid not in ids.get(opid, ()):
+                return None
+            targets.append((opid, otid))
+        edges[(pid, tid)] = targets
+    colour: dict[tuple, int] = {}  # 1 on the path, 2 done
+    for start in edges:
+        if start in colour:
+            continue
+        colour[start] = 1
+        stack = [(start, iter(edges[start]))]
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                colour[node] = 2
+                stack.pop()
+            elif colour.get(nxt) == 1:
+                return None
+            elif nxt not in colour:
+                colour[nxt] = 1
+                stack.append((nxt, iter(edges.get(nxt, ()))))
+    return linked
+
+
 def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cache) -> IndexedWorkspace | None:
     """Read, build and link the changed plan files alone and replace their rows; the index anew, or None when
     a file cannot be refreshed alone (see the module's docstring) and the full load must answer."""
     from tthc_cli.core.graph import link
+    from tthc_cli.io.loader import expect_to_parse
     from tthc_cli.io.workspace import read_one, resolutions
 
     memo = None
@@ -454,7 +597,7 @@ def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cach
     return IndexedWorkspace(db, ws.registry, ws.files)
 
 
-def _replace(path: Path, fill, start_from: Path | None) -> bool:
+def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> bool:
     """Build the index in a temporary file beside `path` (from a copy of `start_from`, or empty) with
     `fill(db)`, and rename it into place; False, and nothing changed, when that fails."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -473,7 +616,7 @@ def _replace(path: Path, fill, start_from: Path | None) -> bool:
             db.close()
         os.replace(tmp, path)
         return True
-    except (OSError, sqlite3.Error, UnicodeError):  # a file name that is not UTF-8 cannot be kept in SQLite text
+    except (OSError, sqlite3.Error, UnicodeError, *give_up):  # a file name that is not UTF-8 cannot be kept in SQLite text
         try:
             os.unlink(tmp)
         except OSError:

@@ -32,13 +32,16 @@ except ImportError:  # pragma: no cover - other Pythons
 class RawPlan:
     """A plan file read from disk: its parsed data or why it could not be."""
 
-    __slots__ = ("file", "data", "problems", "ok")
+    __slots__ = ("file", "data", "problems", "ok", "fast")
 
-    def __init__(self, file: str, data: object = None, problems: list[Problem] | None = None, ok: bool = True):
+    def __init__(self, file: str, data: object = None, problems: list[Problem] | None = None, ok: bool = True,
+                 fast: bool = False):
         self.file = file
         self.data = data
         self.problems = problems or []
         self.ok = ok
+        self.fast = fast
+        """Parsed by the fast YAML path (io/fastyaml.py): cheap to parse again."""
 
 
 def discover(paths: list[str]) -> list[Path]:
@@ -162,8 +165,10 @@ def _cache_unsafe(folder: str) -> str | None:
     return None
 
 
-def read_plan(path: Path, cache: Path | None, what: str = "tệp kế hoạch") -> RawPlan:
-    """Read and parse one plan file; problems instead of exceptions."""
+def read_plan(path: Path, cache: Path | None, what: str = "tệp kế hoạch", cache_fast: bool = True) -> RawPlan:
+    """Read and parse one plan file; problems instead of exceptions. `cache_fast=False`: a file the fast YAML
+    path read is not kept in the parse cache (the query index keeps what a query needs, and parsing it again
+    costs about what reading the cache back does plus creating its file, ~1.5 ms a file here)."""
     from tthc_cli.io.files import FileError, read_regular, require_regular
 
     name = str(path)
@@ -191,7 +196,8 @@ def read_plan(path: Path, cache: Path | None, what: str = "tệp kế hoạch") 
         return _fail(name, exc.message)
     result = parse_bytes(raw, name)
     if result.ok and cache_file is not None:
-        _write_cache(cache_file, (stamp, result.data), raw=True)
+        if cache_fast or not result.fast:
+            _write_cache(cache_file, (stamp, result.data), raw=True)
     return result
 
 
@@ -269,7 +275,7 @@ def parse_bytes(raw: bytes, name: str) -> RawPlan:
                 gc.enable()
     _PARSED[0] += len(raw)
     if data is not None:
-        return RawPlan(name, data)
+        return RawPlan(name, data, fast=True)
     return _parse_pyyaml(text, name)
 
 
@@ -277,6 +283,13 @@ FAST_YAML_AFTER = 128 * 1024
 """Bytes a run parses with PyYAML before it turns to rapidyaml (io/fastyaml.py), whose import costs 10-15 ms:
 a run that reads one edited plan, or the five bundled ones, is faster without it."""
 _PARSED = [0]
+
+
+def expect_to_parse(n_bytes: int) -> None:
+    """The run is about to parse `n_bytes` of plans: when that is enough to pay for importing rapidyaml, the fast
+    YAML path is taken from the first file on (instead of PyYAML reading the first 128 KB, ~25 ms more)."""
+    if n_bytes >= FAST_YAML_AFTER:
+        _PARSED[0] = max(_PARSED[0], FAST_YAML_AFTER)
 
 
 def _parse_pyyaml(text: str, name: str) -> RawPlan:

@@ -142,6 +142,11 @@ class Session:
                     return fresh
             ws.close()
         before = index.stats(files)
+        if self._ws is None:
+            # plan by plan into the index, then read back as a warm run would; None: the full load answers
+            fresh = index.build(path, key, files, registry, cache, before, self.busy)
+            if fresh is not None:
+                return fresh
         ws = self._workspace(files)  # the files the key was made of, not a second walk of the folders
         if not ws.errors and not ws.left_out:
             index.write(path, key, ws, before)
