@@ -434,7 +434,8 @@ def test_concurrent_writers_all_land(where):
     assert len(reported) == len(set(reported)) == workers * per_worker
     with opened(db, create=False) as store:
         events = store.events()
-        assert not isinstance(store, Store) or store.integrity_ok()
+        if isinstance(store, Store):  # SQLite checks its file; PostgreSQL has no such check
+            assert store.integrity_ok()
         assert store.schema_version == SCHEMA_VERSION
     assert sorted(reported) == [e.id for e in events]
     done = {e.task for e in events if e.kind == DONE}
@@ -475,11 +476,13 @@ def test_killed_writer_loses_nothing_it_recorded(where):
     print(f"killed after {len(printed)} recorded events")
 
     with opened(db, create=False) as store:
-        assert not isinstance(store, Store) or store.integrity_ok()
+        if isinstance(store, Store):  # SQLite checks its file; PostgreSQL has no such check
+            assert store.integrity_ok()
         stored = [e.id for e in store.events()]
         assert set(printed) <= set(stored)
         assert len(stored) - len(printed) <= 1  # at most the one committed but not yet printed
         after = store.add(Event(DONE, "p", "t", who="an"))
         assert after.id > max(stored)
         assert store.events()[-1] == after
-        assert not isinstance(store, Store) or store.integrity_ok()
+        if isinstance(store, Store):  # SQLite checks its file; PostgreSQL has no such check
+            assert store.integrity_ok()
