@@ -154,12 +154,17 @@ def _grid(lines, s: int, k: int, cols, gap: float, height: float):
         line = lines[i]
         if line.top - last_top > 4 * height:
             break  # a wide blank: the table has ended
+        segments = _segments(line, gap)
         across = any(seg[0]["x0"] < centres[j] and seg[-1]["x1"] > centres[j + 1]
-                     for seg in _segments(line, gap) for j in range(len(centres) - 1))
+                     for seg in segments for j in range(len(centres) - 1))
+        first = line.words[0]["text"]
+        if not across and _SECTION.match(first) and line.x0 < centres[1] and segments[0][-1]["x1"] > spans[1][0]:
+            across = True  # "I CÔNG TÁC …" written on from the number column into the next: a section row
         if line.x1 < spans[0][0] - 2 * height or line.x0 > spans[-1][1] + 2 * height:
             break  # beside the table, not in it
+        if not across and line.x1 < spans[1][0] and not _NUMBERING.match(first):
+            break  # words only under the number column, and not a number: "Nơi nhận:" after the table
         if across:
-            first = line.words[0]["text"]
             section = _SECTION.match(first) and line.x0 < centres[1]
             goes_on = body and body[-1][1] and line.top - body[-1][0].top < 1.6 * height
             if not (section or goes_on):
