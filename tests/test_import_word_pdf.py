@@ -88,3 +88,14 @@ def test_word_plans_printed_to_pdf_import_with_95_percent_of_rows_right(word_pdf
     summary = f"{right}/{total} rows right ({right / total:.1%}) over {len(word_pdfs)} documents\n" + "\n".join(report)
     print(summary)
     assert right / total >= THRESHOLD, summary
+
+
+def test_small_plan_without_borders_reads_as_its_docx(word_pdfs, tthc):
+    """test_docx_source's small plan has no cell borders, so its PDF is read as a table without lines: the
+    section row "I CÔNG TÁC CHỈ ĐẠO" written on from the number column, list items in a cell past a blank
+    paragraph, an unnumbered product row, and "Nơi nhận:" after the table, which is no row."""
+    docx, pdf = next(pair for pair in word_pdfs if pair[0].stem == "small-plan")
+    a, b = tthc("import", docx), tthc("import", pdf)
+    assert a.code == 0 and b.code == 0, a.err + b.err
+    assert [leaf[1:] for leaf in _leaves(b.out)] == [leaf[1:] for leaf in _leaves(a.out)]
+    assert [leaf[0] for leaf in _leaves(b.out)] == ["PL01", "I.1", "I.2", "I.2-2"]

@@ -23,6 +23,7 @@ import statistics
 from dataclasses import dataclass
 
 from tthc_cli.core.text import fold_diacritics
+from tthc_cli.importer.pdfsource import _BULLETS
 from tthc_cli.importer.tables import header_roles
 
 MAX_HEADER_LINES = 5
@@ -152,8 +153,9 @@ def _grid(lines, s: int, k: int, cols, gap: float, height: float):
     last_top = lines[s + k - 1].top
     while i < len(lines):
         line = lines[i]
-        if line.top - last_top > 4 * height:
-            break  # a wide blank: the table has ended
+        item = _list_item(line, spans)
+        if line.top - last_top > 4 * height and not item:
+            break  # a wide blank: the table has ended (a list item goes on in its cell, past a blank paragraph)
         segments = _segments(line, gap)
         across = any(seg[0]["x0"] < centres[j] and seg[-1]["x1"] > centres[j + 1]
                      for seg in segments for j in range(len(centres) - 1))
@@ -210,7 +212,10 @@ def _grid(lines, s: int, k: int, cols, gap: float, height: float):
         cells = cells_of(line.words)
         numbered = bool(cells[0]) and bool(_NUMBERING.match(min(cells[0], key=lambda w: w["x0"])["text"]))
         wide = line.top - prev.top > 1.35 * lead
-        if numbered or wide or row_spans[-1] or len(rows) == 1:
+        # a list item after a wide gap stays in its cell, unless the line also fills a cell the row has filled
+        own = next(j for j, c in enumerate(cells) if any(w is line.words[0] for w in c))
+        item = _list_item(line, spans) and not any(c and rows[-1][j] for j, c in enumerate(cells) if j != own)
+        if numbered or (wide and not item) or row_spans[-1] or len(rows) == 1:
             rows.append(cells)
             row_spans.append(False)
         else:
@@ -218,6 +223,13 @@ def _grid(lines, s: int, k: int, cols, gap: float, height: float):
                 rows[-1][j] += c
         prev = line
     return Grid(lines[s].top, edges, rows, row_spans, set()), i
+
+
+def _list_item(line, spans) -> bool:
+    """A line that starts with a bullet right of the number column: the next item of a list in a cell,
+    however much space Word puts before a list paragraph or a blank paragraph above it."""
+    first = line.words[0]
+    return first["x0"] >= spans[1][0] - 1 and (first["text"][:1] in _BULLETS or first["text"] in ("-", "–"))
 
 
 def _lead(lines, height: float) -> float:
