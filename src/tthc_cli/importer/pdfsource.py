@@ -436,6 +436,8 @@ class _PageTable:
     rows: list[Row]
     header: list[str] | None  # the first row's cells
     ruled: bool = True  # False: rebuilt from where the words stand (pdfcolumns)
+    # per column, the row whose cell covers the last row there (itself, or a row above when merged down)
+    owners: list[Row] | None = None
 
 
 class _Reader:
@@ -499,12 +501,23 @@ class _Reader:
         rows = new.rows
         if rows and first.header is not None and [" ".join(c.split()) for c in rows[0].cells] == first.header:
             rows = rows[1:]  # the header Word repeats on each page
+        owners = new.owners
         if rows and table.rows and _split_row(rows[0].cells):
-            above = table.rows[-1]
-            above.cells = [_join_cells(a, b) for a, b in itertools.zip_longest(above.cells, rows[0].cells, fillvalue="")]
+            above, part = table.rows[-1], rows[0]
+            # a cell merged down from a row above, cut by the page end, goes on in that row's cell
+            into = first.owners if first.owners and len(first.owners) == len(above.cells) else [above] * len(above.cells)
+            for k, below in enumerate(part.cells):
+                if k < len(into):
+                    into[k].cells[k] = _join_cells(into[k].cells[k], below)
+                else:
+                    above.cells.append(below)
+            if owners:
+                owners = [into[k] if o is part and k < len(into) else o for k, o in enumerate(owners)]
             rows = rows[1:]
         elif rows:
             rows[0].after_break = True
+        if rows or owners:
+            first.owners = owners
         table.rows.extend(rows)
 
     def _page(self, page, pno: int) -> list:
@@ -532,18 +545,24 @@ class _Reader:
             in_table = [i for i, w in enumerate(words) if _inside(w, t.bbox)]
             used.update(in_table)
             rows = []
+            owners: list[Row | None] = [None] * len(columns)
             for r in t.rows:
                 row_no += 1
                 cells = [""] * len(columns)
+                row = Row(cells, f"trang {pno}, hàng {row_no}")
                 for c in r.cells:
                     if c is None:
                         continue
                     col = min(range(len(columns)), key=lambda k: abs(columns[k] - c[0]))
+                    for k in range(len(columns)):
+                        if k == col or c[0] + 1 < columns[k] < c[2] - 1:
+                            owners[k] = row
                     text = _cell_text([words[i] for i in in_table if _inside(words[i], c)], c)
                     cells[col] = f"{cells[col]}\n{text}".strip("\n") if cells[col] else text
-                rows.append(Row(cells, f"trang {pno}, hàng {row_no}"))
+                rows.append(row)
             header = [" ".join(c.split()) for c in rows[0].cells] if rows else None
-            blocks.append((t.bbox[1], _PageTable(t.bbox[1], columns, rows, header)))
+            blocks.append((t.bbox[1], _PageTable(t.bbox[1], columns, rows, header,
+                                                 owners=[o or rows[-1] for o in owners] if rows else None)))
         rest = [w for i, w in enumerate(words) if i not in used]
         tables, rest = _grid_tables(rest, pno, row_no)
         blocks += tables
