@@ -23,11 +23,12 @@ import statistics
 from dataclasses import dataclass
 
 from tthc_cli.core.text import fold_diacritics
-from tthc_cli.importer.pdfsource import _BULLETS
 from tthc_cli.importer.tables import header_roles
 
 MAX_HEADER_LINES = 5
 _NUMBERING = re.compile(r"^(?:[IVX]{1,4}[.:]?|\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ][.)]|[-–+•*])$")
+# the marks a list item in a PDF starts with (Word's bullets, in Symbol or Wingdings they are private-use)
+BULLETS = "•·▪■□◦○●‣⁃\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf02d"
 _SECTION = re.compile(r"^(?:[IVX]{1,4}[.:]?|ph[uụ]|PH[UỤ])$")  # "II." or "Phụ lục …" spanning the table
 
 
@@ -229,7 +230,7 @@ def _list_item(line, spans) -> bool:
     """A line that starts with a bullet right of the number column: the next item of a list in a cell,
     however much space Word puts before a list paragraph or a blank paragraph above it."""
     first = line.words[0]
-    return first["x0"] >= spans[1][0] - 1 and (first["text"][:1] in _BULLETS or first["text"] in ("-", "–"))
+    return first["x0"] >= spans[1][0] - 1 and (first["text"][:1] in BULLETS or first["text"] in ("-", "–"))
 
 
 def _lead(lines, height: float) -> float:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 from tthc_cli.core.text import fold_diacritics
 from tthc_cli.importer.document import Document, ImportError_, Paragraph, Row, Table
+from tthc_cli.importer.pdfcolumns import BULLETS as _BULLETS
 
 MAX_BYTES = 30 * 1024 * 1024
 """The largest PDF read (a signed plan of 30 pages is under 2 MB; a scan is bigger, and unreadable anyway)."""
@@ -55,7 +56,6 @@ MAX_SECONDS = 90
 """A document whose pages take longer than this to lay out is refused rather than left running."""
 
 _SAVE_AS = "hãy dùng tệp Word gốc (.docx), hoặc xuất lại PDF từ Word"
-_BULLETS = "•·▪■□◦○●‣⁃\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf02d"
 _LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]{1,4}\.)\s")  # "3. ", "2.5. ", "b) ", "IV. "
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?-?\s*\d{1,3}\s*-?(?:\s*/\s*\d{1,3})?$", re.I)
 
