@@ -74,6 +74,7 @@ def recipients(session) -> dict:
     config's `commune:` (or the one commune the plans have). Names that fit no commune or no unit, or fit
     several, are refused: a mail must never reach another commune's office."""
     from tthc_cli.core.communes import find
+    from tthc_cli.io.config import recipient_problems
 
     ws = session.workspace
     known = ws.communes()
@@ -81,15 +82,11 @@ def recipients(session) -> dict:
     out: dict = {}
 
     def add(commune, specs, where: str) -> None:
-        seen: dict[str, str] = {}
+        problems = recipient_problems(specs, ws.registry, where)
+        if problems:
+            raise ConfigError(problems[0])
         for code, spec in specs.items():
             unit = ws.registry.units.get(code) or ws.registry.match(code)
-            if unit is None:
-                raise ConfigError(f'{where}: không có đơn vị "{code}" trong danh mục')
-            if unit.code in seen:  # two spellings of one unit: two digests, the same mail twice
-                raise ConfigError(f'{where}: "{seen[unit.code]}" và "{code}" là cùng một đơn vị ({unit.code}); '
-                                  f"hãy gộp người nhận vào một mục")
-            seen[unit.code] = code
             if (commune, unit.code) in out:
                 raise ConfigError(f"{where}: người nhận của {unit.code} ({_place(commune)}) đã ghi ở mục khác; "
                                   f"hãy gộp vào một mục")

@@ -428,9 +428,9 @@ def check_all(explicit: str | None = None, plans_workspace=None) -> tuple[list[s
             require_regular(path.parent / cfg.db, "cơ sở dữ liệu tiến độ")
         except FileError as exc:
             problems.append(f"{path}: db: {exc.message}")
-    _check_recipients(cfg.recipients, reg, f"{path}: recipients", problems)
+    problems += recipient_problems(cfg.recipients, reg, f"{path}: recipients")
     for name, entry in cfg.communes.items():
-        _check_recipients(entry["recipients"], reg, f"{path}: communes.{name}.recipients", problems)
+        problems += recipient_problems(entry["recipients"], reg, f"{path}: communes.{name}.recipients")
     if communes is not None:
         from tthc_cli.core.communes import find as find_commune
 
@@ -463,7 +463,11 @@ def check_all(explicit: str | None = None, plans_workspace=None) -> tuple[list[s
     return problems, path
 
 
-def _check_recipients(recipients: dict, reg, where: str, problems: list[str]) -> None:
+def recipient_problems(recipients: dict, reg, where: str) -> list[str]:
+    """What is wrong with one recipients table (unit → addresses) against the registry: a name no unit has, two
+    spellings of one unit (two digests, the same mail twice). `config check` lists them; `digest` refuses the
+    first."""
+    problems = []
     seen: dict[str, str] = {}
     for code in recipients:
         unit = reg.units.get(code) or reg.match(code)
@@ -475,6 +479,7 @@ def _check_recipients(recipients: dict, reg, where: str, problems: list[str]) ->
                             f"hãy gộp người nhận vào một mục")
         else:
             seen[unit.code] = code
+    return problems
 
 
 def show_text(cfg: Config) -> str:
