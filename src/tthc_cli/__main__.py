@@ -1,5 +1,3 @@
-import sys
+from tthc_cli.cli import run
 
-from tthc_cli.cli import main
-
-sys.exit(main())
+run()

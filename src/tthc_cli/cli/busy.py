@@ -9,9 +9,21 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 
 DEFAULT_AFTER = 1.0
+
+
+class _Unlocked:
+    """The lock of a Busy that draws nothing: no other thread to keep out."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_UNLOCKED = _Unlocked()
 
 
 class Busy:
@@ -22,8 +34,8 @@ class Busy:
         self.text = text
         self.after = _after() if after is None else after
         self.stream = stream if stream is not None else sys.stderr
-        self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._lock = _UNLOCKED  # a real lock once a spinner may run beside the work (start)
+        self._timer = None
         self._bar = None
         self._task = None
         self._total: int | None = None
@@ -35,6 +47,9 @@ class Busy:
         self._total, self._done = total, 0
         if not _is_terminal(self.stream):
             return
+        import threading  # only here: most runs draw nothing, and threading costs every start about 0.5 ms
+
+        self._lock = threading.Lock()
         self._active = True
         if self.after <= 0:  # at once (tests): no race with a load that ends in a few milliseconds
             self._show()

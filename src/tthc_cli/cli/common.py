@@ -4,7 +4,6 @@ unit's items, the terminal, and recording one progress event."""
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from datetime import date
 
@@ -127,9 +126,24 @@ def items(s, unit, role, day, roll_forward=None, query: bool = False, closed: bo
     return found, u, sel.communes
 
 
+def _columns(fallback: int) -> int:
+    """shutil.get_terminal_size's columns (COLUMNS, else the terminal on stdout, else `fallback`), without
+    importing shutil and the compression modules it brings (about 2 ms of every start)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else fallback
+
+
 def terminal() -> tuple[int, bool]:
     """The width to draw tables at (COLUMNS or the terminal; 40–400) and whether to colour them."""
-    width = min(max(shutil.get_terminal_size((120, 24)).columns, 40), 400)  # COLUMNS=99999999 must not pad gigabytes
+    width = min(max(_columns(120), 40), 400)  # COLUMNS=99999999 must not pad gigabytes
     if os.environ.get("NO_COLOR"):
         colour = False
     elif os.environ.get("FORCE_COLOR"):

@@ -22,10 +22,8 @@ numbers and text).
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
-import shutil
 import sqlite3
 from datetime import date
 from itertools import repeat
@@ -215,7 +213,7 @@ def key_of(files: list[Path], units_config) -> str:
 
     h = _sha1()
     h.update(f"{FORMAT}\0{__version__}\0{code_stamp()}\0".encode())
-    h.update(json.dumps(units_config, ensure_ascii=False, sort_keys=True, default=str).encode())
+    h.update(_json(units_config).encode())
     for f in files:
         h.update(os.fsencode(str(f)) + b"\0")
     return h.hexdigest()
@@ -227,6 +225,31 @@ def _stat(f: Path) -> str:
     except OSError as exc:  # a broken link, a folder that could not be read: the load says so, loudly
         return f"!{exc.errno}"
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def _json(value, sort_keys: bool = True) -> str:
+    """`value` as JSON text; an empty list or none without importing json (a warm run's plans and config
+    seldom have units of their own)."""
+    if value is None:
+        return "null"
+    if isinstance(value, list) and not value:
+        return "[]"
+    return _dumps(value, sort_keys)
+
+
+def _dumps(value, sort_keys: bool) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, default=str)
+
+
+def _units(text: str):
+    """A plan's `units:` as kept by _json."""
+    if text in ("[]", "null"):
+        return [] if text == "[]" else None
+    import json
+
+    return json.loads(text)
 
 
 _STAMP: list = []
@@ -273,7 +296,7 @@ def open_index(path: Path, key: str, registry, files: list[Path]) -> IndexedWork
         if row is None or row[0] != key:
             db.close()
             return None
-        units = [json.loads(u) for (u,) in db.execute("SELECT units FROM plans ORDER BY n")]
+        units = [_units(u) for (u,) in db.execute("SELECT units FROM plans ORDER BY n")]
         return IndexedWorkspace(db, lookup_registry(registry, units), files)
     except (sqlite3.Error, ValueError):
         db.close()
@@ -316,7 +339,7 @@ def _plan_rows(n: int, plan, registry, linked: bool, memo: tuple[dict, dict] | N
         reach.extend(zip(units[5], _SUPPORT, repeat(seq)))
     period = plan.period
     row = (n, plan.id, plan.title, plan.file, plan.issuer, plan.document,
-           json.dumps(plan.units, ensure_ascii=False, default=str),
+           _json(plan.units, sort_keys=False),
            period.start.isoformat() if period else None, period.end.isoformat() if period else None, linked,
            plan.closed)
     return row, tasks, reach
@@ -563,7 +586,7 @@ def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cach
     new = []
     for n in changed:
         old = ws.plan_row(n)
-        if old is None or old[2] or json.loads(old[1]):
+        if old is None or old[2] or _units(old[1]):
             return None
         before = _stat(ws.files[n])
         plan, problems, _ = read_one(ws.files[n], cache)
@@ -605,6 +628,8 @@ def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> 
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
         if start_from is not None:
+            import shutil
+
             shutil.copyfile(start_from, tmp)
         db = sqlite3.connect(tmp)
         try:

@@ -3,11 +3,14 @@ store (pgstore.py, psycopg imported only then), anything else a SQLite file (sto
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
-from tthc_cli.core.progress import Event
-from tthc_cli.io.storebase import EventStore
+TYPE_CHECKING = False  # as typing's (type checkers read it so), without importing typing (9 ms here)
+if TYPE_CHECKING:  # only named in annotations: `location`, which every command calls, imports nothing more
+    from datetime import datetime
+
+    from tthc_cli.core.progress import Event
+    from tthc_cli.io.storebase import EventStore
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 

@@ -5,7 +5,6 @@ Pure value classes; the grammar (`tthc_cli.core.deadline.phrase`) builds them.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 
 from tthc_cli.core.value import Value
@@ -28,7 +27,13 @@ def fmt(day: date) -> str:
 
 
 def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    """The last day of a month (as calendar.monthrange gives it, without importing calendar and locale at every
+    start); ValueError for a month or year that is not one."""
+    if month == 12:
+        return date(year, 12, 31)
+    if not 1 <= month <= 11:
+        raise ValueError(f"month {month} is not a month")
+    return date(year, month + 1, 1) - timedelta(days=1)
 
 
 def quarter_label(year: int, q: int) -> str:
