@@ -118,7 +118,8 @@ def test_plans_with_errors_are_never_answered_from_an_index(tthc, tmp_path, plan
     assert _indexes(tmp_path) == []
 
 
-@pytest.mark.parametrize("spoil", ["garbage", "truncated", "other key", "group-writable"])
+@pytest.mark.parametrize("spoil", ["garbage", "truncated", "other key", "group-writable", "registry garbage",
+                                   "registry gone"])
 def test_an_index_that_cannot_be_trusted_is_rebuilt(tthc, tmp_path, spoil):
     folder = tmp_path / "plans"
     shutil.copytree(PLANS, folder)
@@ -130,6 +131,15 @@ def test_an_index_that_cannot_be_trusted_is_rebuilt(tthc, tmp_path, spoil):
         index.write_bytes(b"not a database" * 100)
     elif spoil == "truncated":
         index.write_bytes(index.read_bytes()[:4096])
+    elif spoil.startswith("registry"):  # the lookup registry a warm run reads instead of building it
+        db = sqlite3.connect(index)
+        db.execute("UPDATE tasks SET deadline = 'sai'")
+        if spoil == "registry gone":
+            db.execute("DELETE FROM registry")
+        else:
+            db.execute("UPDATE registry SET state = ?", (b"\xff\x00 not marshal",))
+        db.commit()
+        db.close()
     elif spoil == "other key":
         db = sqlite3.connect(index)
         db.execute("UPDATE tasks SET deadline = 'sai'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from tthc_cli.core.text import lazy_re
 
 # One entry is one mailbox: a bare addr-spec (vp@xa.gov.vn) or "Display Name <addr-spec>", the name bare or in
 # double quotes. The standard library's parsers are lenient by design (parseaddr("Ông A Bcc: x@y <a@b>") is
@@ -10,7 +11,7 @@ import re
 # email.utils.parseaddr (which builds the message headers) reads back as exactly the mailbox checked.
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
+_DOMAIN = lazy_re(rf"{_LABEL}(?:\.{_LABEL})+")
 _ATEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~")
 _NAME_PUNCT = frozenset(".()'&/_")  # besides letters, marks, digits, dashes and spaces
 _HEADER_SYNTAX = ':;,<>@"\\'

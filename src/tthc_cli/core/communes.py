@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from tthc_cli.core.text import closest, fold_diacritics, tone_canonical
+from tthc_cli.core.text import closest, fold_diacritics, tone_canonical, lazy_re
 
 LEVELS = ("thị trấn", "thị xã", "thành phố", "đặc khu", "xã", "phường", "huyện", "quận", "tỉnh", "tp.", "tp")
 """Administrative levels an issuer names, longest first where one starts another ("thị xã" before "xã")."""
 
-_LEVEL = re.compile(r"(?<![^\W\d_])(" + "|".join(map(re.escape, LEVELS)) + r")\s+(?=\S)", re.IGNORECASE)
+_LEVEL = lazy_re(r"(?<![^\W\d_])(" + "|".join(map(re.escape, LEVELS)) + r")\s+(?=\S)", re.IGNORECASE)
 # where the name ends: a separator, a bracket, or the next (higher) level ("..., huyện Xuân Trường")
-_NAME_END = re.compile(r"\s*(?:[,;(\[/\n]|\s[-–—]\s|$)|\s+(?=(?:" + "|".join(map(re.escape, LEVELS)) + r")\s)", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
+_NAME_END = lazy_re(r"\s*(?:[,;(\[/\n]|\s[-–—]\s|$)|\s+(?=(?:" + "|".join(map(re.escape, LEVELS)) + r")\s)", re.IGNORECASE)
+_SPACES = lazy_re(r"\s+")
 _MAX_WORDS = 6  # "xã Ea Kênh" .. "thị trấn Nông trường Mộc Châu": a longer "name" is a sentence, not a name
 
 
@@ -118,7 +118,7 @@ def suggest(name: str, communes) -> list[str]:
     return list(dict.fromkeys(known[h] for h in hits))[:3]
 
 
-_BODY = re.compile(r"^(?:ubnd|uy ban nhan dan|dang uy|hdnd|hoi dong nhan dan)\s+")
+_BODY = lazy_re(r"^(?:ubnd|uy ban nhan dan|dang uy|hdnd|hoi dong nhan dan)\s+")
 
 
 def _plain(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from tthc_cli.core.text import visible
+from tthc_cli.core.text import visible, lazy_re
 from tthc_cli.errors import UsageError
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -57,9 +57,9 @@ def parse_day(value: str, what: str = "--today") -> date:
     return day
 
 
-_DAY_WORDS = re.compile(r"[^\W\d_]{2,}")
+_DAY_WORDS = lazy_re(r"[^\W\d_]{2,}")
 """A value for dateparser needs a word of two letters or more ("hôm qua", "tháng", "yesterday")."""
-_TIME_WORDS = re.compile(r"\b(?:giờ|phút|giây|hours?|minutes?|mins?|seconds?|secs?)\b", re.IGNORECASE)
+_TIME_WORDS = lazy_re(r"\b(?:giờ|phút|giây|hours?|minutes?|mins?|seconds?|secs?)\b", re.IGNORECASE)
 """Times of day are not days: "2 giờ trước" would be today or yesterday depending on the clock."""
 
 

@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 from tthc_cli.errors import UnitDataError
-from tthc_cli.core.text import clean, clean_text, closest, fold_diacritics, tone_canonical, type_name, visible
+from tthc_cli.core.text import clean, clean_text, closest, fold_diacritics, tone_canonical, type_name, visible, lazy_re
 from tthc_cli.core.value import Value
 
 UNIT, GROUP, SHARED, EXTERNAL = "unit", "group", "shared", "external"
@@ -26,7 +26,7 @@ MAX_SPAN = 64
 # Codes name files (`digest --out`), mail headers and command-line values: letters
 # (Vietnamese too), digits, "_", "-", "."; a letter or digit first (a leading "-"
 # would read as an option, a leading "." as a hidden file).
-_CODE = re.compile(r"[^\W_][\w.\-]*")
+_CODE = lazy_re(r"[^\W_][\w.\-]*")
 
 
 class Unit(Value):
@@ -71,13 +71,13 @@ class UnitRef(Value):
         return self.unit.short or self.text
 
 
-_DASHES = re.compile(r"\s*(?:[&\-–—]|\bvà\b)\s*")
-_TRAIL = re.compile(r"(?:\s+xã)+$")
-_PAREN = re.compile(r"[()]")
-_SPACES = re.compile(r"\s+")
-_BULLET_SPLIT = re.compile(r"(?:^|(?<=[.;:,]))\s*[-–•+]\s+")
-_PIECE_SPLIT = re.compile(r"\s*[;\n]\s*")
-_TOKEN_SEP = re.compile(r"(\s+[-–]\s+|,\s*)")
+_DASHES = lazy_re(r"\s*(?:[&\-–—]|\bvà\b)\s*")
+_TRAIL = lazy_re(r"(?:\s+xã)+$")
+_PAREN = lazy_re(r"[()]")
+_SPACES = lazy_re(r"\s+")
+_BULLET_SPLIT = lazy_re(r"(?:^|(?<=[.;:,]))\s*[-–•+]\s+")
+_PIECE_SPLIT = lazy_re(r"\s*[;\n]\s*")
+_TOKEN_SEP = lazy_re(r"(\s+[-–]\s+|,\s*)")
 
 
 def key(name: str) -> str:
@@ -272,6 +272,45 @@ class Registry:
             f = _fold(k)
             prev = self._by_fold.get(f, unit)
             self._by_fold[f] = unit if prev is None or prev.code == unit.code else None
+
+    def state(self) -> tuple:
+        """The registry as plain data (tuples of text and numbers, for marshal), `from_state` its inverse: the
+        query index keeps the lookup registry, so a warm run does not build it from the unit table (~2.5 ms,
+        and the patterns `key` needs). Units that are one object here are one object there."""
+        objects: dict[int, int] = {}
+        table: list[tuple] = []
+
+        def number(u: Unit | None) -> int:
+            if u is None:
+                return -1
+            n = objects.get(id(u))
+            if n is None:
+                n = objects[id(u)] = len(table)
+                table.append((u.code, u.name, u.kind, u.members, u.aliases, u.short))
+            return n
+
+        units = tuple((code, number(u)) for code, u in self.units.items())
+        by_key = tuple((k, number(u)) for k, u in self._by_key.items())
+        by_fold = tuple((k, number(u)) for k, u in self._by_fold.items())
+        return (1, tuple(table), units, by_key, by_fold, tuple(self._prefixes), self._span)
+
+    @classmethod
+    def from_state(cls, state) -> "Registry":
+        """The registry `state` gave (ValueError for anything that is not such data)."""
+        try:
+            version, table, units, by_key, by_fold, prefixes, span = state
+            if version != 1:
+                raise ValueError("another registry state version")
+            made = [Unit(code, name, kind, tuple(members), tuple(aliases), short)
+                    for code, name, kind, members, aliases, short in table]
+
+            def unit(n: int) -> Unit | None:
+                return None if n == -1 else made[n]
+
+            return cls({c: unit(n) for c, n in units}, {k: unit(n) for k, n in by_key},
+                       {k: unit(n) for k, n in by_fold}, list(prefixes), int(span))
+        except (TypeError, IndexError) as exc:
+            raise ValueError(f"not a registry state: {exc}") from None
 
     def copy(self) -> "Registry":
         reg = Registry(dict(self.units), dict(self._by_key), dict(self._by_fold), list(self._prefixes), self._span)

@@ -36,7 +36,7 @@ from tthc_cli.core.model import ERROR
 from tthc_cli.core.queries import Selection, item_parts
 from tthc_cli.core.units import UnitRef
 
-FORMAT = 6
+FORMAT = 7
 MAX_REFRESH = 8
 """How many changed plan files are read alone; more is a full load."""
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -49,6 +49,7 @@ CREATE TABLE plans (n INTEGER PRIMARY KEY, id TEXT, title TEXT, file TEXT, issue
 CREATE TABLE tasks (plan INTEGER, seq INTEGER, id TEXT, path_ids TEXT, title TEXT, product TEXT, parent INTEGER,
                     parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts BLOB, first_due INTEGER);
 CREATE TABLE reach (code TEXT, role TEXT, task INTEGER);
+CREATE TABLE registry (state BLOB);
 """
 _INDEXES = """
 CREATE INDEX reach_code ON reach (code, role, task);
@@ -278,11 +279,11 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
 
 
-def open_index(path: Path, key: str, registry, files: list[Path]) -> IndexedWorkspace | None:
-    """The index at `path` if its key is `key`, with the lookup registry (`registry` plus the plans' own units);
-    None for a miss (no file, another key, not ours alone, anything unreadable). Its files may have changed
-    since (`IndexedWorkspace.changed`)."""
-    from tthc_cli.io.workspace import lookup_registry
+def open_index(path: Path, key: str, files: list[Path]) -> IndexedWorkspace | None:
+    """The index at `path` if its key is `key`, with the lookup registry it keeps (the config's registry plus
+    the plans' own units, as Workspace.registry: the key covers all of them); None for a miss (no file, another
+    key, not ours alone, anything unreadable). Its files may have changed since (`IndexedWorkspace.changed`)."""
+    from tthc_cli.core.units import Registry
 
     try:
         st = os.stat(path)
@@ -296,9 +297,12 @@ def open_index(path: Path, key: str, registry, files: list[Path]) -> IndexedWork
         if row is None or row[0] != key:
             db.close()
             return None
-        units = [_units(u) for (u,) in db.execute("SELECT units FROM plans ORDER BY n")]
-        return IndexedWorkspace(db, lookup_registry(registry, units), files)
-    except (sqlite3.Error, ValueError):
+        row = db.execute("SELECT state FROM registry").fetchone()
+        if row is None:
+            db.close()
+            return None
+        return IndexedWorkspace(db, Registry.from_state(marshal.loads(row[0])), files)
+    except (sqlite3.Error, ValueError, EOFError, TypeError):  # marshal: ValueError, EOFError, TypeError
         db.close()
         return None
 
@@ -432,6 +436,7 @@ def _write(path: Path, key: str, ws, before: list[str]) -> bool:
         for row, tasks, reach in rows:
             _insert(db, row, tasks, reach)
         db.executescript(_INDEXES)
+        db.execute("INSERT INTO registry VALUES (?)", (marshal.dumps(ws.registry.state()),))
         db.execute("INSERT INTO meta VALUES (?)", (key,))
 
     return _replace(path, fill, None)
@@ -517,6 +522,8 @@ def _build(path, key, files, registry, cache, before, progress):
         if linked:
             db.execute(f"UPDATE plans SET linked = 1 WHERE id IN ({','.join('?' * len(linked))})", sorted(linked))
         db.executescript(_INDEXES)
+        # no plan has units of its own (see _one_plan): the lookup registry is the config's
+        db.execute("INSERT INTO registry VALUES (?)", (marshal.dumps(registry.state()),))
         db.execute("INSERT INTO meta VALUES (?)", (key,))
 
     try:
@@ -525,7 +532,7 @@ def _build(path, key, files, registry, cache, before, progress):
         memo.save()
     if not done:
         return None
-    return open_index(path, key, registry, files)
+    return open_index(path, key, files)
 
 
 _SEP = "\0"  # not in a task id: clean_text removes control characters

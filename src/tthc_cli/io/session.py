@@ -130,12 +130,12 @@ class Session:
             return self._workspace(files)  # says there is no plan file
         key = index.key_of(files, self.config.units)
         path = index.index_file(cache, paths)
+        ws = index.open_index(path, key, files)  # a fresh index keeps its registry: none is built here
+        changed = ws.changed() if ws is not None else None
+        if ws is not None and not changed:
+            return ws
         registry = config_registry(True, self.config.units)
-        ws = index.open_index(path, key, registry, files)
         if ws is not None:
-            changed = ws.changed()
-            if not changed:
-                return ws
             if len(changed) <= index.MAX_REFRESH:
                 fresh = index.refresh(path, ws, changed, registry, cache)
                 if fresh is not None:

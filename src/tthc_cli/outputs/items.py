@@ -11,7 +11,7 @@ from datetime import date
 
 from tthc_cli.core.deadline import fmt
 from tthc_cli.core.queries import OVERDUE, SOON, TODAY, Item, is_shared
-from tthc_cli.core.text import formula_safe
+from tthc_cli.core.text import formula_safe, lazy_re
 
 GROUPS = (("overdue", "QUÁ HẠN"), ("today", "ĐẾN HẠN HÔM NAY"), ("upcoming", "SẮP TỚI"), ("later", "CHƯA ĐẾN HẠN"),
           ("undated", "KHÔNG CÓ HẠN CỤ THỂ"), ("shared", "VIỆC CHUNG — các cơ quan, đơn vị có liên quan"),
@@ -199,7 +199,7 @@ def title_cell(item: Item) -> str:
     return f"{parent} — {t.product}" if parent else (t.product or "")
 
 
-_COMMUNE = re.compile(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(?:xã|phường|thị trấn)\s+(.+)$", re.I)
+_COMMUNE = lazy_re(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(?:xã|phường|thị trấn)\s+(.+)$", re.I)
 
 
 def plan_labels(plans) -> dict[str, str]:
