@@ -351,12 +351,14 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
         return got
 
     def line(cells: list[str]) -> list[str]:
-        cols = [column(i, c) for i, c in enumerate(cells)]
+        cols = [got.get(text) for got, text in zip(padded, cells)]
+        if None in cols:
+            cols = [c if c is not None else column(i, cells[i]) for i, c in enumerate(cols)]
         height = max(map(len, cols))
         if height == 1:
             return [(" " + "  ".join([c[0] for c in cols])).rstrip()]
-        return [(" " + "  ".join([c[k] if k < len(c) else blanks[i] for i, c in enumerate(cols)])).rstrip()
-                for k in range(height)]
+        cols = [c if len(c) == height else c + [blanks[i]] * (height - len(c)) for i, c in enumerate(cols)]
+        return [(" " + "  ".join(parts)).rstrip() for parts in zip(*cols)]
 
     names = dict(GROUPS)
     order = {k: n for n, (k, _) in enumerate(GROUPS)}
