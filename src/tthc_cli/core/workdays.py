@@ -109,3 +109,12 @@ class WorkCalendar:
         n = d.toordinal()
         weekdays = n // 7 * 5 + min(n % 7, 5)
         return weekdays + self._ex_prefix[bisect_right(self._ex_ords, n)]
+
+
+def period_years(periods) -> set[int]:
+    """The years a working-day calendar must know for plans with these (start, end) periods: each period's
+    years, and one either side."""
+    years: set[int] = set()
+    for start, end in periods:
+        years.update(range(start.year - 1, end.year + 2))
+    return years

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tthc_cli.errors import FileError
+from tthc_cli.core.text import lazy_re
 
 TEMP_SUFFIX = ".tthc-tmp"
 STALE_SECONDS = 3600
@@ -211,7 +212,7 @@ def sweep(folder: Path, now: float | None = None) -> int:
     return removed
 
 
-_UNSAFE_NAME = re.compile(r"[^\w.-]+")
+_UNSAFE_NAME = lazy_re(r"[^\w.-]+")
 
 
 def safe_name(text: str, fallback: str = "khong-ro") -> str:

@@ -108,7 +108,7 @@ class IndexedWorkspace:
     @property
     def years(self) -> set[int]:
         """The years the working-day calendar must know, as Workspace.years gives them."""
-        from tthc_cli.io.workspace import period_years
+        from tthc_cli.core.workdays import period_years
 
         rows = self._db.execute("SELECT period_start, period_end FROM plans WHERE period_start IS NOT NULL")
         return period_years((date.fromisoformat(a), date.fromisoformat(b)) for a, b in rows)

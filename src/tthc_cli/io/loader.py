@@ -15,7 +15,7 @@ from pathlib import Path
 from tthc_cli import __version__
 from tthc_cli.errors import PlanPathError
 from tthc_cli.core.model import ERROR, Problem
-from tthc_cli.core.text import thousands
+from tthc_cli.core.text import thousands, lazy_re
 
 MAX_BYTES = 20 * 1024 * 1024
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -511,7 +511,7 @@ def _write_cache(cache_file: Path, payload, raw: bool = False) -> None:
 
 
 LINE_INDEX_LIMIT = 4 * 1024 * 1024
-_TOP_KEY = re.compile(r"^([A-Za-z_]\w*):", re.MULTILINE)
+_TOP_KEY = lazy_re(r"^([A-Za-z_]\w*):", re.MULTILINE)
 
 
 def line_index(path: str) -> dict[str, int]:

@@ -122,7 +122,6 @@ class Session:
             return self.workspace
         from tthc_cli.io import index
         from tthc_cli.io.loader import discover
-        from tthc_cli.io.workspace import config_registry
 
         paths = self.plan_paths()
         files = discover(paths)
@@ -134,6 +133,8 @@ class Session:
         changed = ws.changed() if ws is not None else None
         if ws is not None and not changed:
             return ws
+        from tthc_cli.io.workspace import config_registry  # only now: a fresh index needs none of it
+
         registry = config_registry(True, self.config.units)
         if ws is not None:
             if len(changed) <= index.MAX_REFRESH:

@@ -10,6 +10,7 @@ from tthc_cli.io.loader import Memo, cache_dir, discover, read_plan, with_lines
 from tthc_cli.core.model import ERROR, Plan, Problem
 from tthc_cli.core.planfile import build_plan
 from tthc_cli.core.units import Registry
+from tthc_cli.core.workdays import period_years
 
 
 _PACKAGE = Path(__file__).parent.parent
@@ -161,13 +162,6 @@ def resolutions(cache) -> Memo:
     """Deadline resolutions kept between runs, until the grammar (or the text clean-up it relies on) changes."""
     stamp = tuple((f.name, st.st_mtime_ns, st.st_size) for f, st in ((f, f.stat()) for f in grammar_files()))
     return Memo(cache, "resolutions", stamp)
-
-
-def period_years(periods) -> set[int]:
-    years: set[int] = set()
-    for start, end in periods:
-        years.update(range(start.year - 1, end.year + 2))
-    return years
 
 
 def config_registry(use_cache: bool = True, extra_units: list | None = None) -> Registry:
