@@ -122,7 +122,7 @@ def items(s, unit, role, day, roll_forward=None, query: bool = False, closed: bo
     if due_by is not None and any(e.due <= due_by for chain in s.progress.extensions.values() for e in chain):
         due_by = None  # a deadline brought forward (extend --earlier) may fall due before the plan's date
     found = collect(ws.plans_for(sel, (due_by, day) if due_by is not None else None), ws.registry, sel, day,
-                    s.config.warn_days, s.progress, s.roll(roll_forward), closed, ws.selects)
+                    s.config.warn_days, s.progress, s.roll(roll_forward), closed, ws.selects, due_by)
     return found, u, sel.communes
 
 

@@ -103,15 +103,17 @@ def item_parts(task: Task) -> list[tuple]:
     return [(res.kind, res.occurrences, None, res.text)]
 
 
-def items_of(task: Task, today: date, warn_days: int = 7, progress: Progress = EMPTY, days=None) -> list[Item]:
+def items_of(task: Task, today: date, warn_days: int = 7, progress: Progress = EMPTY, days=None,
+             until: date | None = None) -> list[Item]:
     """Every item of a leaf task, each with its status as of `today`.
 
     `progress` supplies what was recorded as done and which awaited events
     happened; `days` (a WorkCalendar with `roll_forward` on) moves the end of a
     period that falls on a day off to the next working day. A task read back from
-    the query index carries its parts (`item_parts`) already.
+    the query index carries its parts (`item_parts`) already. With `until`, the
+    occurrences dated after it are left out (see `collect`).
     """
-    ctx = (task, today, warn_days, progress, days)
+    ctx = (task, today, warn_days, progress, days, until)
     parts = getattr(task, "item_parts", None) or item_parts(task)
     if len(parts) == 1:
         return _items(ctx, *parts[0])
@@ -123,7 +125,7 @@ def items_of(task: Task, today: date, warn_days: int = 7, progress: Progress = E
 
 def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Item]:
     """The items of one part of a task (see item_parts), with their status."""
-    task, today, warn_days, progress, days = ctx
+    task, today, warn_days, progress, days, until = ctx
     plan = task.plan.id
     if not occs and kind == "event":
         trig = progress.trigger(plan, task.id, milestone)
@@ -142,8 +144,10 @@ def _items(ctx, kind, occs: tuple[Occurrence, ...], milestone, text) -> list[Ite
         for o in occs:
             # several dates are told apart by their label: a named period's ("Quý II/2026") or, for days the plan
             # names without one ("ngày 15/3 và ngày 15/6/2026", `due:` lists), the day itself ("15/03/2026")
-            label = (o.label or fmt(o.due)) if multiple else o.label if o.freq else None
             due = o.due
+            if until is not None and due > until:
+                continue
+            label = (o.label or fmt(due)) if multiple else o.label if o.freq else None
             if days is not None and not o.named_day and days.is_day_off(due):
                 due = days.roll_forward(due)  # a period (not a named day) ending on a day off
             key = (plan, tid, part, label or "")
@@ -229,16 +233,23 @@ class Selection(Value):
 
 def collect(plans: list[Plan], registry: Registry, selection: Selection, today: date,
             warn_days: int = 7, progress: Progress = EMPTY, days=None, closed: bool = True,
-            selected: bool = False) -> list[Item]:
+            selected: bool = False, due_by: date | None = None) -> list[Item]:
     """Every item of the selected leaf tasks, in plan order; without `closed`, none of a closed plan's. With
-    `selected`, the plans hold only leaf tasks the selection matches (the query index reads them so)."""
+    `selected`, the plans hold only leaf tasks the selection matches (the query index reads them so).
+
+    `due_by` (`due` and `overdue`, which show nothing dated later): the dates after it are left out, except in
+    plans whose period ended before `today` (`ended_and_open` counts all their open items). An item's date is
+    its occurrence's or, rolled forward, later; the caller passes none when an extension may bring a date
+    earlier (as for the index's narrowing, IndexedWorkspace.plans_for)."""
     out: list[Item] = []
     for plan in plans:
         if plan.closed and not closed or not selection.takes(plan):
             continue
+        ended = plan.period is not None and plan.period.end < today
+        until = None if ended else due_by
         for task in plan.tasks:
             if selected or task.is_leaf and selection.matches(task, registry):
-                out.extend(items_of(task, today, warn_days, progress, days))
+                out.extend(items_of(task, today, warn_days, progress, days, until))
     return out
 
 
