@@ -140,23 +140,40 @@ class IndexedWorkspace:
             horizon, today = due_by
             where.append("(first_due IS NULL OR first_due <= ? OR plan IN (SELECT n FROM plans WHERE period_end < ?))")
             args += [horizon.toordinal(), today.isoformat()]
-        rows = db.execute("SELECT plan, seq, id, path_ids, title, product, parent, parent_title, deadline, lead, "
-                          f"support, parts FROM tasks {'WHERE ' + ' AND '.join(where) if where else ''} "
+        rows = db.execute("SELECT plan, id, path_ids, title, product, parent, parent_title, deadline, lead, support, "
+                          f"parts FROM tasks {'WHERE ' + ' AND '.join(where) if where else ''} "
                           "ORDER BY plan, seq", args)
         units = self.registry.units
         parents: dict = {}
         cells: dict = {}  # lead and support cells repeat ("Các cơ quan, đơn vị …"): each is decoded once,
         decoded: dict = {}  # and so do parts ("Quý II/2026", "Định kỳ hằng quý")
-        for plan, _, tid, path_ids, title, product, parent, parent_title, deadline, lead, support, parts in rows:
+        current = view = tasks = None
+        for plan, tid, path_ids, title, product, parent, parent_title, deadline, lead, support, parts in rows:
+            if plan != current:  # rows come plan by plan
+                current, view = plan, plans[plan]
+                tasks = view.tasks
             t = TaskView()
-            t.plan = plans[plan]
-            t.id, t.path_ids, t.title, t.product, t.deadline = tid, path_ids, title, product, deadline
-            t.parent = (parents.get(parent_title) or parents.setdefault(parent_title, ParentView(parent_title))) \
-                if parent else None
-            t.lead = cells.get(lead) or cells.setdefault(lead, _refs(lead, units))
-            t.support = cells.get(support) or cells.setdefault(support, _refs(support, units))
-            t.item_parts = decoded.get(parts) or decoded.setdefault(parts, _parts(parts))
-            t.plan.tasks.append(t)
+            t.plan, t.id, t.path_ids, t.title, t.product, t.deadline = view, tid, path_ids, title, product, deadline
+            if parent:
+                got = parents.get(parent_title)
+                if got is None:
+                    got = parents[parent_title] = ParentView(parent_title)
+                t.parent = got
+            else:
+                t.parent = None
+            got = cells.get(lead)
+            if got is None:
+                got = cells[lead] = _refs(lead, units)
+            t.lead = got
+            got = cells.get(support)
+            if got is None:
+                got = cells[support] = _refs(support, units)
+            t.support = got
+            got = decoded.get(parts)
+            if got is None:
+                got = decoded[parts] = _parts(parts)
+            t.item_parts = got
+            tasks.append(t)
         return list(plans.values())
 
     def assign_commune(self, commune) -> None:
