@@ -304,11 +304,22 @@ def statuses_named(values, known=STATUSES + STATES) -> set[str]:
 
 
 def sort_key(item: Item):
-    return (item.due is None, item.due or date.max, item.plan.id, _natural(item.task.id))
+    task = item.task
+    natural = _NATURAL.get(task.id)
+    if natural is None:
+        natural = _natural(task.id)
+    return (item.due is None, item.due or date.max, task.plan.id, natural)
 
 
-def _natural(task_id: str):
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in task_id.replace("›", ".").split(".")]
+def _natural(task_id: str) -> tuple:
+    """"1.10" after "1.9": the parts of a task id, numbers as numbers (kept, since ids repeat across plans)."""
+    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in task_id.replace("›", ".").split("."))
+    if len(_NATURAL) < 100_000:
+        _NATURAL[task_id] = key
+    return key
+
+
+_NATURAL: dict[str, tuple] = {}
 
 
 def ended_and_open(items: list[Item], today: date) -> dict[str, int]:

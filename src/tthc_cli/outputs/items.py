@@ -274,14 +274,21 @@ def _layout(items, today, horizon, days, labels, several_plans: bool, compact: b
     else:
         headers = ["Vị trí", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn", "Còn/quá"] + (["Kế hoạch"] if several_plans else [])
     rows: list[tuple[str, list[str]]] = []
-    due_cells: dict = {}  # dates and lead cells repeat over thousands of rows: each is written once
-    lead_cells: dict = {}
+    due_cells: dict = {}  # dates and lead cells repeat over thousands of rows: each is written once,
+    lead_cells: dict = {}  # and so do the days left of open items due on one day
+    left_cells: dict = {}
     for it in items:
         t = it.task
-        left = days_text(it.days(today)) if it.is_open else it.status
-        doing = state_text(it)
-        if doing:
-            left = f"{left}\n{doing}" if left else doing
+        if it.done is None:  # open: the days left or late
+            left = left_cells.get(it.due)
+            if left is None:
+                left = left_cells[it.due] = days_text(it.days(today))
+        else:
+            left = it.status
+        if it.progress is not None:
+            doing = state_text(it)
+            if doing:
+                left = f"{left}\n{doing}" if left else doing
         due = due_cells.get(it.due)
         if due is None:
             due = due_cells[it.due] = due_text(it.due, days)
