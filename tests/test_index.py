@@ -330,3 +330,43 @@ def test_a_cold_run_leaves_to_the_full_load_what_only_it_answers(tmp_path, plan_
     files = discover([str(plan_dir)])
     assert index.build(tmp_path / "i.sqlite", "k", files, config_registry(True), cache, index.stats(files)) is None
     assert not list(tmp_path.glob("*.sqlite")) and not list(tmp_path.glob(".*tmp"))
+
+
+@pytest.mark.parametrize("plans", ["bundled", "province", "ended"])
+def test_items_after_the_window_are_not_built_and_nothing_shown_changes(plans, province, tmp_path, monkeypatch):
+    """collect(due_by=…) leaves out the dates after the window (`due`, `overdue`); what those commands show and
+    count (the window, the overdue, the undated and the ended plans' open items) is what every item gives."""
+    from datetime import date
+
+    from tthc_cli.core.queries import (Selection, collect, count_undated, due_items, ended_and_open,
+                                       overdue_items)
+    from tthc_cli.core.workdays import WorkCalendar
+    from tthc_cli.io.workspace import load
+
+    monkeypatch.setenv("TTHC_CACHE_DIR", str(tmp_path / "cache"))
+    folder = PLANS if plans == "bundled" else province
+    if plans == "ended":  # a plan of 2025 with a date after every window: its open items are all counted
+        folder = tmp_path / "plans"
+        write(folder / "b.yaml", _plan("Chậm nhất ngày 15/01/2027").replace("period: 2026", "period: 2025")
+              .replace("ke-hoach-2026", "ke-hoach-2025") + """\
+  - {id: "2", title: Báo cáo quý, lead: Trung tâm Phục vụ hành chính công, deadline: Định kỳ hằng quý}
+""")
+        write(folder / "a.yaml", _plan("Chậm nhất ngày 15/11/2026"))  # running: its late date is left out
+    ws = load([str(folder)], use_cache=False)
+    assert not ws.errors
+    roll = WorkCalendar({date(2026, 4, 30): "lễ", date(2026, 9, 2): "lễ"})
+    fewer = 0
+    for unit in ("TTPVHCC", "VHXH", None):
+        sel = Selection(None if unit is None else frozenset({unit}), "lead")
+        for today, horizon in ((date(2026, 1, 5), date(2026, 1, 19)), (date(2026, 6, 1), date(2026, 6, 15)),
+                               (date(2026, 11, 20), date(2026, 12, 4)), (date(2027, 2, 1), date(2027, 2, 1))):
+            for days in (None, roll):
+                every = collect(ws.plans, ws.registry, sel, today, 7, days=days, closed=False)
+                cut = collect(ws.plans, ws.registry, sel, today, 7, days=days, closed=False, due_by=horizon)
+                assert len(cut) <= len(every)
+                fewer += len(every) - len(cut)
+                assert due_items(cut, horizon, True) == due_items(every, horizon, True)
+                assert overdue_items(cut, True) == overdue_items(every, True)
+                assert count_undated(cut) == count_undated(every)
+                assert ended_and_open(cut, today) == ended_and_open(every, today)
+    assert fewer > 0  # the cut leaves something out, or this test shows nothing
