@@ -710,3 +710,23 @@ def test_a_record_made_before_each_day_had_its_own_key_is_reported_not_counted()
     assert orphans([plan], labelled, "progress.db") == []
     named = Progress([Event(DONE, "p", "1", occurrence="Quý IV/2026", day=D(2026, 3, 14), id=9)])
     assert orphans([plan], named, "progress.db") == []  # it names a period: not the "no occurrence" case
+
+
+def test_a_lazy_pattern_compiles_on_first_use_and_takes_its_place():
+    import copy
+    import re
+    import types
+
+    from tthc_cli.core.text import _LazyPattern, lazy_re
+
+    module = types.ModuleType("patterns")
+    exec("from tthc_cli.core.text import lazy_re\nWORD = lazy_re(r'[^\\W\\d_]+', 0)\n", module.__dict__)
+    assert isinstance(module.WORD, _LazyPattern)
+    assert module.WORD.findall("Quý II/2026, hằng năm") == ["Quý", "II", "hằng", "năm"]
+    assert isinstance(module.WORD, re.Pattern)  # the module now holds the compiled pattern itself
+    other = lazy_re(r"\s+")
+    assert other.sub(" ", "a \t b") == "a b"
+    assert copy.copy(lazy_re(r"x")).sub("", "xy") == "y"  # a copy works too; never a RecursionError
+    bare = object.__new__(_LazyPattern)  # what a copier may make before it sets the slots
+    with pytest.raises(AttributeError):
+        bare.sub("", "x")

@@ -370,3 +370,21 @@ def test_items_after_the_window_are_not_built_and_nothing_shown_changes(plans, p
                 assert count_undated(cut) == count_undated(every)
                 assert ended_and_open(cut, today) == ended_and_open(every, today)
     assert fewer > 0  # the cut leaves something out, or this test shows nothing
+
+
+def test_plan_files_on_a_drive_without_inodes_are_all_read(monkeypatch, plan_dir):
+    """discover tells a file named twice by its inode, but some network drives (WebDAV, sshfs-win) give every
+    file inode 0: there the path decides, and no plan file is dropped."""
+    from tthc_cli.io import loader
+
+    for name in ("a", "b", "c"):
+        write(plan_dir / f"{name}.yaml", _plan("Quý II/2026").replace("ke-hoach-2026", f"ke-hoach-{name}"))
+    real = os.stat
+
+    def no_inode(path, *args, **kwargs):
+        st = real(path, *args, **kwargs)
+        return os.stat_result((st.st_mode, 0, 0, *tuple(st)[3:]))
+
+    monkeypatch.setattr(loader.os, "stat", no_inode)
+    assert [f.name for f in loader.discover([str(plan_dir), str(plan_dir / "b.yaml")])] == ["a.yaml", "b.yaml",
+                                                                                           "c.yaml"]

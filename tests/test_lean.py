@@ -53,7 +53,47 @@ def test_the_lean_path_imports_no_typer_yaml_grammar_or_holidays(tmp_path, tthc)
     tthc("due", *P)  # fill the caches and the index
     code = ("import sys; from tthc_cli.cli import main; main(['due', '--unit', 'TTPVHCC', *sys.argv[1:]]); "
             "print(sorted(m for m in ('typer', 'click', 'yaml', 'holidays', 'tthc_cli.core.deadline.phrase', 'rich', "
-            "'dateparser', 'pickle') if m in sys.modules), file=sys.stderr)")
+            "'dateparser', 'pickle', 'shutil', 'threading', 'json', 'calendar', 'typing', 'contextlib', "
+            "'tthc_cli.io.workspace', 'tthc_cli.core.planfile', 'tthc_cli.io.storebase') if m in sys.modules), "
+            "file=sys.stderr)")
     p = subprocess.run([sys.executable, "-c", code, *P], capture_output=True, text=True,
                        env=_environment(tmp_path, None), timeout=60)
     assert p.returncode == 0 and p.stderr.strip() == "[]", p.stderr
+
+
+def _atexit_script(marker, trace: bool) -> str:
+    return (f"import atexit, sys\n"
+            f"atexit.register(lambda: open({str(marker)!r}, 'w').write('ran'))\n"
+            + ("sys.settrace(lambda *a: None)\n" if trace else "")
+            + "sys.argv = ['tthc', 'check', *sys.argv[1:]]\nfrom tthc_cli.cli import run\nrun()\n")
+
+
+@pytest.mark.parametrize("trace", [False, True])
+def test_the_program_ends_without_teardown_unless_something_watches(tmp_path, tthc, trace):
+    """cli.run: after a lean-path command the process ends at once (os._exit), its answer and exit code whole;
+    under a tracer, a profiler or coverage, which write their results at exit, it exits the ordinary way."""
+    want = tthc("check", *P)
+    marker = tmp_path / "atexit-ran"
+    p = subprocess.run([sys.executable, "-c", _atexit_script(marker, trace), *P], capture_output=True, text=True,
+                       env=_environment(tmp_path, None), timeout=60)
+    assert (p.returncode, p.stdout) == (want.code, want.out)
+    assert p.returncode == EXIT_OVERDUE
+    assert marker.exists() is trace
+
+
+def test_a_large_answer_is_written_whole_through_a_pipe(tmp_path, tthc, tthc_process):
+    """The short exit flushes first: `list --all` over a generated province, read through a pipe, is the in-process
+    answer byte for byte."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("make_workload", ROOT / "benchmarks" / "make_workload.py")
+    make_workload = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_workload)
+    make_workload.make_workload(tmp_path / "province", files=20, tasks_per_file=60, seed=5)
+    args = ("list", "--all", "--format", "csv", "--plans", tmp_path / "province", "--today", "2026-06-01")
+    want = tthc(*args)
+    got = tthc_process(*args)
+    assert len(want.out) > 100_000
+    assert (got.code, got.out, got.err) == (want.code, want.out, want.err)

@@ -34,11 +34,21 @@ def run() -> None:
     `due` (the issue's "skipping teardown"). The answer is flushed first; if that fails the ordinary exit reports
     it. Every other command exits the ordinary way."""
     code, lean = _main(sys.argv[1:])
-    if lean:
+    if lean and not _watched():
         try:
             sys.stdout.flush()
             sys.stderr.flush()
-        except BaseException:  # noqa: BLE001 - whatever it is, the ordinary exit deals with it as before
+        except KeyboardInterrupt:
+            from tthc_cli.errors import EXIT_INTERRUPTED
+
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception:  # noqa: BLE001 - whatever it is, the ordinary exit deals with it as before
             sys.exit(code)
         os._exit(code)
     sys.exit(code)
+
+
+def _watched() -> bool:
+    """Whether a profiler, a debugger or coverage runs this process: they write their results at exit, which
+    the short exit would skip."""
+    return sys.gettrace() is not None or sys.getprofile() is not None or "coverage" in sys.modules

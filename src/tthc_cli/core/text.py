@@ -23,6 +23,8 @@ class _LazyPattern:
         self._module, self._args = module, args
 
     def __getattr__(self, attr):
+        if attr.startswith("_"):  # its own slots, unset on a bare copy, and dunders: never the pattern's
+            raise AttributeError(attr)
         compiled = re.compile(*self._args)
         for name, value in list(self._module.items()):
             if value is self:

@@ -56,10 +56,12 @@ def discover(paths: list[str]) -> list[Path]:
         else:
             found.append(p)
     seen, unique = set(), []
-    for f in found:  # one file named twice (a folder and a file in it, a symlink): read once
+    for f in found:  # one file named twice (a folder and a file in it, a symlink, a hard link): read once
         try:
             st = os.stat(f)
-            key = (st.st_dev, st.st_ino)  # a stat, not Path.resolve's walk of every component: ~5 ms at 200 files
+            # a stat, not Path.resolve's walk of every component (~5 ms at 200 files); but some network drives
+            # (WebDAV, sshfs-win, Google Drive) give every file inode 0: there only the path tells files apart
+            key = (st.st_dev, st.st_ino) if st.st_ino else f.resolve()
         except OSError:  # read_plan says why it cannot be read
             key = f.resolve()
         if key not in seen:
