@@ -263,16 +263,21 @@ def compare(cmd: list[str], sizes: list[int], runs: int, env: dict[str, str], sc
         argv = cmd + ["due", "--unit", UNIT, "--today", TODAY, "--plans", str(folder)]
         print(f"{size:,} tasks: {info['files']} files; setting up Taskwarrior", file=sys.stderr)
         tw = taskwarrior_setup(folder, cmd, env, cwd, scratch / f"tw{size}")
-        cases: dict[str, list] = {"warm": [], "cold": [], "touched": [], "no-cache": [], "taskwarrior": []}
+        cases: dict[str, list] = {"warm": [], "cold": [], "touched": [], "edited": [], "no-cache": [],
+                                  "taskwarrior": []}
         warm_env = {**env, "TTHC_CACHE_DIR": str(scratch / f"cache{size}")}
         run_measured(argv, warm_env, cwd, "warm-up")
         touched = plan_files(folder)[len(plan_files(folder)) // 2]
+        original = touched.read_bytes()
         for i in range(runs):  # interleaved, so a busy moment of the machine hits every case alike
             cases["warm"].append(run_measured(argv, warm_env, cwd, "warm"))
             if tw is not None:
                 cases["taskwarrior"].append(run_measured(tw["argv"], tw["env"], cwd, "taskwarrior"))
-            os.utime(touched)
+            os.utime(touched)  # its mtime, not its bytes (a file saved unchanged, a sync tool)
             cases["touched"].append(run_measured(argv, warm_env, cwd, "one file touched"))
+            run_measured(argv, warm_env, cwd, "warm again")
+            touched.write_bytes(original + f"# sửa lần {i + 1}\n".encode())  # its bytes: the file is read again
+            cases["edited"].append(run_measured(argv, warm_env, cwd, "one file edited"))
             run_measured(argv, warm_env, cwd, "warm again")
             cold = tempfile.mkdtemp(prefix="tthc-bench-cache-")
             try:
@@ -280,6 +285,7 @@ def compare(cmd: list[str], sizes: list[int], runs: int, env: dict[str, str], sc
             finally:
                 shutil.rmtree(cold, ignore_errors=True)
             cases["no-cache"].append(run_measured(argv + ["--no-cache"], env, cwd, "no cache"))
+        touched.write_bytes(original)
         row = {"tasks": size, "files": info["files"], "taskwarrior_tasks": tw["tasks"] if tw else None}
         for name, got in cases.items():
             if got:
@@ -289,9 +295,32 @@ def compare(cmd: list[str], sizes: list[int], runs: int, env: dict[str, str], sc
     return out
 
 
+def bundled_vs_bare(cmd: list[str], runs: int, env: dict[str, str], scratch: Path) -> dict:
+    """Warm `due` on the bundled plans beside a bare start of the interpreter tthc runs on (`python -c pass`:
+    the script's `#!` interpreter for a console script, else the command's own), 3 runs each per timed run,
+    interleaved."""
+    python = cmd[0]
+    try:
+        with open(cmd[0], "rb") as fh:
+            first = fh.readline()
+        if first.startswith(b"#!"):
+            python = first[2:].decode().strip().split()[0]
+    except OSError:
+        pass
+    warm_env = {**env, "TTHC_CACHE_DIR": str(scratch / "cache-bundled")}
+    argv = cmd + ["due", "--unit", UNIT, "--today", TODAY, "--plans", str(BUNDLED)]
+    cwd = str(scratch)
+    run_measured(argv, warm_env, cwd, "bundled warm-up")
+    tthc, bare = [], []
+    for _ in range(runs * 3):
+        tthc.append(run_measured(argv, warm_env, cwd, "bundled warm")[0])
+        bare.append(run_measured([python, "-c", "pass"], env, cwd, "bare interpreter")[0])
+    return {"bundled_warm": summary(tthc), "bare_python": summary(bare), "python": python}
+
+
 def compare_table(rows: list[dict]) -> str:
-    head = (f"{'tasks':>7}  {'Taskwarrior':>11}  {'warm':>14}  {'one touched':>14}  {'cold':>14}  {'--no-cache':>10}"
-            f"  {'MiB warm':>8}  {'MiB peak':>8}")
+    head = (f"{'tasks':>7}  {'Taskwarrior':>11}  {'warm':>14}  {'one touched':>14}  {'one edited':>14}  {'cold':>14}"
+            f"  {'--no-cache':>10}  {'MiB warm':>8}  {'MiB peak':>8}")
     lines = [head]
     for r in rows:
         tw = r.get("taskwarrior", {}).get("median_ms")
@@ -300,9 +329,10 @@ def compare_table(rows: list[dict]) -> str:
             m = r[name]["median_ms"]
             return f"{m:>6.0f} ms" + (f" {m / tw:>4.2f}×" if tw else "      ")
 
-        peak = max(r[k]["peak_mib"] for k in ("warm", "touched", "cold", "no-cache"))  # of every case
+        peak = max(r[k]["peak_mib"] for k in ("warm", "touched", "edited", "cold", "no-cache"))  # of every case
         lines.append(f"{r['tasks']:>7,}  {(f'{tw:.0f} ms' if tw else '—'):>11}  {cell('warm'):>14}  "
-                     f"{cell('touched'):>14}  {cell('cold'):>14}  {r['no-cache']['median_ms']:>7.0f} ms  "
+                     f"{cell('touched'):>14}  {cell('edited'):>14}  {cell('cold'):>14}  "
+                     f"{r['no-cache']['median_ms']:>7.0f} ms  "
                      f"{r['warm']['peak_mib']:>8.1f}  {peak:>8.1f}")
     return "\n".join(lines)
 
@@ -324,9 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated workload (default 1)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
     parser.add_argument("--compare", metavar="SIZES", help="e.g. 1000,10000,20000,50000: generated workloads of "
-                        "these many tasks; warm, one file touched, cold and --no-cache runs interleaved with "
-                        "Taskwarrior's `task project:X due.before:D list` on the same tasks (when installed), with "
-                        "the ratio and peak memory")
+                        "these many tasks; warm, one file touched (its mtime), one file edited (its bytes), cold and "
+                        "--no-cache runs interleaved with Taskwarrior's `task project:X due.before:D list` on the "
+                        "same tasks (when installed), with the ratio and peak memory; then warm on the bundled "
+                        "plans beside a bare `python -c pass` (unless --no-bundled)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -342,12 +373,20 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(tempfile.mkdtemp(prefix="tthc-bench-"))
         try:
             rows = compare(cmd, [int(x) for x in args.compare.split(",")], args.runs, env, scratch)
+            bundled = None if args.no_bundled else bundled_vs_bare(cmd, args.runs, env, scratch)
         except BenchError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        print(json.dumps(rows, indent=2) if args.json else compare_table(rows))
+        if args.json:
+            print(json.dumps({"sizes": rows, "bundled": bundled}, indent=2))
+        else:
+            print(compare_table(rows))
+            if bundled is not None:
+                b, p = bundled["bundled_warm"]["median_ms"], bundled["bare_python"]["median_ms"]
+                print(f"bundled plans, warm: {b:.1f} ms; bare `python -c pass`: {p:.1f} ms ({b / p:.2f}×), "
+                      f"median of {args.runs * 3} interleaved")
         return 0
 
     scratch = Path(tempfile.mkdtemp(prefix="tthc-bench-"))
