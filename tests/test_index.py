@@ -191,6 +191,29 @@ def test_an_edited_file_is_read_alone_and_its_rows_replaced(tthc, plan_dir, refu
         assert tthc("due", "--unit", unit, "--plans", plan_dir, "--today", "2026-06-01").out == out
 
 
+def test_a_touched_file_with_the_same_bytes_is_not_read_again(tthc, tmp_path, plan_dir, refuse_full_load,
+                                                               monkeypatch):
+    """A new mtime and ctime but the bytes the rows were made of: only the file's stat is updated."""
+    _two_plans(plan_dir)
+    want = _answer(tthc, plan_dir)  # the cold run writes the index
+    f = plan_dir / "a.yaml"
+    st = os.stat(f)
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    refuse_full_load()
+    from tthc_cli.io import workspace
+
+    def read_one(*args, **kwargs):
+        raise AssertionError("the touched file was read again")
+
+    monkeypatch.setattr(workspace, "read_one", read_one)
+    got = _answer(tthc, plan_dir)
+    assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
+    [index] = _indexes(tmp_path)
+    with sqlite3.connect(index) as db:
+        stats = dict(db.execute("SELECT path, stat FROM files"))
+    assert stats[str(f)].split(":")[1] == str(os.stat(f).st_mtime_ns)  # the next run finds nothing changed
+
+
 @pytest.mark.parametrize("edit", ["error", "plan id", "units", "after to another plan", "linked from another plan"])
 def test_an_edit_that_may_reach_other_plans_loads_them_all(tthc, plan_dir, edit):
     """Each case gives another answer if the file were read alone: an error to print, a plan id another file
@@ -295,6 +318,11 @@ def test_a_cold_run_writes_plan_by_plan_the_rows_the_full_load_would(tmp_path, p
     streamed.close()
     ws = load([str(folder)], files=files)
     assert index.write(tmp_path / "whole.sqlite", "k", ws, before)
+    # the full load keeps no file's bytes, so it leaves their digests out (a touched file is then read again)
+    digests = [d for (d,) in sqlite3.connect(tmp_path / "streamed.sqlite").execute("SELECT digest FROM files")]
+    assert len(digests) == len(files) and all(digests)
+    with sqlite3.connect(tmp_path / "streamed.sqlite") as db:
+        db.execute("UPDATE files SET digest = NULL")
     assert _dump(tmp_path / "streamed.sqlite") == _dump(tmp_path / "whole.sqlite")
     if plans == "linked":
         assert ("ke-hoach-2026", 1) in sqlite3.connect(tmp_path / "whole.sqlite").execute(

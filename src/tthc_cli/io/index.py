@@ -9,11 +9,13 @@ load. Tasks come back as `TaskView`s with real `UnitRef`s.
 
 Keys: the index as a whole is keyed by tthc's own code (every module's size and mtime, the version), the
 config's units and the list of plan files; each file by its size, mtime_ns, ctime_ns and inode (a same-size
-edit with the mtime put back still changes the ctime). When only a few files changed, each is read, built and
-linked alone and its rows replaced (`refresh`), provided nothing it does can reach another plan: the same plan
-id, no `units:` of its own, no `after:` link to or from another plan, no error. Anything else, or a file that
-cannot be read as an index, is a miss: the full load answers and writes the index anew (only when it found no
-error, so a plans folder with errors is always loaded whole and its messages printed).
+edit with the mtime put back still changes the ctime), and the digest of the bytes its rows were made of: a
+changed file with the same bytes (touched, saved unchanged) only has its stat updated. When only a few files
+changed, each is read, built and linked alone and its rows replaced (`refresh`), provided nothing it does can
+reach another plan: the same plan id, no `units:` of its own, no `after:` link to or from another plan, no
+error. Anything else, or a file that cannot be read as an index, is a miss: the full load answers and writes
+the index anew (only when it found no error, so a plans folder with errors is always loaded whole and its
+messages printed).
 
 The index is only ever replaced whole (written beside it and renamed), so a reader never sees half an
 update. Nothing in it runs code when read (no pickle; a task's parts are kept with marshal: tuples of
@@ -38,14 +40,14 @@ from tthc_cli.core.model import ERROR
 from tthc_cli.core.queries import Selection, item_parts
 from tthc_cli.core.units import UnitRef
 
-FORMAT = 6
+FORMAT = 7
 MAX_REFRESH = 8
 """How many changed plan files are read alone; more is a full load."""
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT NOT NULL);
-CREATE TABLE files (n INTEGER PRIMARY KEY, path TEXT, stat TEXT);
+CREATE TABLE files (n INTEGER PRIMARY KEY, path TEXT, stat TEXT, digest TEXT);
 CREATE TABLE plans (n INTEGER PRIMARY KEY, id TEXT, title TEXT, file TEXT, issuer TEXT, document TEXT, units TEXT,
                     period_start TEXT, period_end TEXT, linked INTEGER, closed INTEGER);
 CREATE TABLE tasks (plan INTEGER, seq INTEGER, id TEXT, path_ids TEXT, title TEXT, product TEXT, parent INTEGER,
@@ -405,7 +407,8 @@ def _write(path: Path, key: str, ws, before: list[str]) -> bool:
 
     def fill(db):
         db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(n, str(f), before[n]) for n, f in enumerate(ws.files)])
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, NULL)",
+                       [(n, str(f), before[n]) for n, f in enumerate(ws.files)])
         for row, tasks, reach in rows:
             _insert(db, row, tasks, reach)
         db.executescript(_INDEXES)
@@ -457,10 +460,11 @@ def _build(path, key, files, registry, cache, before, progress):
     afters: list[tuple[str, str, tuple]] = []  # (plan id, task id, after refs) of every task with after:
 
     rows_memo: tuple[dict, dict] = ({}, {})
+    digests: list = []  # each file's content_digest, in order (None when the parse cache answered)
 
     def _one_plan(db, n, f, base) -> int:
         """Read, build and resolve one file, insert its rows; how many task rows."""
-        plan, problems, _ = read_one(f, cache, cache_fast=False)
+        plan, problems, _ = read_one(f, cache, cache_fast=False, digest=digests)
         # a plan's own units: the lookup registry `write` checks the rows against holds every plan's units
         if plan is None or plan.id in ids or plan.units or any(p.severity == ERROR for p in problems):
             raise _Abandon
@@ -479,7 +483,6 @@ def _build(path, key, files, registry, cache, before, progress):
 
     def fill(db):
         db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(n, str(f), before[n]) for n, f in enumerate(files)])
         base = 1
         for n, f in enumerate(files):
             if progress is not None:
@@ -488,6 +491,8 @@ def _build(path, key, files, registry, cache, before, progress):
             gc.collect(0)  # the plan and its tasks, gone: its objects are all young
         if progress is not None:
             progress.step(len(files), "")
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
+                       [(n, str(f), before[n], digests[n]) for n, f in enumerate(files)])
         linked = _after_check(ids, afters)
         if linked is None:
             raise _Abandon
@@ -554,19 +559,25 @@ def _after_check(ids: dict[str, str], afters: list) -> set[str] | None:
 
 def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cache) -> IndexedWorkspace | None:
     """Read, build and link the changed plan files alone and replace their rows; the index anew, or None when
-    a file cannot be refreshed alone (see the module's docstring) and the full load must answer."""
+    a file cannot be refreshed alone (see the module's docstring) and the full load must answer. A file whose
+    bytes are those its rows were made of (touched, saved unchanged, checked out again) only has its stat
+    updated: its rows are what reading it would give."""
     from tthc_cli.core.graph import link
-    from tthc_cli.io.loader import expect_to_parse
     from tthc_cli.io.workspace import read_one, resolutions
 
     memo = None
     new = []
+    same = []  # (n, stat) of the files whose content is the one indexed
     for n in changed:
         old = ws.plan_row(n)
         if old is None or old[2] or json.loads(old[1]):
             return None
         before = _stat(ws.files[n])
-        plan, problems, _ = read_one(ws.files[n], cache)
+        if _unchanged(ws, n):
+            same.append((n, before))
+            continue
+        digest: list = []
+        plan, problems, _ = read_one(ws.files[n], cache, digest=digest)
         if plan is None or plan.id != old[0] or plan.units:
             return None
         memo = resolutions(cache) if memo is None else memo  # read, not saved: the full load keeps it tidy
@@ -577,15 +588,16 @@ def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cach
         rows = _plan_rows(n, plan, ws.registry, False)
         if rows is None:
             return None
-        new.append((n, rows, before))
+        new.append((n, rows, before, digest[0]))
 
     def update(db):
-        for n, (row, tasks, reach), before in new:
+        for n, (row, tasks, reach), before, digest in new:
             db.execute("DELETE FROM reach WHERE task IN (SELECT rowid FROM tasks WHERE plan = ?)", (n,))
             db.execute("DELETE FROM tasks WHERE plan = ?", (n,))
             db.execute("DELETE FROM plans WHERE n = ?", (n,))
             _insert(db, row, tasks, reach)
-            db.execute("UPDATE files SET stat = ? WHERE n = ?", (before, n))
+            db.execute("UPDATE files SET stat = ?, digest = ? WHERE n = ?", (before, digest, n))
+        db.executemany("UPDATE files SET stat = ? WHERE n = ?", [(before, n) for n, before in same])
 
     if not _replace(path, update, path):
         return None
@@ -595,6 +607,21 @@ def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cach
     except sqlite3.Error:
         return None
     return IndexedWorkspace(db, ws.registry, ws.files)
+
+
+def _unchanged(ws: IndexedWorkspace, n: int) -> bool:
+    """Whether plan file `n` holds the bytes its rows were made of (by the digest kept with them)."""
+    from tthc_cli.io.files import FileError, read_regular
+    from tthc_cli.io.loader import MAX_BYTES, content_digest
+
+    kept = ws._db.execute("SELECT digest FROM files WHERE n = ?", (n,)).fetchone()
+    if kept is None or kept[0] is None:
+        return False
+    try:
+        raw = read_regular(ws.files[n], MAX_BYTES)
+    except FileError:
+        return False
+    return content_digest(raw) == kept[0]
 
 
 def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> bool:
