@@ -28,6 +28,12 @@ def dumps(obj) -> bytes:
     return marshal.dumps(_encode(obj))
 
 
+def encode_key(obj):
+    """`obj` as the codec writes it, before marshal: nested tuples of numbers and text, as hashable as `obj`
+    (a dict key in a file: found again without decoding every entry). TypeError for what it does not keep."""
+    return _encode(obj)
+
+
 def loads(data: bytes):
     try:
         tree = marshal.loads(data)
