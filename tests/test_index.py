@@ -193,25 +193,41 @@ def test_an_edited_file_is_read_alone_and_its_rows_replaced(tthc, plan_dir, refu
 
 def test_a_touched_file_with_the_same_bytes_is_not_read_again(tthc, tmp_path, plan_dir, refuse_full_load,
                                                                monkeypatch):
-    """A new mtime and ctime but the bytes the rows were made of: only the file's stat is updated."""
+    """A new mtime and ctime but the bytes the rows were made of: the file is not read as a plan, and the index
+    is not rewritten for its new stat until STALE_STATS such files wait (or an edit is written)."""
+    from tthc_cli.io import index, workspace
+
     _two_plans(plan_dir)
+    for i in range(index.STALE_STATS):
+        write(plan_dir / f"c{i}.yaml", _plan("Quý IV/2026").replace("ke-hoach-2026", f"ke-hoach-c{i}"))
     want = _answer(tthc, plan_dir)  # the cold run writes the index
-    f = plan_dir / "a.yaml"
-    st = os.stat(f)
-    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
-    refuse_full_load()
-    from tthc_cli.io import workspace
+    [path] = _indexes(tmp_path)
+    written = os.stat(path).st_ino
+
+    def bump(f):
+        st = os.stat(f)
+        os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
 
     def read_one(*args, **kwargs):
-        raise AssertionError("the touched file was read again")
+        raise AssertionError("a touched file was read again")
 
+    refuse_full_load()
     monkeypatch.setattr(workspace, "read_one", read_one)
+    touched = [plan_dir / f"c{i}.yaml" for i in range(index.STALE_STATS - 1)]
+    for f in touched:
+        bump(f)
+        for _ in range(2):
+            got = _answer(tthc, plan_dir)
+            assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
+    assert os.stat(path).st_ino == written  # not replaced
+    bump(plan_dir / "a.yaml")
     got = _answer(tthc, plan_dir)
     assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
-    [index] = _indexes(tmp_path)
-    with sqlite3.connect(index) as db:
+    assert os.stat(path).st_ino != written
+    with sqlite3.connect(path) as db:
         stats = dict(db.execute("SELECT path, stat FROM files"))
-    assert stats[str(f)].split(":")[1] == str(os.stat(f).st_mtime_ns)  # the next run finds nothing changed
+    for f in plan_dir.glob("*.yaml"):  # every new stat recorded: the next run finds nothing changed
+        assert stats[str(f)].split(":")[1] == str(os.stat(f).st_mtime_ns)
 
 
 @pytest.mark.parametrize("edit", ["error", "plan id", "units", "after to another plan", "linked from another plan"])
