@@ -297,9 +297,18 @@ def _plan_rows(n: int, plan, registry, linked: bool, memo: tuple[dict, dict] | N
     parts_memo, units_memo = ({}, {}) if memo is None else memo
     tasks = []
     cells: dict = {}  # (id(lead), id(support)) -> [its unit rows, the tasks with that lead and support]
+    paths: dict = {}  # id(parent) -> (parent, its path_ids): Task.path_ids walks every ancestor each time
     for t in plan.tasks:
-        if not t.is_leaf:
+        if t.children:  # not a leaf
             continue
+        parent = t.parent
+        if parent is None:
+            path_ids = t.local_id
+        else:
+            known = paths.get(id(parent))
+            if known is None or known[0] is not parent:
+                known = paths[id(parent)] = (parent, parent.path_ids)
+            path_ids = f"{known[1]} › {t.local_id}"
         lead, support = t.lead, t.support
         key = (id(lead), id(support))
         units = units_memo.get(key)
@@ -317,9 +326,8 @@ def _plan_rows(n: int, plan, registry, linked: bool, memo: tuple[dict, dict] | N
             # before it need not read the task (an item's date is its occurrence's or, rolled forward, later)
             first_due = min(o[0] for p in decoded for o in p[1]) if all(p[1] for p in decoded) else None
             parts = parts_memo[id(res)] = (res, marshal.dumps(decoded), first_due)
-        parent = t.parent
         seq = len(tasks)
-        tasks.append((n, seq, t.id, t.path_ids, t.title, t.product, parent is not None,
+        tasks.append((n, seq, t.id, path_ids, t.title, t.product, parent is not None,
                       parent.title if parent is not None else None, t.deadline, units[2], units[3],
                       parts[1], parts[2]))
         cell = cells.get(key)
