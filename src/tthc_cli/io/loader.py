@@ -258,8 +258,9 @@ class Memo(dict):
 
     def get(self, key, default=None):
         self._used.add(key)
-        if key in self:
-            return self[key]
+        value = dict.get(self, key, _ABSENT)
+        if value is not _ABSENT:
+            return value
         if not self._kept:
             return default
         from tthc_cli.io.cachecodec import Undecodable, encode_key, loads
@@ -308,6 +309,9 @@ class Memo(dict):
         _write_cache(self._file, data, raw=None)
         self._kept = kept
         self.dirty = False
+
+
+_ABSENT = object()
 
 
 def _read_cache(cache_file: Path, stamp, raw: bool = False):
