@@ -381,8 +381,8 @@ def _insert_tasks(db, base: int, tasks, reach) -> None:
                    [(base + task[1], *task) for task in tasks])
     if reach:
         plan = tasks[0][0]
-        db.executemany(_REACH_ROWS, [(plan, code, role, json.dumps([base + seq for seq in seqs], separators=(",", ":")))
-                                     for (code, role), seqs in reach.items()])
+        db.executemany(_REACH_ROWS, [(plan, code, role, f"[{','.join([str(base + seq) for seq in seqs])}]")
+                                     for (code, role), seqs in reach.items()])  # a JSON list of numbers
 
 
 def _cross_plan(plans) -> set[str]:
