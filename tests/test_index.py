@@ -201,6 +201,45 @@ def test_an_edited_file_is_read_alone_and_its_rows_replaced(tthc, plan_dir, refu
         assert tthc("due", "--unit", unit, "--plans", plan_dir, "--today", "2026-06-01").out == out
 
 
+def test_a_touched_file_with_the_same_bytes_is_not_read_again(tthc, tmp_path, plan_dir, refuse_full_load,
+                                                               monkeypatch):
+    """A new mtime and ctime but the bytes the rows were made of: the file is not read as a plan, and the index
+    is not rewritten for its new stat until STALE_STATS such files wait (or an edit is written)."""
+    from tthc_cli.io import index, workspace
+
+    _two_plans(plan_dir)
+    for i in range(index.STALE_STATS):
+        write(plan_dir / f"c{i}.yaml", _plan("Quý IV/2026").replace("ke-hoach-2026", f"ke-hoach-c{i}"))
+    want = _answer(tthc, plan_dir)  # the cold run writes the index
+    [path] = _indexes(tmp_path)
+    written = os.stat(path).st_ino
+
+    def bump(f):
+        st = os.stat(f)
+        os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+    def read_one(*args, **kwargs):
+        raise AssertionError("a touched file was read again")
+
+    refuse_full_load()
+    monkeypatch.setattr(workspace, "read_one", read_one)
+    touched = [plan_dir / f"c{i}.yaml" for i in range(index.STALE_STATS - 1)]
+    for f in touched:
+        bump(f)
+        for _ in range(2):
+            got = _answer(tthc, plan_dir)
+            assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
+    assert os.stat(path).st_ino == written  # not replaced
+    bump(plan_dir / "a.yaml")
+    got = _answer(tthc, plan_dir)
+    assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
+    assert os.stat(path).st_ino != written
+    with sqlite3.connect(path) as db:
+        stats = dict(db.execute("SELECT path, stat FROM files"))
+    for f in plan_dir.glob("*.yaml"):  # every new stat recorded: the next run finds nothing changed
+        assert stats[str(f)].split(":")[1] == str(os.stat(f).st_mtime_ns)
+
+
 @pytest.mark.parametrize("edit", ["error", "plan id", "units", "after to another plan", "linked from another plan"])
 def test_an_edit_that_may_reach_other_plans_loads_them_all(tthc, plan_dir, edit):
     """Each case gives another answer if the file were read alone: an error to print, a plan id another file
@@ -305,6 +344,11 @@ def test_a_cold_run_writes_plan_by_plan_the_rows_the_full_load_would(tmp_path, p
     streamed.close()
     ws = load([str(folder)], files=files)
     assert index.write(tmp_path / "whole.sqlite", "k", ws, before)
+    # the full load keeps no file's bytes, so it leaves their digests out (a touched file is then read again)
+    digests = [d for (d,) in sqlite3.connect(tmp_path / "streamed.sqlite").execute("SELECT digest FROM files")]
+    assert len(digests) == len(files) and all(digests)
+    with sqlite3.connect(tmp_path / "streamed.sqlite") as db:
+        db.execute("UPDATE files SET digest = NULL")
     assert _dump(tmp_path / "streamed.sqlite") == _dump(tmp_path / "whole.sqlite")
     if plans == "linked":
         assert ("ke-hoach-2026", 1) in sqlite3.connect(tmp_path / "whole.sqlite").execute(

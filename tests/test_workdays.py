@@ -162,3 +162,22 @@ def test_holidays_version():
     import holidays
 
     assert holidays_version() == holidays.__version__
+
+
+def test_the_vietnam_module_is_imported_alone_and_gives_what_the_package_gives():
+    """Computing a year imports holidays' Vietnam module, not every country through the package's __init__;
+    the days are those `import holidays` gives, and the package imports as usual afterwards."""
+    script = textwrap.dedent("""
+        import sys
+        from tthc_cli.io.holidays import compute_public_holidays
+        alone = compute_public_holidays(range(2024, 2029))
+        print(sorted(m for m in sys.modules if m.split(".")[0] == "holidays"))
+        import holidays
+        assert holidays.Vietnam(years=2026) and holidays.calendars
+        from tthc_cli.io import holidays as ours
+        ours._VIETNAM.clear()  # now through the package
+        assert compute_public_holidays(range(2024, 2029)) == alone and len(alone[2026][0]) > 10
+        print("same")
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["[]", "same"]

@@ -19,13 +19,25 @@ class Undecodable(ValueError):
 
 
 def _classes() -> dict:
-    from tthc_cli.core.deadline.model import Lag, Milestone, Occurrence, Period, Resolution
+    if not _CLASSES:
+        from tthc_cli.core.deadline.model import Lag, Milestone, Occurrence, Period, Resolution
 
-    return {c.__name__: c for c in (Resolution, Occurrence, Milestone, Lag, Period)}
+        _CLASSES.update({c.__name__: c for c in (Resolution, Occurrence, Milestone, Lag, Period)})
+    return _CLASSES
+
+
+_CLASSES: dict = {}
+"""The whitelist, made on first use (importing the deadline model only when a cache is read or written)."""
 
 
 def dumps(obj) -> bytes:
     return marshal.dumps(_encode(obj))
+
+
+def encode_key(obj):
+    """`obj` as the codec writes it, before marshal: nested tuples of numbers and text, as hashable as `obj`
+    (a dict key in a file: found again without decoding every entry). TypeError for what it does not keep."""
+    return _encode(obj)
 
 
 def loads(data: bytes):
@@ -53,7 +65,7 @@ def _encode(o):
         return (_TAG + "m", [(_encode(k), _encode(v)) for k, v in o.items()])
     if isinstance(o, (set, frozenset)):
         return (_TAG + ("f" if isinstance(o, frozenset) else "s"), *(_encode(x) for x in o))
-    if type(o).__name__ in _classes() and type(o) is _classes()[type(o).__name__]:
+    if _classes().get(type(o).__name__) is type(o):
         return (_TAG + "v", type(o).__name__, *(_encode(getattr(o, name)) for name in type(o).__slots__))
     raise TypeError(f"{type(o).__name__} is not kept in the cache")
 

@@ -213,6 +213,15 @@ class _Reference:
         return self.loader.yaml_constructors[tag](self.loader, self.node(tag, text))
 
 
+class _Everything:
+    """Holds every first character: used when some resolver of PyYAML's takes any text (is_str asks it)."""
+
+    def __contains__(self, item) -> bool:
+        return True
+
+
+_EVERY_FIRST = _Everything()
+
 _REFERENCES: dict[type, _Reference] = {}
 
 
@@ -239,12 +248,13 @@ class _Reading:
             raise _Decline
         ref = self.ref
         safe, keys, is_str = ref.plain_is_str, ref.key_ok, ref.is_str
+        firsts = ref.firsts if ref.firsts is not None else _EVERY_FIRST  # as is_str asks first, without a call
         n = node + 1
         if type(data) is dict:
             for key, value in data.items():
                 if not keys.get(key) and not ref.is_key(key):
                     raise _Decline
-                if type(value) is str and (safe.get(value) or is_str(value)):
+                if type(value) is str and (value[:1] not in firsts or safe.get(value) or is_str(value)):
                     n += 1
                 elif type(value) is dict or type(value) is list:
                     n = self.check(value, n, depth + 1)
@@ -253,7 +263,7 @@ class _Reading:
                     n += 1
         else:
             for i, value in enumerate(data):
-                if type(value) is str and (safe.get(value) or is_str(value)):
+                if type(value) is str and (value[:1] not in firsts or safe.get(value) or is_str(value)):
                     n += 1
                 elif type(value) is dict or type(value) is list:
                     n = self.check(value, n, depth + 1)

@@ -1,8 +1,9 @@
 """Vietnam's public holidays from the maintained `holidays` package (lunar Tết, Giỗ Tổ Hùng Vương, days off
 in lieu, and days swapped by the government together with the Saturday worked in exchange).
 
-Importing the package costs about 65 ms and the first year about 75 ms more, so `load_calendar` takes them
-from a cache dict (a `loader.Memo`) and imports the package only on a miss. Stamp that Memo with
+Importing the package costs about 110 ms (it imports every country), its Vietnam module alone about 45 ms
+(`_vietnam`), a year under 1 ms; `load_calendar` takes the years from a cache dict (a `loader.Memo`) and
+imports the module only on a miss. Stamp that Memo with
 `holidays_version()` so an upgrade of the package (new swaps announced) refreshes it.
 """
 
@@ -55,16 +56,64 @@ def load_calendar(years, cache: dict | None = None, extra_days_off: dict[date, s
 
 def compute_public_holidays(years) -> dict[int, tuple[dict[date, str], frozenset[date]]]:
     """year -> (public days off with Vietnamese names, weekend days worked in exchange
-    for a bridge day), from the `holidays` package. Imports it: ~140 ms the first time."""
-    import holidays
-
+    for a bridge day), from the `holidays` package. Imports its Vietnam module: ~45 ms the first time
+    (the whole package, ~110 ms, when that cannot be done alone: see `_vietnam`)."""
+    vietnam = _vietnam()
     out = {}
     for year in years:
-        cal = holidays.Vietnam(years=year, language="vi")
+        cal = vietnam(years=year, language="vi")
         days = {d: _RENAME.get(name, name) for d, name in cal.items() if d.year == year}
         work = frozenset(d for d in getattr(cal, "weekend_workdays", ()) if d.year == year)
         out[year] = (days, work)
     return out
+
+
+def _vietnam():
+    """The package's Vietnam class. `import holidays` imports every country of the package (~110 ms, of
+    which computing a year takes under 1 ms); the Vietnam module needs only the base classes and the
+    calendars it names, so it is imported on its own (`_vietnam_alone`). Anything unexpected on the way, or
+    the package imported already: the usual import."""
+    import sys
+
+    if "holidays" not in sys.modules:
+        if not _VIETNAM:
+            try:
+                _VIETNAM.append(_vietnam_alone(sys))
+            except Exception:  # noqa: BLE001 - another layout of the package: imported whole below
+                pass
+        if _VIETNAM:
+            return _VIETNAM[0]
+    from holidays import Vietnam
+
+    return Vietnam
+
+
+_VIETNAM: list = []
+
+
+def _vietnam_alone(sys):
+    """holidays.countries.vietnam imported without running the package's and the countries' `__init__`:
+    empty packages with their folders stand in for them meanwhile. Every `holidays` module is then taken
+    out of sys.modules again (the class keeps what it needs), so a later `import holidays` imports the
+    package as usual, whole."""
+    import importlib.util
+    import os
+    import types
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("holidays")
+    root = list(spec.submodule_search_locations)
+    for name, path in (("holidays", root), ("holidays.countries", [os.path.join(r, "countries") for r in root])):
+        module = types.ModuleType(name)
+        module.__path__ = path
+        sys.modules[name] = module
+    try:
+        from holidays.countries.vietnam import Vietnam
+    finally:
+        for name in [m for m in sys.modules if m == "holidays" or m.startswith("holidays.")]:
+            del sys.modules[name]
+    return Vietnam
 
 
 def holidays_version() -> str | None:

@@ -9,11 +9,13 @@ load. Tasks come back as `TaskView`s with real `UnitRef`s.
 
 Keys: the index as a whole is keyed by tthc's own code (every module's size and mtime, the version), the
 config's units and the list of plan files; each file by its size, mtime_ns, ctime_ns and inode (a same-size
-edit with the mtime put back still changes the ctime). When only a few files changed, each is read, built and
-linked alone and its rows replaced (`refresh`), provided nothing it does can reach another plan: the same plan
-id, no `units:` of its own, no `after:` link to or from another plan, no error. Anything else, or a file that
-cannot be read as an index, is a miss: the full load answers and writes the index anew (only when it found no
-error, so a plans folder with errors is always loaded whole and its messages printed).
+edit with the mtime put back still changes the ctime), and the digest of the bytes its rows were made of: a
+changed file with the same bytes (touched, saved unchanged) only has its stat updated. When only a few files
+changed, each is read, built and linked alone and its rows replaced (`refresh`), provided nothing it does can
+reach another plan: the same plan id, no `units:` of its own, no `after:` link to or from another plan, no
+error. Anything else, or a file that cannot be read as an index, is a miss: the full load answers and writes
+the index anew (only when it found no error, so a plans folder with errors is always loaded whole and its
+messages printed).
 
 The index is only ever replaced whole (written beside it and renamed), so a reader never sees half an
 update. Nothing in it runs code when read (no pickle; a task's parts are kept with marshal: tuples of
@@ -26,7 +28,6 @@ import marshal
 import os
 import sqlite3
 from datetime import date
-from itertools import repeat
 from pathlib import Path
 
 from tthc_cli import __version__
@@ -36,25 +37,32 @@ from tthc_cli.core.model import ERROR
 from tthc_cli.core.queries import Selection, item_parts
 from tthc_cli.core.units import UnitRef
 
-FORMAT = 7
+FORMAT = 9
 MAX_REFRESH = 8
 """How many changed plan files are read alone; more is a full load."""
+STALE_STATS = 4
+"""How many files touched without a change to their bytes are left with their old stat in the index."""
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT NOT NULL);
-CREATE TABLE files (n INTEGER PRIMARY KEY, path TEXT, stat TEXT);
+CREATE TABLE files (n INTEGER PRIMARY KEY, path TEXT, stat TEXT, digest TEXT);
 CREATE TABLE plans (n INTEGER PRIMARY KEY, id TEXT, title TEXT, file TEXT, issuer TEXT, document TEXT, units TEXT,
                     period_start TEXT, period_end TEXT, linked INTEGER, closed INTEGER);
 CREATE TABLE tasks (plan INTEGER, seq INTEGER, id TEXT, path_ids TEXT, title TEXT, product TEXT, parent INTEGER,
                     parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts BLOB, first_due INTEGER);
-CREATE TABLE reach (code TEXT, role TEXT, task INTEGER);
+CREATE TABLE reach_lists (plan INTEGER, code TEXT, role TEXT, tasks TEXT);
+CREATE VIEW reach (code, role, task) AS SELECT code, role, j.value FROM reach_lists, json_each(reach_lists.tasks) AS j;
 CREATE TABLE registry (state BLOB);
 """
 _INDEXES = """
-CREATE INDEX reach_code ON reach (code, role, task);
+CREATE INDEX reach_lists_code ON reach_lists (code, role);
 CREATE INDEX tasks_order ON tasks (plan, seq);
 """  # made after the rows: faster than kept up while inserting
+_REACH_ROWS = "INSERT INTO reach_lists VALUES (?, ?, ?, ?)"
+"""`reach` (code, role, task: what Selection.reach gives each task) is kept as one row per plan, code and role
+holding the task numbers as a JSON list, and read through a view as one row per task: a plan's ~300 reach
+rows are a dozen rows to write (at 20,000 tasks, ~70 ms less to write and index) and to replace."""
 
 _US, _RS = "\x1f", "\x1e"
 """Unit lists are kept as text US code, joined by RS (plan text is cleaned of control characters)."""
@@ -314,6 +322,7 @@ def open_index(path: Path, key: str, files: list[Path]) -> IndexedWorkspace | No
         if row is None or row[0] != key:
             db.close()
             return None
+        db.execute("SELECT json_valid('[]')")  # the reach view needs SQLite's JSON functions (built in from 3.38)
         row = db.execute("SELECT state FROM registry").fetchone()
         if row is None:
             db.close()
@@ -325,23 +334,34 @@ def open_index(path: Path, key: str, files: list[Path]) -> IndexedWorkspace | No
 
 
 def _plan_rows(n: int, plan, registry, linked: bool, memo: tuple[dict, dict] | None = None):
-    """The rows of one plan: its plans row, its task rows and reach rows (task numbers relative to the plan's
-    first row); None when a unit it names would not read back as the same unit, or text holds a separator.
+    """The rows of one plan: its plans row, its task rows and its reach ((code, role) -> the numbers of its
+    tasks, relative to the plan's first row, in order); None when a unit it names would not read back as the same unit, or text holds a separator.
     `memo`, shared by the plans of one write: what a resolution (one object for every task with the same
     deadline: the link's memo) and a pair of lead and support tuples (one object per cell: the registry's
     cache) give, worked out once each."""
     parts_memo, units_memo = ({}, {}) if memo is None else memo
-    tasks, reach = [], []
+    tasks = []
+    cells: dict = {}  # (id(lead), id(support)) -> [its unit rows, the tasks with that lead and support]
+    paths: dict = {}  # id(parent) -> (parent, its path_ids): Task.path_ids walks every ancestor each time
     for t in plan.tasks:
-        if not t.is_leaf:
+        if t.children:  # not a leaf
             continue
+        parent = t.parent
+        if parent is None:
+            path_ids = t.local_id
+        else:
+            known = paths.get(id(parent))
+            if known is None or known[0] is not parent:
+                known = paths[id(parent)] = (parent, parent.path_ids)
+            path_ids = f"{known[1]} › {t.local_id}"
         lead, support = t.lead, t.support
-        units = units_memo.get((id(lead), id(support)))
+        key = (id(lead), id(support))
+        units = units_memo.get(key)
         if units is None or units[0] is not lead or units[1] is not support:  # kept alive there: ids not reused
             rows = _unit_rows(lead, support, registry)
             if rows is None:
                 return None
-            units = units_memo[(id(lead), id(support))] = (lead, support, *rows)
+            units = units_memo[key] = (lead, support, *rows)
         res = t.resolution
         parts = parts_memo.get(id(res))
         if parts is None or parts[0] is not res:
@@ -351,22 +371,28 @@ def _plan_rows(n: int, plan, registry, linked: bool, memo: tuple[dict, dict] | N
             # before it need not read the task (an item's date is its occurrence's or, rolled forward, later)
             first_due = min(o[0] for p in decoded for o in p[1]) if all(p[1] for p in decoded) else None
             parts = parts_memo[id(res)] = (res, marshal.dumps(decoded), first_due)
-        parent = t.parent
         seq = len(tasks)
-        tasks.append((n, seq, t.id, t.path_ids, t.title, t.product, parent is not None,
+        tasks.append((n, seq, t.id, path_ids, t.title, t.product, parent is not None,
                       parent.title if parent is not None else None, t.deadline, units[2], units[3],
                       parts[1], parts[2]))
-        reach.extend(zip(units[4], _LEAD, repeat(seq)))
-        reach.extend(zip(units[5], _SUPPORT, repeat(seq)))
+        cell = cells.get(key)
+        if cell is None or cell[0] is not units:
+            cell = cells[key] = (units, [])
+        cell[1].append(seq)
+    reach: dict[tuple[str, str], list[int]] = {}
+    for units, seqs in cells.values():
+        for code in units[4]:
+            reach.setdefault((code, "lead"), []).extend(seqs)
+        for code in units[5]:
+            reach.setdefault((code, "support"), []).extend(seqs)
+    for seqs in reach.values():
+        seqs.sort()
     period = plan.period
     row = (n, plan.id, plan.title, plan.file, plan.issuer, plan.document,
            _json(plan.units, sort_keys=False),
            period.start.isoformat() if period else None, period.end.isoformat() if period else None, linked,
            plan.closed)
     return row, tasks, reach
-
-
-_LEAD, _SUPPORT = repeat("lead"), repeat("support")
 
 
 def _unit_rows(lead, support, registry) -> tuple | None:
@@ -398,7 +424,10 @@ def _insert_tasks(db, base: int, tasks, reach) -> None:
     db.executemany("INSERT INTO tasks (rowid, plan, seq, id, path_ids, title, product, parent, parent_title, deadline, "
                    "lead, support, parts, first_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [(base + task[1], *task) for task in tasks])
-    db.executemany("INSERT INTO reach VALUES (?, ?, ?)", [(code, role, base + seq) for code, role, seq in reach])
+    if reach:
+        plan = tasks[0][0]
+        db.executemany(_REACH_ROWS, [(plan, code, role, f"[{','.join([str(base + seq) for seq in seqs])}]")
+                                     for (code, role), seqs in reach.items()])  # a JSON list of numbers
 
 
 def _cross_plan(plans) -> set[str]:
@@ -449,7 +478,8 @@ def _write(path: Path, key: str, ws, before: list[str]) -> bool:
 
     def fill(db):
         db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(n, str(f), before[n]) for n, f in enumerate(ws.files)])
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, NULL)",
+                       [(n, str(f), before[n]) for n, f in enumerate(ws.files)])
         for row, tasks, reach in rows:
             _insert(db, row, tasks, reach)
         db.executescript(_INDEXES)
@@ -502,10 +532,11 @@ def _build(path, key, files, registry, cache, before, progress):
     afters: list[tuple[str, str, tuple]] = []  # (plan id, task id, after refs) of every task with after:
 
     rows_memo: tuple[dict, dict] = ({}, {})
+    digests: list = []  # each file's content_digest, in order (None when the parse cache answered)
 
     def _one_plan(db, n, f, base) -> int:
         """Read, build and resolve one file, insert its rows; how many task rows."""
-        plan, problems, _ = read_one(f, cache, cache_fast=False)
+        plan, problems, _ = read_one(f, cache, cache_fast=False, digest=digests)
         # a plan's own units: the lookup registry `write` checks the rows against holds every plan's units
         if plan is None or plan.id in ids or plan.units or any(p.severity == ERROR for p in problems):
             raise _Abandon
@@ -524,7 +555,6 @@ def _build(path, key, files, registry, cache, before, progress):
 
     def fill(db):
         db.executescript(_SCHEMA)
-        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(n, str(f), before[n]) for n, f in enumerate(files)])
         base = 1
         for n, f in enumerate(files):
             if progress is not None:
@@ -533,6 +563,8 @@ def _build(path, key, files, registry, cache, before, progress):
             gc.collect(0)  # the plan and its tasks, gone: its objects are all young
         if progress is not None:
             progress.step(len(files), "")
+        db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
+                       [(n, str(f), before[n], digests[n]) for n, f in enumerate(files)])
         linked = _after_check(ids, afters)
         if linked is None:
             raise _Abandon
@@ -601,39 +633,55 @@ def _after_check(ids: dict[str, str], afters: list) -> set[str] | None:
 
 def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cache) -> IndexedWorkspace | None:
     """Read, build and link the changed plan files alone and replace their rows; the index anew, or None when
-    a file cannot be refreshed alone (see the module's docstring) and the full load must answer."""
-    from tthc_cli.core.graph import link
-    from tthc_cli.io.loader import expect_to_parse
-    from tthc_cli.io.workspace import read_one, resolutions
+    a file cannot be refreshed alone (see the module's docstring) and the full load must answer. `registry`:
+    the config's registry, or a function that makes it (called only when a file must be read).
 
+    A file whose bytes are those its rows were made of (touched, saved unchanged, checked out again) is not
+    read as a plan: its rows are what reading it would give. Only its stat is new, and that is not worth
+    replacing the index for (a copy of the whole file, ~10 MB at 20,000 tasks, and freeing the old one:
+    ~10-15 ms): the index is left as it is, and each run compares the file's digest again (~0.1 ms for 40 KB),
+    until the index is written for an edit or `STALE_STATS` such files wait."""
     memo = None
     new = []
+    same = []  # (n, stat) of the files whose content is the one indexed
     for n in changed:
         old = ws.plan_row(n)
         if old is None or old[2] or _units(old[1]):
             return None
         before = _stat(ws.files[n])
-        plan, problems, _ = read_one(ws.files[n], cache)
+        if _unchanged(ws, n):
+            same.append((n, before))
+            continue
+        from tthc_cli.core.graph import link
+        from tthc_cli.io.workspace import read_one, resolutions
+
+        digest: list = []
+        plan, problems, _ = read_one(ws.files[n], cache, digest=digest)
         if plan is None or plan.id != old[0] or plan.units:
             return None
         memo = resolutions(cache) if memo is None else memo  # read, not saved: the full load keeps it tidy
         # linked alone, an `after:` to another plan finds no task there: an error, so the full load answers
+        if callable(registry):  # made only now: a touched file needs none
+            registry = registry()
         problems = problems + link([plan], registry, memo)
         if any(p.severity == ERROR for p in problems):
             return None
         rows = _plan_rows(n, plan, ws.registry, False)
         if rows is None:
             return None
-        new.append((n, rows, before))
+        new.append((n, rows, before, digest[0]))
 
     def update(db):
-        for n, (row, tasks, reach), before in new:
-            db.execute("DELETE FROM reach WHERE task IN (SELECT rowid FROM tasks WHERE plan = ?)", (n,))
+        for n, (row, tasks, reach), before, digest in new:
+            db.execute("DELETE FROM reach_lists WHERE plan = ?", (n,))
             db.execute("DELETE FROM tasks WHERE plan = ?", (n,))
             db.execute("DELETE FROM plans WHERE n = ?", (n,))
             _insert(db, row, tasks, reach)
-            db.execute("UPDATE files SET stat = ? WHERE n = ?", (before, n))
+            db.execute("UPDATE files SET stat = ?, digest = ? WHERE n = ?", (before, digest, n))
+        db.executemany("UPDATE files SET stat = ? WHERE n = ?", [(before, n) for n, before in same])
 
+    if not new and len(same) < STALE_STATS:
+        return ws
     if not _replace(path, update, path):
         return None
     ws.close()
@@ -642,6 +690,21 @@ def refresh(path: Path, ws: IndexedWorkspace, changed: list[int], registry, cach
     except sqlite3.Error:
         return None
     return IndexedWorkspace(db, ws.registry, ws.files)
+
+
+def _unchanged(ws: IndexedWorkspace, n: int) -> bool:
+    """Whether plan file `n` holds the bytes its rows were made of (by the digest kept with them)."""
+    from tthc_cli.io.files import FileError, read_regular
+    from tthc_cli.io.loader import MAX_BYTES, content_digest
+
+    kept = ws._db.execute("SELECT digest FROM files WHERE n = ?", (n,)).fetchone()
+    if kept is None or kept[0] is None:
+        return False
+    try:
+        raw = read_regular(ws.files[n], MAX_BYTES)
+    except FileError:
+        return False
+    return content_digest(raw) == kept[0]
 
 
 def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> bool:

@@ -133,9 +133,12 @@ class Session:
         changed = ws.changed() if ws is not None else None
         if ws is not None and not changed:
             return ws
-        from tthc_cli.io.workspace import config_registry  # only now: a fresh index needs none of it
 
-        registry = config_registry(True, self.config.units)
+        def registry():  # imported and built only when plans are read: a fresh index needs none of it
+            from tthc_cli.io.workspace import config_registry
+
+            return config_registry(True, self.config.units)
+
         if ws is not None:
             if len(changed) <= index.MAX_REFRESH:
                 fresh = index.refresh(path, ws, changed, registry, cache)
@@ -145,7 +148,7 @@ class Session:
         before = index.stats(files)
         if self._ws is None:
             # plan by plan into the index, then read back as a warm run would; None: the full load answers
-            fresh = index.build(path, key, files, registry, cache, before, self.busy)
+            fresh = index.build(path, key, files, registry(), cache, before, self.busy)
             if fresh is not None:
                 return fresh
         ws = self._workspace(files)  # the files the key was made of, not a second walk of the folders

@@ -145,10 +145,14 @@ def _load(files: list[Path], use_cache: bool, extra_units: list | None, progress
     return Workspace(plans, lookup_registry(registry, [p.units for p in plans]), problems, files, left_out)
 
 
-def read_one(f: Path, cache, cache_fast: bool = True) -> tuple[Plan | None, list[Problem], str | None]:
+def read_one(f: Path, cache, cache_fast: bool = True, digest: list | None = None
+             ) -> tuple[Plan | None, list[Problem], str | None]:
     """One plan file read and built (not linked): the plan, its problems, and why there is no plan. `cache_fast`:
-    see loader.read_plan."""
-    raw = read_plan(f, cache, cache_fast=cache_fast)
+    see loader.read_plan. `digest`, a list: the digest of the bytes read is appended (None when the parse cache
+    answered)."""
+    raw = read_plan(f, cache, cache_fast=cache_fast, digest=digest is not None)
+    if digest is not None:
+        digest.append(raw.digest)
     if not raw.ok:
         return None, raw.problems, _first_error(raw.problems)
     try:
