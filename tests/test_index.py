@@ -30,6 +30,20 @@ def _indexes(tmp_path):
 
 
 @pytest.fixture
+def full(tthc, monkeypatch):
+    """As `tthc`, with the plans always loaded whole, never through an index (not even --no-cache's, made in
+    memory): the answers the index must give."""
+    from tthc_cli.io import index
+
+    def run(*args, **kwargs):
+        with monkeypatch.context() as m:
+            m.setattr(index, "build", lambda *a, **k: None)
+            return tthc(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def refuse_full_load(monkeypatch):
     """After this, a command that loads every plan fails: an answer can only have come from the index."""
     def refuse():
@@ -49,13 +63,13 @@ QUERIES = [("due",), ("overdue",), ("list",), ("list", "--all", "--format", "jso
 
 @pytest.mark.parametrize("plans", ["bundled", "province"])
 @pytest.mark.parametrize("unit", [None, "TTPVHCC", "VHXH", "Các phòng chuyên môn", "CA"])
-def test_the_index_answers_as_the_full_load_does(tthc, tmp_path, province, refuse_full_load, plans, unit):
+def test_the_index_answers_as_the_full_load_does(tthc, full, tmp_path, province, refuse_full_load, plans, unit):
     folder = PLANS if plans == "bundled" else province
     unit_args = ("--unit", unit) if unit else ()
     expected = {}
     for q in QUERIES:
         for day in ("2026-01-15", "2026-06-01", "2026-12-31"):
-            expected[q, day] = tthc(*q, *unit_args, "--today", day, "--plans", folder, "--no-cache")
+            expected[q, day] = full(*q, *unit_args, "--today", day, "--plans", folder, "--no-cache")
     tthc("due", "--plans", folder, "--today", "2026-06-01")  # a full load writes the index
     assert len(_indexes(tmp_path)) == 1
     refuse_full_load()
@@ -120,11 +134,11 @@ def test_plans_with_errors_are_never_answered_from_an_index(tthc, tmp_path, plan
 
 @pytest.mark.parametrize("spoil", ["garbage", "truncated", "other key", "group-writable", "registry garbage",
                                    "registry gone"])
-def test_an_index_that_cannot_be_trusted_is_rebuilt(tthc, tmp_path, spoil):
+def test_an_index_that_cannot_be_trusted_is_rebuilt(tthc, full, tmp_path, spoil):
     folder = tmp_path / "plans"
     shutil.copytree(PLANS, folder)
     args = ("due", "--unit", "TTPVHCC", "--plans", folder, "--today", "2026-06-01")
-    want = tthc(*args, "--no-cache")
+    want = full(*args, "--no-cache")
     tthc(*args)
     [index] = _indexes(tmp_path)
     if spoil == "garbage":
@@ -157,8 +171,8 @@ def test_an_index_that_cannot_be_trusted_is_rebuilt(tthc, tmp_path, spoil):
     assert "giả mạo" not in tthc(*args).out
 
 
-def test_check_from_the_index_keeps_its_exit_code(tthc, refuse_full_load):
-    want = tthc("check", "--plans", PLANS, "--today", "2026-06-01", "--no-cache")
+def test_check_from_the_index_keeps_its_exit_code(tthc, full, refuse_full_load):
+    want = full("check", "--plans", PLANS, "--today", "2026-06-01", "--no-cache")
     tthc("check", "--plans", PLANS, "--today", "2026-06-01")
     refuse_full_load()
     got = tthc("check", "--plans", PLANS, "--today", "2026-06-01")
@@ -180,7 +194,7 @@ def _answer(tthc, plan_dir, *more):
 
 
 @pytest.mark.parametrize("edit", ["deadline", "lead", "new task", "task removed"])
-def test_an_edited_file_is_read_alone_and_its_rows_replaced(tthc, plan_dir, refuse_full_load, edit):
+def test_an_edited_file_is_read_alone_and_its_rows_replaced(tthc, full, plan_dir, refuse_full_load, edit):
     _two_plans(plan_dir)
     _answer(tthc, plan_dir)  # the full load writes the index
     f = plan_dir / "a.yaml"
@@ -191,8 +205,8 @@ def test_an_edited_file_is_read_alone_and_its_rows_replaced(tthc, plan_dir, refu
             "task removed": text.split("tasks:")[0] + 'tasks:\n  - id: "9"\n    title: Khác\n    lead: PKT\n'
                                                       "    deadline: Năm 2026\n"}[edit]
     f.write_text(text, encoding="utf-8")
-    want = _answer(tthc, plan_dir, "--no-cache")
-    per_unit = {u: tthc("due", "--unit", u, "--plans", plan_dir, "--today", "2026-06-01", "--no-cache").out
+    want = _answer(full, plan_dir, "--no-cache")
+    per_unit = {u: full("due", "--unit", u, "--plans", plan_dir, "--today", "2026-06-01", "--no-cache").out
                 for u in ("VP", "TTPVHCC", "PKT")}
     refuse_full_load()  # the refresh reads the one file; it never loads every plan
     got = _answer(tthc, plan_dir)
@@ -241,7 +255,7 @@ def test_a_touched_file_with_the_same_bytes_is_not_read_again(tthc, tmp_path, pl
 
 
 @pytest.mark.parametrize("edit", ["error", "plan id", "units", "after to another plan", "linked from another plan"])
-def test_an_edit_that_may_reach_other_plans_loads_them_all(tthc, plan_dir, edit):
+def test_an_edit_that_may_reach_other_plans_loads_them_all(tthc, full, plan_dir, edit):
     """Each case gives another answer if the file were read alone: an error to print, a plan id another file
     has, a unit --unit must know, a link to or from another plan's task."""
     after = '    after: ["ke-hoach-2026:1"]\n' if edit == "linked from another plan" else ""
@@ -256,7 +270,7 @@ def test_an_edit_that_may_reach_other_plans_loads_them_all(tthc, plan_dir, edit)
             "linked from another plan": text.replace('id: "1"', 'id: "1b"')}[edit]
     f.write_text(text, encoding="utf-8")
     more = ("--unit", "TO") if edit == "units" else ()
-    want = _answer(tthc, plan_dir, "--no-cache", *more)
+    want = _answer(full, plan_dir, "--no-cache", *more)
     got = _answer(tthc, plan_dir, *more)
     assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
     assert {"error": "khong-co", "plan id": "trùng", "after to another plan": "ke-hoach-b:9",
@@ -274,7 +288,7 @@ def test_units_a_plan_no_longer_defines_are_forgotten(tthc, plan_dir):
     assert r.code == UnknownUnitError.exit_code and "TO" in r.err
 
 
-def test_due_reads_only_the_tasks_that_can_fall_due_by_its_horizon(tthc, tmp_path, plan_dir, refuse_full_load,
+def test_due_reads_only_the_tasks_that_can_fall_due_by_its_horizon(tthc, full, tmp_path, plan_dir, refuse_full_load,
                                                                    monkeypatch):
     """A task whose every date is after the window is not read, except in a plan whose period has ended (its open
     items are all counted); the answer is the full load's."""
@@ -291,7 +305,7 @@ def test_due_reads_only_the_tasks_that_can_fall_due_by_its_horizon(tthc, tmp_pat
     write(plan_dir / "b.yaml", _plan("Chậm nhất ngày 15/01/2027").replace("ke-hoach-2026", "ke-hoach-2025")
           .replace("period: 2026", "period: 2025"))
     args = ("due", "--unit", "TTPVHCC", "--plans", plan_dir, "--today", "2026-06-01")
-    want = tthc(*args, "--no-cache")
+    want = full(*args, "--no-cache")
     tthc(*args)  # writes the index
     refuse_full_load()
     got = tthc(*args)
@@ -432,3 +446,28 @@ def test_plan_files_on_a_drive_without_inodes_are_all_read(monkeypatch, plan_dir
     monkeypatch.setattr(loader.os, "stat", no_inode)
     assert [f.name for f in loader.discover([str(plan_dir), str(plan_dir / "b.yaml")])] == ["a.yaml", "b.yaml",
                                                                                            "c.yaml"]
+
+
+@pytest.mark.parametrize("plans", ["bundled", "province"])
+def test_no_cache_answers_from_an_index_made_in_memory(tthc, full, tmp_path, province, refuse_full_load, plans):
+    """--no-cache reads the plans one at a time into an index in memory (a province's plans are never all held
+    at once) and writes nothing: the answer is the full load's; plans with errors are still loaded whole."""
+    folder = PLANS if plans == "bundled" else province
+    want = {q: full(*q, "--unit", "TTPVHCC", "--today", "2026-06-01", "--plans", folder, "--no-cache")
+            for q in QUERIES}
+    def kept():
+        return sorted(str(p) for p in tmp_path.rglob("*") if "cache" in p.parts or ".tthc" in p.parts)
+
+    before = kept()
+    refuse_full_load()
+    for q, expected in want.items():
+        got = tthc(*q, "--unit", "TTPVHCC", "--today", "2026-06-01", "--plans", folder, "--no-cache")
+        assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err), q
+    assert kept() == before
+
+
+def test_no_cache_with_an_error_loads_the_plans_whole(tthc, plan_dir):
+    write(plan_dir / "a.yaml", _plan("Quý II/2026") + "    after: [khong-co]\n")
+    r = tthc("due", "--plans", plan_dir, "--today", "2026-06-01", "--no-cache")
+    assert "khong-co" in r.err
+    assert "lỗi" in r.err

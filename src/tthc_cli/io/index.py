@@ -489,11 +489,12 @@ def _write(path: Path, key: str, ws, before: list[str]) -> bool:
     return _replace(path, fill, None)
 
 
-def build(path: Path, key: str, files: list[Path], registry, cache, before: list[str], progress=None):
+def build(path: Path | None, key: str, files: list[Path], registry, cache, before: list[str], progress=None):
     """Read, build and resolve the plan files one at a time, writing each one's rows as it goes and letting its
     plan go, then check the `after:` links of them all; the index opened anew (an IndexedWorkspace, as a warm
     run reads it), or None when the full load must answer: any problem that is an error, a file that gives no
     plan, a plan id twice, a unit that would not read back (see `write`), or an index that cannot be written.
+    With no `path` (and no `cache`: `--no-cache`), the index is made in memory and kept nowhere.
 
     Only one plan's objects are alive at a time (a cold run at 50,000 tasks holds a fraction of what the full
     load does), and files the fast YAML path read get no parse cache file (see loader.read_plan). The rows are
@@ -575,6 +576,16 @@ def _build(path, key, files, registry, cache, before, progress):
         db.execute("INSERT INTO registry VALUES (?)", (marshal.dumps(registry.state()),))
         db.execute("INSERT INTO meta VALUES (?)", (key,))
 
+    if path is None:  # --no-cache: the same rows, in memory, and nothing written anywhere
+        db = sqlite3.connect(":memory:")
+        try:
+            fill(db)
+            db.commit()
+            db.execute("SELECT json_valid('[]')")  # as open_index checks
+        except (sqlite3.Error, UnicodeError, _Abandon):
+            db.close()
+            return None
+        return IndexedWorkspace(db, registry, files)
     try:
         done = _replace(path, fill, None, (_Abandon,))
     finally:

@@ -118,7 +118,7 @@ class Session:
 
     def _indexed(self):
         cache = self.cache
-        if cache is None or self._ws is not None:
+        if self._ws is not None:
             return self.workspace
         from tthc_cli.io import index
         from tthc_cli.io.loader import discover
@@ -127,6 +127,13 @@ class Session:
         files = discover(paths)
         if not files:
             return self._workspace(files)  # says there is no plan file
+        if cache is None:  # --no-cache (or no usable cache folder): the index made in memory, plan by plan, so a
+            # province's plans are never all held at once (124 → ~55 MiB at 50,000 tasks); else the full load
+            from tthc_cli.io.workspace import config_registry
+
+            fresh = index.build(None, "", files, config_registry(False, self.config.units), None,
+                                index.stats(files), self.busy)
+            return fresh if fresh is not None else self._workspace(files)
         key = index.key_of(files, self.config.units)
         path = index.index_file(cache, paths)
         ws = index.open_index(path, key, files)  # a fresh index keeps its registry: none is built here
