@@ -31,13 +31,13 @@ from datetime import date
 from pathlib import Path
 
 from tthc_cli import __version__
-from tthc_cli.core.communes import commune_of
+from tthc_cli.core.communes import Commune
 from tthc_cli.core.deadline import Occurrence, Period
 from tthc_cli.core.model import ERROR
 from tthc_cli.core.queries import Selection, item_parts
 from tthc_cli.core.units import UnitRef
 
-FORMAT = 9
+FORMAT = 10
 MAX_REFRESH = 8
 """How many changed plan files are read alone; more is a full load."""
 STALE_STATS = 4
@@ -48,7 +48,7 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT NOT NULL);
 CREATE TABLE files (n INTEGER PRIMARY KEY, path TEXT, stat TEXT, digest TEXT);
 CREATE TABLE plans (n INTEGER PRIMARY KEY, id TEXT, title TEXT, file TEXT, issuer TEXT, document TEXT, units TEXT,
-                    period_start TEXT, period_end TEXT, linked INTEGER, closed INTEGER);
+                    period_start TEXT, period_end TEXT, linked INTEGER, closed INTEGER, commune TEXT);
 CREATE TABLE tasks (plan INTEGER, seq INTEGER, id TEXT, path_ids TEXT, title TEXT, product TEXT, parent INTEGER,
                     parent_title TEXT, deadline TEXT, lead TEXT, support TEXT, parts BLOB, first_due INTEGER);
 CREATE TABLE reach_lists (plan INTEGER, code TEXT, role TEXT, tasks TEXT);
@@ -73,9 +73,9 @@ class PlanView:
 
     __slots__ = ("id", "title", "file", "issuer", "commune", "document", "period", "closed", "tasks")
 
-    def __init__(self, id, title, file, issuer, document, start, end, closed):
+    def __init__(self, id, title, file, issuer, document, start, end, closed, commune):
         self.id, self.title, self.file, self.issuer, self.document = id, title, file, issuer, document
-        self.commune = commune_of(issuer)
+        self.commune = _commune(commune)
         self.period = Period(date.fromisoformat(start), date.fromisoformat(end)) if start else None
         self.closed = bool(closed)
         self.tasks: list[TaskView] = []
@@ -129,7 +129,8 @@ class IndexedWorkspace:
         today (their open items are all counted, `queries.ended_and_open`)."""
         db = self._db
         plans = {n: PlanView(*row) for n, *row in db.execute(
-            "SELECT n, id, title, file, issuer, document, period_start, period_end, closed FROM plans ORDER BY n")}
+            "SELECT n, id, title, file, issuer, document, period_start, period_end, closed, commune FROM plans "
+            "ORDER BY n")}
         where, args = [], []
         if self.default_commune is not None:
             for p in plans.values():
@@ -190,8 +191,8 @@ class IndexedWorkspace:
 
     def communes(self) -> list:
         """As Workspace.communes."""
-        return list(dict.fromkeys(commune_of(issuer) or self.default_commune
-                                  for issuer, in self._db.execute("SELECT issuer FROM plans ORDER BY n")))
+        return list(dict.fromkeys(_commune(kept) or self.default_commune
+                                  for kept, in self._db.execute("SELECT commune FROM plans ORDER BY n")))
 
     def changed(self) -> list[int]:
         """The numbers of the plan files whose stat differs from when their rows were written."""
@@ -203,6 +204,18 @@ class IndexedWorkspace:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _commune(kept: str | None):
+    """The commune a plans row keeps (`_commune_text`): Plan.commune, worked out when the row was written."""
+    if kept is None:
+        return None
+    key, level, name = kept.split(_US)
+    return Commune(key, level or None, name)
+
+
+def _commune_text(commune) -> str | None:
+    return None if commune is None else _US.join((commune.key, commune.level or "", commune.name))
 
 
 def _refs(cell: str, units) -> tuple:
@@ -391,7 +404,7 @@ def _plan_rows(n: int, plan, registry, linked: bool, memo: tuple[dict, dict] | N
     row = (n, plan.id, plan.title, plan.file, plan.issuer, plan.document,
            _json(plan.units, sort_keys=False),
            period.start.isoformat() if period else None, period.end.isoformat() if period else None, linked,
-           plan.closed)
+           plan.closed, _commune_text(plan.commune))
     return row, tasks, reach
 
 
@@ -415,7 +428,7 @@ def _unit_rows(lead, support, registry) -> tuple | None:
 
 def _insert(db, row, tasks, reach) -> None:
     """Insert one plan's rows, its tasks numbered after every task already there."""
-    db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+    db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
     _insert_tasks(db, db.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM tasks").fetchone()[0], tasks, reach)
 
 
@@ -550,7 +563,7 @@ def _build(path, key, files, registry, cache, before, progress):
         if rows is None:
             raise _Abandon
         row, tasks, reach = rows
-        db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+        db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
         _insert_tasks(db, base, tasks, reach)
         return len(tasks)
 
