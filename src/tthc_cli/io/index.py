@@ -400,6 +400,9 @@ def _plan_rows(n: int, plan, registry, linked: bool, memo: tuple[dict, dict] | N
             reach.setdefault((code, "support"), []).extend(seqs)
     for seqs in reach.values():
         seqs.sort()
+    commune = plan.commune
+    if commune is not None and _US in commune.key + commune.name:  # cleaned away from plans; never guessed at
+        return None
     period = plan.period
     row = (n, plan.id, plan.title, plan.file, plan.issuer, plan.document,
            _json(plan.units, sort_keys=False),
