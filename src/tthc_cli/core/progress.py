@@ -68,7 +68,8 @@ class Progress:
         self.triggers: dict[tuple[str, str, str], Event] = {}
         self.extensions: dict[tuple[str, str, str, str], list[Event]] = {}
         self.progress: dict[tuple[str, str, str, str], Event] = {}
-        self.revisions: dict[tuple[str, str, str, str], int] = {}  # extensions made and withdrawn, per item
+        self.revisions: dict[tuple[str, str, str, str], int] = {}  # extensions made and withdrawn, per item: how
+        # many times its deadline moved (a calendar's SEQUENCE; queries._items reads it by the item's key)
         self.by_task: dict[tuple[str, str], list[Event]] = {}
         for e in sorted(events, key=lambda e: (e.id or 0)):
             self.by_task.setdefault((e.plan, e.task), []).append(e)
@@ -98,11 +99,6 @@ class Progress:
     def extension_chain(self, plan: str, task: str, milestone: str | None, occurrence: str | None) -> list[Event]:
         """The item's extensions in force, oldest first (the last is its deadline)."""
         return self.extensions.get((plan, task, milestone or "", occurrence or ""), [])
-
-    def revision(self, plan: str, task: str, milestone: str | None, occurrence: str | None) -> int:
-        """How many times the item's deadline was moved (extended or an extension withdrawn): a calendar's
-        SEQUENCE."""
-        return self.revisions.get((plan, task, milestone or "", occurrence or ""), 0)
 
     def progress_event(self, plan: str, task: str, milestone: str | None, occurrence: str | None) -> Event | None:
         return self.progress.get((plan, task, milestone or "", occurrence or ""))
