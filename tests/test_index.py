@@ -448,6 +448,21 @@ def test_plan_files_on_a_drive_without_inodes_are_all_read(monkeypatch, plan_dir
                                                                                            "c.yaml"]
 
 
+def test_discover_gives_each_plan_file_its_stat(plan_dir):
+    """A warm query compares discover's stats with the index's (no second stat of 200 files): each file's own,
+    in the same order, a file named twice counted once, None where the stat failed."""
+    from tthc_cli.io import loader
+
+    for name in ("a", "b"):
+        write(plan_dir / f"{name}.yaml", _plan("Quý II/2026").replace("ke-hoach-2026", f"ke-hoach-{name}"))
+    (plan_dir / "c.yaml").symlink_to(plan_dir / "gone.yaml")  # a broken link: read_plan says so
+    stats: list = []
+    files = loader.discover([str(plan_dir), str(plan_dir / "b.yaml"), str(plan_dir / "a.yaml")], stats)
+    assert [f.name for f in files] == ["a.yaml", "b.yaml", "c.yaml"]
+    assert [(st.st_ino, st.st_mtime_ns) if st else None for st in stats] == [
+        ((st := os.stat(plan_dir / n)).st_ino, st.st_mtime_ns) for n in ("a.yaml", "b.yaml")] + [None]
+
+
 @pytest.mark.parametrize("plans", ["bundled", "province"])
 def test_no_cache_answers_from_an_index_made_in_memory(tthc, full, tmp_path, province, refuse_full_load, plans):
     """--no-cache reads the plans one at a time into an index in memory (a province's plans are never all held

@@ -151,14 +151,15 @@ class IndexedWorkspace:
             args += [horizon.toordinal(), today.isoformat()]
         rows = db.execute("SELECT plan, id, path_ids, title, product, parent, parent_title, deadline, lead, support, "
                           f"parts FROM tasks {'WHERE ' + ' AND '.join(where) if where else ''} "
-                          "ORDER BY plan, seq", args)
+                          "ORDER BY rowid", args)  # a plan's tasks are rows base + seq (_insert_tasks): in order,
+        # and, unlike ORDER BY plan, seq, what the rowid IN (…) search gives anyway (no sort)
         units = self.registry.units
         parents: dict = {}
         cells: dict = {}  # lead and support cells repeat ("Các cơ quan, đơn vị …"): each is decoded once,
         decoded: dict = {}  # and so do parts ("Quý II/2026", "Định kỳ hằng quý")
         current = view = tasks = None
         for plan, tid, path_ids, title, product, parent, parent_title, deadline, lead, support, parts in rows:
-            if plan != current:  # rows come plan by plan
+            if plan != current:  # rows come plan by plan (a plan refreshed alone comes last)
                 current, view = plan, plans[plan]
                 tasks = view.tasks
             t = TaskView()
@@ -194,10 +195,13 @@ class IndexedWorkspace:
         return list(dict.fromkeys(_commune(kept) or self.default_commune
                                   for kept, in self._db.execute("SELECT commune FROM plans ORDER BY n")))
 
-    def changed(self) -> list[int]:
-        """The numbers of the plan files whose stat differs from when their rows were written."""
+    def changed(self, stats: list | None = None) -> list[int]:
+        """The numbers of the plan files whose stat differs from when their rows were written; `stats`: the
+        files' os.stat results as `discover` just gave them (None where the stat failed: made again here)."""
         kept = dict(self._db.execute("SELECT n, stat FROM files"))
-        return [n for n, f in enumerate(self.files) if kept.get(n) != _stat(f)]
+        if stats is None:
+            stats = [None] * len(self.files)
+        return [n for n, (f, st) in enumerate(zip(self.files, stats)) if kept.get(n) != _stat(f, st)]
 
     def plan_row(self, n: int):
         return self._db.execute("SELECT id, units, linked FROM plans WHERE n = ?", (n,)).fetchone()
@@ -258,11 +262,13 @@ def key_of(files: list[Path], units_config) -> str:
     return h.hexdigest()
 
 
-def _stat(f: Path) -> str:
-    try:
-        st = os.stat(f)
-    except OSError as exc:  # a broken link, a folder that could not be read: the load says so, loudly
-        return f"!{exc.errno}"
+def _stat(f: Path, st: os.stat_result | None = None) -> str:
+    """What the index keeps of a file's stat (`st`, or made now), or of why it failed."""
+    if st is None:
+        try:
+            st = os.stat(f)
+        except OSError as exc:  # a broken link, a folder that could not be read: the load says so, loudly
+            return f"!{exc.errno}"
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 

@@ -124,7 +124,8 @@ class Session:
         from tthc_cli.io.loader import discover
 
         paths = self.plan_paths()
-        files = discover(paths)
+        stats: list = []
+        files = discover(paths, stats)
         if not files:
             return self._workspace(files)  # says there is no plan file
 
@@ -140,7 +141,7 @@ class Session:
         key = index.key_of(files, self.config.units)
         path = index.index_file(cache, paths)
         ws = index.open_index(path, key, files)  # a fresh index keeps its registry: none is built here
-        changed = ws.changed() if ws is not None else None
+        changed = ws.changed(stats) if ws is not None else None
         if ws is not None and not changed:
             return ws
         if ws is not None:

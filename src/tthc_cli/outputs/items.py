@@ -23,10 +23,11 @@ CSV_FIELDS = ("group", "status", "plan", "task", "ref", "path", "title", "parent
               "progress_note")
 
 
-def group_of(item: Item, today: date, horizon: date | None) -> str:
-    if not item.is_open:
+def group_of(item: Item, today: date, horizon: date | None, shared: bool | None = None) -> str:
+    """The group an item is shown under; `shared`: is_shared(item.task), when the caller knows it."""
+    if item.done is not None:
         return "done"
-    if is_shared(item.task):  # nobody's own: apart, whatever its status (shown in its own column)
+    if is_shared(item.task) if shared is None else shared:  # nobody's own: apart, whatever its status
         return "shared"
     if item.due is None:
         return "undated"
@@ -279,33 +280,35 @@ def _layout(items, today, horizon, days, labels, several_plans: bool, compact: b
     left_cells: dict = {}
     for it in items:
         t = it.task
+        due = it.due
         if it.done is None:  # open: the days left or late
-            left = left_cells.get(it.due)
+            left = left_cells.get(due)
             if left is None:
-                left = left_cells[it.due] = days_text(it.days(today))
+                left = left_cells[due] = days_text(it.days(today))
         else:
             left = it.status
         if it.progress is not None:
             doing = state_text(it)
             if doing:
                 left = f"{left}\n{doing}" if left else doing
-        due = due_cells.get(it.due)
-        if due is None:
-            due = due_cells[it.due] = due_text(it.due, days)
+        due_cell = due_cells.get(due)
+        if due_cell is None:
+            due_cell = due_cells[due] = due_text(due, days)
         lead = lead_cells.get(id(t.lead))
-        if lead is None:
-            lead = lead_cells[id(t.lead)] = ", ".join(r.display for r in t.lead)
-        cells = [t.path_ids, title_cell(it), lead,
-                 deadline_cell(it) if it.due else f"{deadline_cell(it)} ({it.status})", due]
+        if lead is None:  # (the text, is_shared): kept with the tuple itself, so its id stays its own
+            lead = lead_cells[id(t.lead)] = (", ".join(r.display for r in t.lead), is_shared(t), t.lead)
+        deadline = deadline_cell(it)
         if compact:
-            if several_plans:
-                cells[0] = f"{t.path_ids}\n{labels[t.plan.id]}"
-            cells[4] = "\n".join(x for x in (cells[4], left) if x)
+            cells = [f"{t.path_ids}\n{labels[t.plan.id]}" if several_plans else t.path_ids, title_cell(it),
+                     lead[0], deadline if due else f"{deadline} ({it.status})",
+                     f"{due_cell}\n{left}" if due_cell and left else due_cell or left]
+        elif several_plans:
+            cells = [t.path_ids, title_cell(it), lead[0], deadline if due else f"{deadline} ({it.status})", due_cell,
+                     left, labels[t.plan.id]]
         else:
-            cells.append(left)
-            if several_plans:
-                cells.append(labels[t.plan.id])
-        rows.append((group_of(it, today, horizon), cells))
+            cells = [t.path_ids, title_cell(it), lead[0], deadline if due else f"{deadline} ({it.status})", due_cell,
+                     left]
+        rows.append((group_of(it, today, horizon, lead[1]), cells))
     return headers, rows, _COMPACT_CAPS if compact else _FULL_CAPS
 
 
@@ -347,14 +350,17 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
     widths[3] = max(12, min(free // 3, longest))
     widths[1] = max(20, free - widths[3])
 
-    # cells repeat (deadline phrases, units, dates): each column wraps and pads each text once
+    # cells repeat (deadline phrases, units, dates): each column wraps and pads each text once, keeping its
+    # lines with the gap before them, so that a line of a row is its columns' pieces joined
+    gaps = [" "] + ["  "] * (len(widths) - 1)
     padded: list[dict] = [{} for _ in widths]
-    blanks = [" " * w for w in widths]
+    blanks = [gap + " " * w for gap, w in zip(gaps, widths)]
 
     def column(i: int, text: str) -> list[str]:
         got = padded[i].get(text)
         if got is None:
-            got = padded[i][text] = [part.ljust(widths[i]) for part in _wrap(text, widths[i])]
+            gap, w = gaps[i], widths[i]
+            got = padded[i][text] = [gap + part.ljust(w) for part in _wrap(text, w)]
         return got
 
     def line(cells: list[str]) -> list[str]:
@@ -363,14 +369,14 @@ def table_lines(items: list[Item], today: date, horizon: date | None, width: int
             cols = [c if c is not None else column(i, cells[i]) for i, c in enumerate(cols)]
         height = max(map(len, cols))
         if height == 1:
-            return [(" " + "  ".join([c[0] for c in cols])).rstrip()]
+            return ["".join([c[0] for c in cols]).rstrip()]
         cols = [c if len(c) == height else c + [blanks[i]] * (height - len(c)) for i, c in enumerate(cols)]
-        return [(" " + "  ".join(parts)).rstrip() for parts in zip(*cols)]
+        return ["".join(parts).rstrip() for parts in zip(*cols)]
 
     names = dict(GROUPS)
     order = {k: n for n, (k, _) in enumerate(GROUPS)}
     head = line(headers)
-    rule = " " + "  ".join("─" * w for w in widths)
+    rule = "".join(gap + "─" * w for gap, w in zip(gaps, widths))
 
     def table(mine: list[tuple[str, list[str]]]) -> list[str]:
         out = [*head, rule]
