@@ -54,7 +54,8 @@ def test_the_lean_path_imports_no_typer_yaml_grammar_or_holidays(tmp_path, tthc)
     code = ("import sys; from tthc_cli.cli import main; main(['due', '--unit', 'TTPVHCC', *sys.argv[1:]]); "
             "print(sorted(m for m in ('typer', 'click', 'yaml', 'holidays', 'tthc_cli.core.deadline.phrase', 'rich', "
             "'dateparser', 'pickle', 'shutil', 'threading', 'json', 'calendar', 'typing', 'contextlib', "
-            "'tthc_cli.io.workspace', 'tthc_cli.core.planfile', 'tthc_cli.io.storebase') if m in sys.modules), "
+            "'tthc_cli.io.workspace', 'tthc_cli.core.planfile', 'tthc_cli.io.storebase', 'tthc_cli.io.netfs') "
+            "if m in sys.modules), "
             "file=sys.stderr)")
     p = subprocess.run([sys.executable, "-c", code, *P], capture_output=True, text=True,
                        env=_environment(tmp_path, None), timeout=60)

@@ -79,13 +79,14 @@ def main_frame(argv: list[str], run) -> int:
 def _reset() -> None:
     """Forget what an earlier run in this process set: the --config value, the files left out, the cache
     folders already judged (a folder's mode may have changed since)."""
-    from tthc_cli.io import netfs
     from tthc_cli.io.loader import forget_checked_folders
 
     RUN.clear()
     RUN["config"] = None
     forget_checked_folders()
-    netfs.forget()  # the stores judged to be on a share (each warned about once a run)
+    netfs = sys.modules.get("tthc_cli.io.netfs")  # not imported yet: it has judged nothing (a query never opens
+    if netfs is not None:  # a store to write; the import is ~0.3 ms of every start)
+        netfs.forget()  # the stores judged to be on a share (each warned about once a run)
 
 
 def guarded(call) -> int:
