@@ -515,8 +515,9 @@ def build(path: Path | None, key: str, files: list[Path], registry, cache, befor
     Only one plan's objects are alive at a time (a cold run at 50,000 tasks holds a fraction of what the full
     load does), and files the fast YAML path read get no parse cache file (see loader.read_plan). The rows are
     those `write` makes of the full load, in the same order; the `linked` mark of plans with an `after:` link
-    to or from another plan is set once all are read. The garbage collector is paused, as for the load; the
-    young objects of each plan (plans and tasks hold each other) are collected once its rows are out."""
+    to or from another plan is set once all are read. The garbage collector is paused, as for the load; each
+    plan is let go once its rows are out (`Plan.let_go`), so reference counting frees it whole, with no pass of
+    the collector."""
     import gc
 
     collecting = gc.isenabled()
@@ -537,8 +538,6 @@ class _Abandon(Exception):
 
 
 def _build(path, key, files, registry, cache, before, progress):
-    import gc
-
     from tthc_cli.core.graph import resolve_plans
     from tthc_cli.io.loader import expect_to_parse
     from tthc_cli.io.workspace import read_one, resolutions
@@ -565,6 +564,7 @@ def _build(path, key, files, registry, cache, before, progress):
         rows = _plan_rows(n, plan, registry, False, rows_memo)
         if rows is None:
             raise _Abandon
+        plan.let_go()
         row, tasks, reach = rows
         db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
         _insert_tasks(db, base, tasks, reach)
@@ -577,7 +577,6 @@ def _build(path, key, files, registry, cache, before, progress):
             if progress is not None:
                 progress.step(n, f.name)
             base += _one_plan(db, n, f, base)
-            gc.collect(0)  # the plan and its tasks, gone: its objects are all young
         if progress is not None:
             progress.step(len(files), "")
         db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
