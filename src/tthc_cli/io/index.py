@@ -517,15 +517,16 @@ def build(path: Path | None, key: str, files: list[Path], registry, cache, befor
     those `write` makes of the full load, in the same order; the `linked` mark of plans with an `after:` link
     to or from another plan is set once all are read. The garbage collector is paused, as for the load; each
     plan is let go once its rows are out (`Plan.let_go`), so reference counting frees it whole, with no pass of
-    the collector."""
+    the collector. From `FORK_AT` bytes of plans, a forked child (io/forked.py) reads the last half of them (by
+    bytes) meanwhile and hands their rows back, inserted after the main process's own: the same rows, in the same
+    order, on two cores; where the child cannot be made, or fails, the
+    main process reads its files too."""
     import gc
 
     collecting = gc.isenabled()
     gc.disable()
-    if progress is not None:
-        progress.start(len(files))
     try:
-        return _build(path, key, files, registry, cache, before, progress)
+        return _build(path, key, files, registry, cache, before, progress)  # it starts `progress`
     finally:
         if progress is not None:
             progress.stop()
@@ -537,12 +538,21 @@ class _Abandon(Exception):
     """The streamed build found what only the full load may answer."""
 
 
+FORK_AT = 2 * 1024 * 1024
+"""Bytes of plans from which a cold build has a forked child read part of them (io/forked.py): below it,
+forking and handing rows back cost about what they save."""
+FORKED_SHARE = 0.5
+"""The share of the plans' bytes the child reads: the main process also writes every row into the index."""
+
+
 def _build(path, key, files, registry, cache, before, progress):
     from tthc_cli.core.graph import resolve_plans
+    from tthc_cli.io.forked import Forked
     from tthc_cli.io.loader import expect_to_parse
     from tthc_cli.io.workspace import read_one, resolutions
 
-    expect_to_parse(sum(int(st.split(":", 1)[0]) for st in before if not st.startswith("!")))
+    sizes = [0 if st.startswith("!") else int(st.split(":", 1)[0]) for st in before]
+    expect_to_parse(sum(sizes))
     memo = resolutions(cache)
     ids: dict[str, str] = {}  # plan id -> its task ids joined by _SEP, for the `after:` check
     afters: list[tuple[str, str, tuple]] = []  # (plan id, task id, after refs) of every task with after:
@@ -550,33 +560,51 @@ def _build(path, key, files, registry, cache, before, progress):
     rows_memo: tuple[dict, dict] = ({}, {})
     digests: list = []  # each file's content_digest, in order (None when the parse cache answered)
 
-    def _one_plan(db, n, f, base) -> int:
-        """Read, build and resolve one file, insert its rows; how many task rows."""
-        plan, problems, _ = read_one(f, cache, cache_fast=False, digest=digests)
+    def read(n: int) -> tuple:
+        """Read, build and resolve plan file `n`: its rows, its plan id, its task ids joined by _SEP, (task id,
+        after refs) of its tasks with `after:`, and its digest (marshal data: a forked child hands it back)."""
+        digest: list = []
+        plan, problems, _ = read_one(files[n], cache, cache_fast=False, digest=digest)
         # a plan's own units: the lookup registry `write` checks the rows against holds every plan's units
-        if plan is None or plan.id in ids or plan.units or any(p.severity == ERROR for p in problems):
+        if plan is None or plan.units or any(p.severity == ERROR for p in problems):
             raise _Abandon
         resolve_plans([plan], registry, memo)
-        # one string, not the plan's own id strings: a few small objects kept from each plan would pin the
-        # memory pools the rest of it was freed from (the run's peak grew ~0.5 KiB a task)
-        ids[plan.id] = _SEP.join(plan.by_id)
-        afters.extend((plan.id, t.id, t.after) for t in plan.tasks if t.after)
         rows = _plan_rows(n, plan, registry, False, rows_memo)
         if rows is None:
             raise _Abandon
+        # one string, not the plan's own id strings: a few small objects kept from each plan would pin the
+        # memory pools the rest of it was freed from (the run's peak grew ~0.5 KiB a task)
+        out = (rows, plan.id, _SEP.join(plan.by_id), [(t.id, t.after) for t in plan.tasks if t.after], digest[0])
         plan.let_go()
-        row, tasks, reach = rows
+        return out
+
+    def insert(db, n: int, base: int, got: tuple) -> int:
+        """Insert plan file `n`'s rows (`read`), its tasks numbered from `base`; how many task rows."""
+        (row, tasks, reach), plan_id, joined, links, digest = got
+        if plan_id in ids:
+            raise _Abandon
+        ids[plan_id] = joined
+        afters.extend((plan_id, tid, refs) for tid, refs in links)
+        digests.append(digest)
         db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
         _insert_tasks(db, base, tasks, reach)
         return len(tasks)
 
+    split = _split(sizes)
+    child = Forked.start(lambda: _read_in_child(read, range(split, len(files)), memo)) if split < len(files) else None
+    if progress is not None:
+        progress.start(len(files))  # after the fork: the child must not copy a spinner's thread
+
     def fill(db):
         db.executescript(_SCHEMA)
         base = 1
+        theirs = None
         for n, f in enumerate(files):
             if progress is not None:
                 progress.step(n, f.name)
-            base += _one_plan(db, n, f, base)
+            if n == split and child is not None:
+                theirs = _handed_back(child, memo)
+            base += insert(db, n, base, read(n) if theirs is None else theirs[n - split])
         if progress is not None:
             progress.step(len(files), "")
         db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
@@ -591,26 +619,79 @@ def _build(path, key, files, registry, cache, before, progress):
         db.execute("INSERT INTO registry VALUES (?)", (marshal.dumps(registry.state()),))
         db.execute("INSERT INTO meta VALUES (?)", (key,))
 
-    if path is None:  # --no-cache: the same rows, in memory, and nothing written anywhere
-        db = sqlite3.connect(":memory:")
-        try:
-            fill(db)
-            db.commit()
-            db.execute("SELECT json_valid('[]')")  # as open_index checks
-        except (sqlite3.Error, UnicodeError, _Abandon):
-            db.close()
-            return None
-        return IndexedWorkspace(db, registry, files)
     try:
-        done = _replace(path, fill, None, (_Abandon,))
+        if path is None:  # --no-cache: the same rows, in memory, and nothing written anywhere
+            db = sqlite3.connect(":memory:")
+            try:
+                fill(db)
+                db.commit()
+                db.execute("SELECT json_valid('[]')")  # as open_index checks
+            except (sqlite3.Error, UnicodeError, _Abandon):
+                db.close()
+                return None
+            return IndexedWorkspace(db, registry, files)
+        try:
+            done = _replace(path, fill, None, (_Abandon,))
+        finally:
+            memo.save()
     finally:
-        memo.save()
+        if child is not None:
+            child.close()
     if not done:
         return None
     return open_index(path, key, files)
 
 
 _SEP = "\0"  # not in a task id: clean_text removes control characters
+
+
+def _split(sizes: list[int]) -> int:
+    """How many plan files, from the first, the main process reads; a forked child reads the rest
+    (`FORKED_SHARE` of the bytes), or none when there are fewer than `FORK_AT` bytes."""
+    total = sum(sizes)
+    if total < FORK_AT or len(sizes) < 2:
+        return len(sizes)
+    kept = 0
+    for n, size in enumerate(sizes):
+        if kept >= total * (1 - FORKED_SHARE):
+            return n
+        kept += size
+    return len(sizes)
+
+
+def _read_in_child(read, numbers, memo) -> tuple:
+    """What a forked child hands back: `read`'s result for each of the files `numbers` (None when one of them
+    leaves the answer to the full load), and the deadline resolutions it used (cachecodec bytes, or None)."""
+    from tthc_cli.io.cachecodec import dumps
+
+    try:
+        results = [read(n) for n in numbers]
+    except _Abandon:
+        results = None
+    try:
+        used = dumps(memo.used())
+    except (TypeError, ValueError):
+        used = None
+    return results, used
+
+
+def _handed_back(child, memo) -> list | None:
+    """The results of the files a forked child read, its resolutions kept in `memo`; None when the child failed
+    (the main process reads its files itself). _Abandon when one of them leaves the answer to the full load."""
+    from tthc_cli.io.cachecodec import Undecodable, loads
+
+    got = child.result()
+    if got is None:
+        return None
+    results, used = got
+    if used is not None:
+        try:
+            memo.adopt(loads(used))
+        except (Undecodable, TypeError, ValueError):
+            pass
+    if results is None:
+        raise _Abandon
+    return results
 
 
 def _after_check(ids: dict[str, str], afters: list) -> set[str] | None:
