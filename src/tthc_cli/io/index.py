@@ -519,8 +519,7 @@ def build(path: Path | None, key: str, files: list[Path], registry, cache, befor
     plan is let go once its rows are out (`Plan.let_go`), so reference counting frees it whole, with no pass of
     the collector. From `FORK_AT` bytes of plans, a forked child (io/forked.py) reads the last half of them (by
     bytes) meanwhile and hands their rows back, inserted after the main process's own: the same rows, in the same
-    order, on two cores; where the child cannot be made, or fails, the
-    main process reads its files too."""
+    order, on two cores; where the child cannot be made, or fails, the main process reads its files too."""
     import gc
 
     collecting = gc.isenabled()
