@@ -614,7 +614,7 @@ def _build(path, key, files, registry, cache, before, progress):
         if linked:
             db.execute(f"UPDATE plans SET linked = 1 WHERE id IN ({','.join('?' * len(linked))})", sorted(linked))
         db.executescript(_INDEXES)
-        # no plan has units of its own (see _one_plan): the lookup registry is the config's
+        # no plan has units of its own (see `read`): the lookup registry is the config's
         db.execute("INSERT INTO registry VALUES (?)", (marshal.dumps(registry.state()),))
         db.execute("INSERT INTO meta VALUES (?)", (key,))
 
