@@ -1,10 +1,12 @@
 """Work done beside the main process, in a child made by fork: the second core of a machine reads half of a
 province's plan files while the main process reads the other half (io/index.build).
 
-The child starts as a copy of the main process (its imports, registry and caches, no start-up cost), runs one
-function, hands its result back through a pipe as `marshal` data (containers and scalars only: nothing in it
-runs code when read) and ends without the interpreter's teardown. Whatever goes wrong in the child (an
-exception, a signal, a result marshal cannot keep) comes back as None, and the caller does the work itself.
+The child starts as a copy of the main process (its imports, registry and caches, no start-up cost), makes a
+list of items with one function, then hands them back through a pipe, each as its own `marshal` record
+(containers and scalars only: nothing in them runs code when read), and ends without the interpreter's
+teardown. The main process reads them one at a time, so it never holds them all, nor their bytes, at once.
+Whatever goes wrong in the child (an exception, a signal, an item marshal cannot keep) ends the items early,
+and the caller does the rest of the work itself.
 
 Forking is only done where it is safe and can pay: POSIX with fork (not macOS, whose system libraries may not
 survive a fork), at least two CPUs for this process, and no other thread alive (a lock another thread holds at
@@ -33,14 +35,14 @@ def may_fork() -> bool:
 
 
 class Forked:
-    """`work()` running in a child process; `result()` its value, or None when the child failed."""
+    """`work()` running in a child process; `items()` what it gave, as the child hands it back."""
 
     def __init__(self, pid: int, fd: int):
         self._pid, self._fd = pid, fd
 
     @classmethod
     def start(cls, work) -> "Forked | None":
-        """`work` (no arguments, returning marshal data) started in a child; None when it cannot be."""
+        """`work` (no arguments, returning a list of marshal data) started in a child; None when it cannot be."""
         if not may_fork():
             return None
         r, w = os.pipe()
@@ -53,32 +55,31 @@ class Forked:
         if pid == 0:  # the child: never returns to the caller
             try:
                 os.close(r)
-                try:
-                    data = marshal.dumps((True, work()))
-                except BaseException:  # noqa: BLE001 - a failure is told as one; the parent does the work
-                    data = marshal.dumps((False, None))
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(w, view):]
-            finally:
+                items = work()  # all made before any is written: the caller reads them when it is ready
+                with os.fdopen(w, "wb") as out:
+                    marshal.dump(len(items), out)
+                    for item in items:
+                        marshal.dump(item, out)
+            finally:  # an exception too: the items written so far are all the caller gets
                 os._exit(0)
         os.close(w)
         return cls(pid, r)
 
-    def result(self):
-        """What `work()` returned, once the child has ended; None when it failed (or was already read)."""
+    def items(self):
+        """The items `work()` gave, in order, each read when asked for; fewer (none at all) when the child failed.
+        The child is reaped once they are all read (or on `close`)."""
         if self._fd is None:
-            return None
-        chunks = []
-        try:
-            while True:
-                chunk = os.read(self._fd, 1 << 20)
-                if not chunk:  # the child has written all and is ending
-                    break
-                chunks.append(chunk)
-        except OSError:
-            chunks = []
-        if chunks:  # the end of the pipe: the child is ending (its last write end closes as it exits)
+            return
+        whole = False
+        with os.fdopen(self._fd, "rb", closefd=False) as pipe:
+            try:
+                count = marshal.load(pipe)
+                for _ in range(count if type(count) is int else 0):
+                    yield marshal.load(pipe)
+                whole = True
+            except (OSError, EOFError, ValueError, TypeError):  # the child failed: its items end here
+                pass
+        if whole:  # all written: the child is ending, and is waited for
             os.close(self._fd)
             self._fd = None
             try:
@@ -87,11 +88,6 @@ class Forked:
                 pass
         else:
             self.close()
-        try:
-            ok, value = marshal.loads(b"".join(chunks))
-        except (EOFError, ValueError, TypeError):
-            return None
-        return value if ok else None
 
     def close(self) -> None:
         """End the child if it still runs, and reap it: no process is left behind, whatever the caller raises."""

@@ -603,7 +603,10 @@ def _build(path, key, files, registry, cache, before, progress):
                 progress.step(n, f.name)
             if n == split and child is not None:
                 theirs = _handed_back(child, memo)
-            base += insert(db, n, base, read(n) if theirs is None else theirs[n - split])
+            got = next(theirs, None) if theirs is not None else None
+            if got is None:  # read here: before the split, or what a failed child did not hand back
+                theirs, got = None, read(n)
+            base += insert(db, n, base, got)
         if progress is not None:
             progress.step(len(files), "")
         db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
@@ -658,39 +661,42 @@ def _split(sizes: list[int]) -> int:
     return len(sizes)
 
 
-def _read_in_child(read, numbers, memo) -> tuple:
-    """What a forked child hands back: `read`'s result for each of the files `numbers` (None when one of them
-    leaves the answer to the full load), and the deadline resolutions it used (cachecodec bytes, or None)."""
+def _read_in_child(read, numbers, memo) -> list:
+    """What a forked child hands back: first whether one of the files `numbers` leaves the answer to the full
+    load and the deadline resolutions it used (cachecodec bytes, or None), then `read`'s result for each file
+    (none after an abandon)."""
     from tthc_cli.io.cachecodec import dumps
 
     try:
-        results = [read(n) for n in numbers]
+        results, abandon = [read(n) for n in numbers], False
     except _Abandon:
-        results = None
+        results, abandon = [], True
     try:
         used = dumps(memo.used())
     except (TypeError, ValueError):
         used = None
-    return results, used
+    return [(abandon, used), *results]
 
 
-def _handed_back(child, memo) -> list | None:
-    """The results of the files a forked child read, its resolutions kept in `memo`; None when the child failed
-    (the main process reads its files itself). _Abandon when one of them leaves the answer to the full load."""
+def _handed_back(child, memo):
+    """The results of the files a forked child read, one at a time (fewer, or none, when it failed: the main
+    process reads the rest itself), its resolutions kept in `memo`. _Abandon when one of them leaves the answer
+    to the full load."""
     from tthc_cli.io.cachecodec import Undecodable, loads
 
-    got = child.result()
-    if got is None:
+    items = child.items()
+    head = next(items, None)
+    if head is None:
         return None
-    results, used = got
+    abandon, used = head
     if used is not None:
         try:
             memo.adopt(loads(used))
         except (Undecodable, TypeError, ValueError):
             pass
-    if results is None:
+    if abandon:
         raise _Abandon
-    return results
+    return items
 
 
 def _after_check(ids: dict[str, str], afters: list) -> set[str] | None:
