@@ -622,3 +622,28 @@ def test_no_cache_with_an_error_loads_the_plans_whole(tthc, plan_dir):
     r = tthc("due", "--plans", plan_dir, "--today", "2026-06-01", "--no-cache")
     assert "khong-co" in r.err
     assert "lỗi" in r.err
+
+
+def test_an_interrupted_cold_run_leaves_no_half_written_index(tmp_path, province, monkeypatch):
+    """Ctrl-C while the index is written: the interruption goes on up, and no temporary file is left in the
+    cache folder (one was left for every interrupted run)."""
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+    from tthc_cli.io.workspace import config_registry
+
+    cache = tmp_path / "c"
+    cache.mkdir(mode=0o700)
+    files = discover([str(province)])
+    insert = index._insert_tasks
+    calls = []
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return insert(*args)
+
+    monkeypatch.setattr(index, "_insert_tasks", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        index.build(cache / "i.sqlite", "k", files, config_registry(True), cache, index.stats(files))
+    assert [p.name for p in cache.iterdir() if "sqlite" in p.name] == []

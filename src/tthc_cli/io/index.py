@@ -821,8 +821,10 @@ def _unchanged(ws: IndexedWorkspace, n: int) -> bool:
 
 def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> bool:
     """Build the index in a temporary file beside `path` (from a copy of `start_from`, or empty) with
-    `fill(db)`, and rename it into place; False, and nothing changed, when that fails."""
+    `fill(db)`, and rename it into place; False, and nothing changed, when that fails. The temporary file is
+    removed whatever happens, Ctrl-C included."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    placed = False
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
@@ -839,10 +841,13 @@ def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> 
         finally:
             db.close()
         os.replace(tmp, path)
+        placed = True
         return True
     except (OSError, sqlite3.Error, UnicodeError, *give_up):  # a file name that is not UTF-8 cannot be kept in SQLite text
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         return False
+    finally:
+        if not placed:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
