@@ -336,6 +336,115 @@ def _dump(path) -> list[str]:
         db.close()
 
 
+@pytest.fixture
+def fork_always(monkeypatch):
+    """index.build has a forked child read part of the plans however few they are (io/forked.py); the children
+    it started are listed."""
+    from tthc_cli.io import forked, index
+
+    started = []
+    start = forked.Forked.start.__func__
+
+    def record(cls, work):
+        child = start(cls, work)
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(index, "FORK_AT", 0)
+    monkeypatch.setattr(forked, "may_fork", lambda: True)
+    monkeypatch.setattr(forked.Forked, "start", classmethod(record))
+    return started
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here: plans are read in one process")
+@pytest.mark.parametrize("plans", ["bundled", "province", "linked"])
+def test_a_cold_run_read_in_two_processes_writes_the_same_rows(tmp_path, province, plan_dir, plans, fork_always):
+    """A forked child reads the last half of the plans (by bytes) and hands their rows back: the index is the
+    one a single process writes, row for row, `after:` links across the halves included; the deadline
+    resolutions the child used are kept in the cache as a single process keeps them; the child is reaped."""
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import Memo, discover
+    from tthc_cli.io.workspace import config_registry, resolutions
+
+    if plans == "linked":
+        _two_plans(plan_dir, '    after: ["ke-hoach-2026:1"]\n')
+        write(plan_dir / "c.yaml", _plan("Quý IV/2026").replace("ke-hoach-2026", "ke-hoach-c"))
+    folder = {"bundled": PLANS, "province": province, "linked": plan_dir}[plans]
+    files = discover([str(folder)])
+    caches = {}
+    for way in ("forked", "alone"):
+        cache = caches[way] = tmp_path / way
+        cache.mkdir(mode=0o700)
+        if way == "alone":
+            index.FORK_AT = 1 << 62
+        ws = index.build(tmp_path / f"{way}.sqlite", "k", files, config_registry(True), cache, index.stats(files))
+        assert ws is not None
+        ws.close()
+    assert len(fork_always) == 1 and fork_always[0] is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(fork_always[0]._pid, os.WNOHANG)
+    assert _dump(tmp_path / "forked.sqlite") == _dump(tmp_path / "alone.sqlite")
+    kept = [Memo(caches[way], "resolutions", resolutions(None)._stamp[2])._kept for way in ("forked", "alone")]
+    assert kept[0] and kept[0] == kept[1]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here: plans are read in one process")
+@pytest.mark.parametrize("failure", ["exception", "killed", "on the way"])
+def test_when_the_forked_child_fails_its_plans_are_read_by_the_main_process(tmp_path, province, fork_always,
+                                                                            monkeypatch, failure):
+    """Nothing handed back, or only the first files' rows (an item marshal cannot keep): the main process reads
+    the rest itself, and writes the same index."""
+    import signal
+
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+    from tthc_cli.io.workspace import config_registry
+
+    read_in_child = index._read_in_child
+
+    def fail(read, numbers, memo):
+        if failure == "on the way":
+            head, *results = read_in_child(read, numbers, memo)
+            return [head, *results[:2], object(), *results[2:]]
+        if failure == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise RuntimeError("a bug in the child")
+
+    files = discover([str(province)])
+    cache = tmp_path / "c"
+    cache.mkdir(mode=0o700)
+    alone = index.build(tmp_path / "alone.sqlite", "k", files, config_registry(True), cache, index.stats(files))
+    alone.close()
+    monkeypatch.setattr(index, "_read_in_child", fail)
+    ws = index.build(tmp_path / "forked.sqlite", "k", files, config_registry(True), cache, index.stats(files))
+    assert ws is not None
+    ws.close()
+    assert len(fork_always) == 2 and fork_always[1] is not None
+    assert _dump(tmp_path / "forked.sqlite") == _dump(tmp_path / "alone.sqlite")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here: plans are read in one process")
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_an_error_in_either_half_leaves_the_answer_to_the_full_load(tmp_path, province, plan_dir, fork_always,
+                                                                     where):
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+    from tthc_cli.io.workspace import config_registry
+
+    for f in province.iterdir():
+        shutil.copy(f, plan_dir / f.name)
+    files = discover([str(plan_dir)])
+    broken = files[0 if where == "first" else -1]
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    cache = tmp_path / "c"
+    cache.mkdir(mode=0o700)
+    assert index.build(tmp_path / "i.sqlite", "k", files, config_registry(True), cache, index.stats(files)) is None
+    assert not (tmp_path / "i.sqlite").exists()
+    assert len(fork_always) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(fork_always[0]._pid, os.WNOHANG)
+
+
 @pytest.mark.parametrize("plans", ["bundled", "province", "linked"])
 def test_a_cold_run_writes_plan_by_plan_the_rows_the_full_load_would(tmp_path, province, plan_dir, plans):
     """index.build (a cold query: each plan read, resolved, written and let go) gives the same file, row for row,
@@ -367,6 +476,48 @@ def test_a_cold_run_writes_plan_by_plan_the_rows_the_full_load_would(tmp_path, p
     if plans == "linked":
         assert ("ke-hoach-2026", 1) in sqlite3.connect(tmp_path / "whole.sqlite").execute(
             "SELECT id, linked FROM plans").fetchall()
+
+
+def test_a_cold_run_leaves_nothing_to_the_garbage_collector(tmp_path, province):
+    """Each plan is let go once its rows are out (Plan.let_go): reference counting frees it whole, so the build
+    needs no pass of the collector (~25 ms at 20,000 tasks) and leaves none to do."""
+    import gc
+    import weakref
+
+    from tthc_cli.core import planfile
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+    from tthc_cli.io.workspace import config_registry
+
+    built = []
+    passes = []
+
+    def build_plan(*args):
+        assert all(ref() is None for ref in built)  # the plans before this one: freed already
+        plan, problems = planfile.build_plan(*args)
+        built.append(weakref.ref(plan))
+        return plan, problems
+
+    cache = tmp_path / "c"
+    cache.mkdir(mode=0o700)
+    files = discover([str(province)])
+    registry = config_registry(True)
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr("tthc_cli.io.workspace.build_plan", build_plan)
+            m.setattr(gc, "collect", lambda *a: passes.append(a))
+            ws = index.build(tmp_path / "i.sqlite", "k", files, registry, cache, index.stats(files))
+        assert ws is not None
+        ws.close()
+        assert len(built) == len(files) and all(ref() is None for ref in built)
+        assert passes == []
+        assert gc.collect() == 0
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @pytest.mark.parametrize("case", ["error", "missing target", "cycle", "same plan id", "units"])
@@ -486,3 +637,28 @@ def test_no_cache_with_an_error_loads_the_plans_whole(tthc, plan_dir):
     r = tthc("due", "--plans", plan_dir, "--today", "2026-06-01", "--no-cache")
     assert "khong-co" in r.err
     assert "lỗi" in r.err
+
+
+def test_an_interrupted_cold_run_leaves_no_half_written_index(tmp_path, province, monkeypatch):
+    """Ctrl-C while the index is written: the interruption goes on up, and no temporary file is left in the
+    cache folder (one was left for every interrupted run)."""
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+    from tthc_cli.io.workspace import config_registry
+
+    cache = tmp_path / "c"
+    cache.mkdir(mode=0o700)
+    files = discover([str(province)])
+    insert = index._insert_tasks
+    calls = []
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return insert(*args)
+
+    monkeypatch.setattr(index, "_insert_tasks", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        index.build(cache / "i.sqlite", "k", files, config_registry(True), cache, index.stats(files))
+    assert [p.name for p in cache.iterdir() if "sqlite" in p.name] == []

@@ -304,3 +304,18 @@ def test_a_unit_added_later_is_seen_by_the_split_cache():
     reg.add_data({"units": [{"code": "TLN", "name": cell}]})  # a team named with a comma in it
     assert reg.split(cell) == [cell]
     assert [r.unit.code for r in reg.refs(cell)] == ["TLN"]
+
+
+def test_a_name_is_matched_once_until_units_change():
+    """A province's cells repeat a few dozen names in thousands of combinations: each name's UnitRef is made
+    once per registry (the same object), and made anew once a unit is added."""
+    from tthc_cli.core.units import Registry
+    from tthc_cli.io.workspace import bundled_registry_data
+
+    reg = Registry.from_data(bundled_registry_data(False))
+    first = reg.refs("Đội Thanh niên xung kích, Phòng Kinh tế")
+    again = reg.refs(["Phòng Kinh tế", "Đội Thanh niên xung kích"])
+    assert first[1] is again[0] and first[0] is again[1]
+    assert first[0].unit is None and first[1].unit.code == "PKT"
+    reg.add_data({"units": [{"code": "DTN", "name": "Đội Thanh niên xung kích"}]})
+    assert [r.unit.code for r in reg.refs(["Phòng Kinh tế", "Đội Thanh niên xung kích"])] == ["PKT", "DTN"]

@@ -123,3 +123,12 @@ class Plan:
 
     def leaves(self):
         return (t for t in self.tasks if t.is_leaf)
+
+    def let_go(self) -> None:
+        """Cut the links that make the plan and its tasks a cycle (plan and task, parent and child), so that
+        they are freed as soon as the last reference to the plan goes, not by a pass of the garbage collector
+        over every object they hold (the query index writes a province plan by plan: ~25 ms at 20,000 tasks).
+        The plan is of no use afterwards."""
+        for t in self.tasks:
+            t.children = t.parent = None
+        self.tasks = self.roots = self.by_id = None

@@ -22,6 +22,7 @@ PLAN_STATUSES = ("open", "closed")
 TASK_KEYS = ("id", "title", "lead", "support", "deadline", "due", "product", "notes",
              "after", "tasks", "review")
 UNIT_KEYS = ENTRY_KEYS
+_KEY_SETS = {keys: frozenset(keys) for keys in (TOP_KEYS, PLAN_KEYS, TASK_KEYS, UNIT_KEYS)}
 PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 
 
@@ -37,6 +38,8 @@ class _Collector:
         self.problems.append(Problem(WARNING, message, self.file, None, path))
 
     def unknown_keys(self, mapping: dict, allowed, path: str) -> None:
+        if _KEY_SETS[allowed].issuperset(mapping):  # the common case, in one call
+            return
         for k in mapping:
             if k not in allowed:
                 name = "~" if k is None else clean_text(str(k))  # the key path shows a null key as YAML writes it

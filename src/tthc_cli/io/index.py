@@ -521,16 +521,17 @@ def build(path: Path | None, key: str, files: list[Path], registry, cache, befor
     Only one plan's objects are alive at a time (a cold run at 50,000 tasks holds a fraction of what the full
     load does), and files the fast YAML path read get no parse cache file (see loader.read_plan). The rows are
     those `write` makes of the full load, in the same order; the `linked` mark of plans with an `after:` link
-    to or from another plan is set once all are read. The garbage collector is paused, as for the load; the
-    young objects of each plan (plans and tasks hold each other) are collected once its rows are out."""
+    to or from another plan is set once all are read. The garbage collector is paused, as for the load; each
+    plan is let go once its rows are out (`Plan.let_go`), so reference counting frees it whole, with no pass of
+    the collector. From `FORK_AT` bytes of plans, a forked child (io/forked.py) reads the last half of them (by
+    bytes) meanwhile and hands their rows back, inserted after the main process's own: the same rows, in the same
+    order, on two cores; where the child cannot be made, or fails, the main process reads its files too."""
     import gc
 
     collecting = gc.isenabled()
     gc.disable()
-    if progress is not None:
-        progress.start(len(files))
     try:
-        return _build(path, key, files, registry, cache, before, progress)
+        return _build(path, key, files, registry, cache, before, progress)  # it starts `progress`
     finally:
         if progress is not None:
             progress.stop()
@@ -542,14 +543,21 @@ class _Abandon(Exception):
     """The streamed build found what only the full load may answer."""
 
 
-def _build(path, key, files, registry, cache, before, progress):
-    import gc
+FORK_AT = 2 * 1024 * 1024
+"""Bytes of plans from which a cold build has a forked child read part of them (io/forked.py): below it,
+forking and handing rows back cost about what they save."""
+FORKED_SHARE = 0.5
+"""The share of the plans' bytes the child reads: the main process also writes every row into the index."""
 
+
+def _build(path, key, files, registry, cache, before, progress):
     from tthc_cli.core.graph import resolve_plans
+    from tthc_cli.io.forked import Forked
     from tthc_cli.io.loader import expect_to_parse
     from tthc_cli.io.workspace import read_one, resolutions
 
-    expect_to_parse(sum(int(st.split(":", 1)[0]) for st in before if not st.startswith("!")))
+    sizes = [0 if st.startswith("!") else int(st.split(":", 1)[0]) for st in before]
+    expect_to_parse(sum(sizes))
     memo = resolutions(cache)
     ids: dict[str, str] = {}  # plan id -> its task ids joined by _SEP, for the `after:` check
     afters: list[tuple[str, str, tuple]] = []  # (plan id, task id, after refs) of every task with after:
@@ -557,33 +565,54 @@ def _build(path, key, files, registry, cache, before, progress):
     rows_memo: tuple[dict, dict] = ({}, {})
     digests: list = []  # each file's content_digest, in order (None when the parse cache answered)
 
-    def _one_plan(db, n, f, base) -> int:
-        """Read, build and resolve one file, insert its rows; how many task rows."""
-        plan, problems, _ = read_one(f, cache, cache_fast=False, digest=digests)
+    def read(n: int) -> tuple:
+        """Read, build and resolve plan file `n`: its rows, its plan id, its task ids joined by _SEP, (task id,
+        after refs) of its tasks with `after:`, and its digest (marshal data: a forked child hands it back)."""
+        digest: list = []
+        plan, problems, _ = read_one(files[n], cache, cache_fast=False, digest=digest)
         # a plan's own units: the lookup registry `write` checks the rows against holds every plan's units
-        if plan is None or plan.id in ids or plan.units or any(p.severity == ERROR for p in problems):
+        if plan is None or plan.units or any(p.severity == ERROR for p in problems):
             raise _Abandon
         resolve_plans([plan], registry, memo)
-        # one string, not the plan's own id strings: a few small objects kept from each plan would pin the
-        # memory pools the rest of it was freed from (the run's peak grew ~0.5 KiB a task)
-        ids[plan.id] = _SEP.join(plan.by_id)
-        afters.extend((plan.id, t.id, t.after) for t in plan.tasks if t.after)
         rows = _plan_rows(n, plan, registry, False, rows_memo)
         if rows is None:
             raise _Abandon
-        row, tasks, reach = rows
+        # one string, not the plan's own id strings: a few small objects kept from each plan would pin the
+        # memory pools the rest of it was freed from (the run's peak grew ~0.5 KiB a task)
+        out = (rows, plan.id, _SEP.join(plan.by_id), [(t.id, t.after) for t in plan.tasks if t.after], digest[0])
+        plan.let_go()
+        return out
+
+    def insert(db, n: int, base: int, got: tuple) -> int:
+        """Insert plan file `n`'s rows (`read`), its tasks numbered from `base`; how many task rows."""
+        (row, tasks, reach), plan_id, joined, links, digest = got
+        if plan_id in ids:
+            raise _Abandon
+        ids[plan_id] = joined
+        afters.extend((plan_id, tid, refs) for tid, refs in links)
+        digests.append(digest)
         db.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
         _insert_tasks(db, base, tasks, reach)
         return len(tasks)
 
+    split = _split(sizes)
+    child = Forked.start(lambda: _read_in_child(read, range(split, len(files)), memo)) if split < len(files) else None
+    if progress is not None:
+        progress.start(len(files))  # after the fork: the child must not copy a spinner's thread
+
     def fill(db):
         db.executescript(_SCHEMA)
         base = 1
+        theirs = None
         for n, f in enumerate(files):
             if progress is not None:
                 progress.step(n, f.name)
-            base += _one_plan(db, n, f, base)
-            gc.collect(0)  # the plan and its tasks, gone: its objects are all young
+            if n == split and child is not None:
+                theirs = _handed_back(child, memo)
+            got = next(theirs, None) if theirs is not None else None
+            if got is None:  # read here: before the split, or what a failed child did not hand back
+                theirs, got = None, read(n)
+            base += insert(db, n, base, got)
         if progress is not None:
             progress.step(len(files), "")
         db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
@@ -594,30 +623,86 @@ def _build(path, key, files, registry, cache, before, progress):
         if linked:
             db.execute(f"UPDATE plans SET linked = 1 WHERE id IN ({','.join('?' * len(linked))})", sorted(linked))
         db.executescript(_INDEXES)
-        # no plan has units of its own (see _one_plan): the lookup registry is the config's
+        # no plan has units of its own (see `read`): the lookup registry is the config's
         db.execute("INSERT INTO registry VALUES (?)", (marshal.dumps(registry.state()),))
         db.execute("INSERT INTO meta VALUES (?)", (key,))
 
-    if path is None:  # --no-cache: the same rows, in memory, and nothing written anywhere
-        db = sqlite3.connect(":memory:")
-        try:
-            fill(db)
-            db.commit()
-            db.execute("SELECT json_valid('[]')")  # as open_index checks
-        except (sqlite3.Error, UnicodeError, _Abandon):
-            db.close()
-            return None
-        return IndexedWorkspace(db, registry, files)
     try:
-        done = _replace(path, fill, None, (_Abandon,))
+        if path is None:  # --no-cache: the same rows, in memory, and nothing written anywhere
+            db = sqlite3.connect(":memory:")
+            try:
+                fill(db)
+                db.commit()
+                db.execute("SELECT json_valid('[]')")  # as open_index checks
+            except (sqlite3.Error, UnicodeError, _Abandon):
+                db.close()
+                return None
+            return IndexedWorkspace(db, registry, files)
+        try:
+            done = _replace(path, fill, None, (_Abandon,))
+        finally:
+            memo.save()
     finally:
-        memo.save()
+        if child is not None:
+            child.close()
     if not done:
         return None
     return open_index(path, key, files)
 
 
 _SEP = "\0"  # not in a task id: clean_text removes control characters
+
+
+def _split(sizes: list[int]) -> int:
+    """How many plan files, from the first, the main process reads; a forked child reads the rest
+    (`FORKED_SHARE` of the bytes), or none when there are fewer than `FORK_AT` bytes."""
+    total = sum(sizes)
+    if total < FORK_AT or len(sizes) < 2:
+        return len(sizes)
+    kept = 0
+    for n, size in enumerate(sizes):
+        if kept >= total * (1 - FORKED_SHARE):
+            return n
+        kept += size
+    return len(sizes)
+
+
+def _read_in_child(read, numbers, memo) -> list:
+    """What a forked child hands back: first whether one of the files `numbers` leaves the answer to the full
+    load and the deadline resolutions it used (cachecodec bytes, or None), then `read`'s result for each file
+    (none after an abandon)."""
+    from tthc_cli.io.cachecodec import dumps
+
+    try:
+        results, abandon = [read(n) for n in numbers], False
+    except _Abandon:
+        results, abandon = [], True
+    try:
+        used = dumps(memo.used())
+    except (TypeError, ValueError):
+        used = None
+    return [(abandon, used), *results]
+
+
+def _handed_back(child, memo):
+    """The results of the files a forked child read, one at a time (fewer, or none, when it failed: the main
+    process reads the rest itself), its resolutions kept in `memo`. _Abandon when one of them leaves the answer
+    to the full load."""
+    from tthc_cli.io.cachecodec import Undecodable, loads
+
+    items = child.items()
+    head = next(items, None)
+    if head is None:
+        return None
+    abandon, used = head
+    if used is not None:
+        try:
+            memo.adopt(loads(used))
+        except (Undecodable, TypeError, ValueError):
+            pass
+    if abandon:
+        raise _Abandon
+    return items
 
 
 def _after_check(ids: dict[str, str], afters: list) -> set[str] | None:
@@ -742,8 +827,10 @@ def _unchanged(ws: IndexedWorkspace, n: int) -> bool:
 
 def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> bool:
     """Build the index in a temporary file beside `path` (from a copy of `start_from`, or empty) with
-    `fill(db)`, and rename it into place; False, and nothing changed, when that fails."""
+    `fill(db)`, and rename it into place; False, and nothing changed, when that fails. The temporary file is
+    removed whatever happens, Ctrl-C included."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    placed = False
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
@@ -760,10 +847,13 @@ def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> 
         finally:
             db.close()
         os.replace(tmp, path)
+        placed = True
         return True
     except (OSError, sqlite3.Error, UnicodeError, *give_up):  # a file name that is not UTF-8 cannot be kept in SQLite text
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         return False
+    finally:
+        if not placed:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

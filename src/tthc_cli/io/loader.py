@@ -298,6 +298,19 @@ class Memo(dict):
             except TypeError:
                 pass
 
+    def used(self) -> list[tuple]:
+        """(key, value) of every entry this process looked up or put: what another process of the same run
+        (io/forked.py) hands back, for `adopt`."""
+        return [(k, self[k]) for k in self._used if k in self]
+
+    def adopt(self, entries) -> None:
+        """Entries another process of this run used (`used`): kept as if looked up or put here."""
+        for k, v in entries:
+            if k in self:
+                self._used.add(k)
+            else:
+                self.put(k, v)
+
     def save(self) -> None:
         if self._file is None:
             return
