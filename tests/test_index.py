@@ -662,3 +662,21 @@ def test_an_interrupted_cold_run_leaves_no_half_written_index(tmp_path, province
     with pytest.raises(KeyboardInterrupt):
         index.build(cache / "i.sqlite", "k", files, config_registry(True), cache, index.stats(files))
     assert [p.name for p in cache.iterdir() if "sqlite" in p.name] == []
+
+
+def test_two_plans_folders_queried_in_turn_keep_each_others_holidays(tthc, tmp_path):
+    """The holiday tables are cached per year; a query of one plans folder keeps the years another folder's
+    queries need (it used to drop them, so two folders queried in turn each imported `holidays` and computed
+    their years again, every run)."""
+    a, b = tmp_path / "xa", tmp_path / "huyen"
+    write(a / "a.yaml", _plan("Chậm nhất ngày 15/06/2026"))
+    write(b / "b.yaml", _plan("Chậm nhất ngày 15/06/2029").replace("period: 2026", "period: 2029")
+          .replace("ke-hoach-2026", "ke-hoach-2029"))
+    kept = tmp_path / "cache" / "holidays.cache"
+    first = tthc("due", "--plans", a, "--today", "2026-06-10")
+    assert "15/06/2026" in first.out
+    assert "15/06/2029" in tthc("due", "--plans", b, "--today", "2029-06-10").out
+    before = (kept.read_bytes(), os.stat(kept).st_mtime_ns)
+    again = tthc("due", "--plans", a, "--today", "2026-06-10")
+    assert (again.code, again.out, again.err) == (first.code, first.out, first.err)
+    assert (kept.read_bytes(), os.stat(kept).st_mtime_ns) == before  # every year found there: nothing written

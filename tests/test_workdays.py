@@ -158,6 +158,26 @@ def test_memo_round_trip_in_a_fresh_process(tmp_path):
     assert out.split() == ["2026-02-23", "False", "False"]
 
 
+def test_a_memo_with_keep_keeps_what_other_runs_used_within_its_bound(tmp_path):
+    """Memo(keep=N): entries this run did not use stay, the used ones first, N in all; without keep they go."""
+    memo = Memo(tmp_path, "kept", "v", keep=3)
+    for year in range(2020, 2025):
+        memo.put(("y", year), year)
+    memo.save()
+    memo = Memo(tmp_path, "kept", "v", keep=3)
+    memo.put(("y", 2030), 2030)
+    memo.save()
+    again = Memo(tmp_path, "kept", "v", keep=3)
+    got = {k: again.get(k) for k in [("y", y) for y in (*range(2020, 2025), 2030)]}
+    assert got[("y", 2030)] == 2030  # used by the last run: kept first
+    assert got[("y", 2020)] == 2020  # another run's: kept while there is room
+    assert sum(v is not None for v in got.values()) == 3
+    pruned = Memo(tmp_path, "kept", "v")
+    assert pruned.get(("y", 2030)) == 2030
+    pruned.save()
+    assert Memo(tmp_path, "kept", "v").get(("y", 2020)) is None
+
+
 def test_holidays_version():
     import holidays
 

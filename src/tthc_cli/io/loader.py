@@ -235,12 +235,17 @@ class Memo(dict):
 
     Each entry is kept encoded on its own (cachecodec) and decoded when first asked for: a run that looks up
     a few of them (one edited plan's deadlines) does not decode them all (~10 ms for 400 resolutions). An
-    entry that does not decode is a miss."""
+    entry that does not decode is a miss.
+
+    With `keep`, what a run did not use is kept too, up to `keep` entries in all: the holiday tables of the
+    years one plans folder needs must not push out another folder's, or queries of the two in turn would
+    each compute their years again."""
 
     _MARK = "tthc-memo-2"
 
-    def __init__(self, cache: Path | None, name: str, stamp):
+    def __init__(self, cache: Path | None, name: str, stamp, keep: int = 0):
         super().__init__()
+        self._keep = keep
         self._file = cache / f"{name}.cache" if cache is not None else None
         self._stamp = (_CACHE_FORMAT, __version__, stamp)
         self._used: set = set()
@@ -315,7 +320,7 @@ class Memo(dict):
         if self._file is None:
             return
         used = [k for k in self._used if k in self]
-        if not self.dirty and len(used) == len(self._kept):
+        if not self.dirty and (self._keep or len(used) == len(self._kept)):
             return
         import marshal
 
@@ -327,6 +332,10 @@ class Memo(dict):
                 code = encode_key(k)
                 blob = self._kept.get(code)
                 kept[code] = blob if type(blob) is bytes else dumps(self[k])
+            for code, blob in self._kept.items():  # with `keep`: what other runs used, while there is room
+                if len(kept) >= self._keep:
+                    break
+                kept.setdefault(code, blob)
             data = marshal.dumps((self._MARK, encode_key(self._stamp), kept))
         except (TypeError, ValueError):  # something the codec does not keep: not kept
             return

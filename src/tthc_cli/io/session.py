@@ -14,6 +14,10 @@ from pathlib import Path
 from tthc_cli.errors import UsageError
 
 
+HOLIDAY_YEARS_KEPT = 60
+"""How many years of holiday tables the cache keeps, those of other plans folders included."""
+
+
 class Session:
     def __init__(self, plans: list[str] | None = None, *, config_path: str | None = None, db: str | None = None,
                  no_cache: bool = False, busy=None):
@@ -256,7 +260,7 @@ class Session:
         from tthc_cli.io.loader import Memo
         from tthc_cli.io.holidays import holidays_version, load_calendar
 
-        memo = Memo(self.cache, "holidays", holidays_version())
+        memo = Memo(self.cache, "holidays", holidays_version(), keep=HOLIDAY_YEARS_KEPT * 2)  # 2 tables a year
         try:
             cal = load_calendar(years, memo, extra_days_off=self.config.days_off,
                                     extra_working_days=self.config.working_days)
