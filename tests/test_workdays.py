@@ -170,12 +170,12 @@ def test_a_memo_with_keep_keeps_what_other_runs_used_within_its_bound(tmp_path):
     again = Memo(tmp_path, "kept", "v", keep=3)
     got = {k: again.get(k) for k in [("y", y) for y in (*range(2020, 2025), 2030)]}
     assert got[("y", 2030)] == 2030  # used by the last run: kept first
-    assert got[("y", 2020)] == 2020  # another run's: kept while there is room
-    assert sum(v is not None for v in got.values()) == 3
+    others = [y for y in range(2020, 2025) if got[("y", y)] == y]  # an earlier run's: kept while there is room
+    assert len(others) == 2
     pruned = Memo(tmp_path, "kept", "v")
     assert pruned.get(("y", 2030)) == 2030
     pruned.save()
-    assert Memo(tmp_path, "kept", "v").get(("y", 2020)) is None
+    assert Memo(tmp_path, "kept", "v").get(("y", others[0])) is None
 
 
 def test_holidays_version():
