@@ -40,6 +40,9 @@ from tthc_cli.core.units import UnitRef
 FORMAT = 10
 MAX_REFRESH = 8
 """How many changed plan files are read alone; more is a full load."""
+PAGE_SIZE = 16384
+"""The index's SQLite page size: a warm `due` at 20,000 tasks reads rows from most of its ~10 MB, a page per
+read call (4 KiB pages: ~2.5 ms more), and a cold run writes it (~10 ms more)."""
 STALE_STATS = 4
 """How many files touched without a change to their bytes are left with their old stat in the index."""
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -840,6 +843,8 @@ def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> 
             shutil.copyfile(start_from, tmp)
         db = sqlite3.connect(tmp)
         try:
+            if start_from is None:  # (a copy keeps its page size)
+                db.execute(f"PRAGMA page_size={PAGE_SIZE}")
             db.execute("PRAGMA journal_mode=OFF")
             db.execute("PRAGMA synchronous=OFF")
             fill(db)
