@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -72,3 +74,36 @@ def test_no_fork_while_another_thread_runs():
         stop.set()
         other.join()
     assert forked.may_fork()
+
+
+def test_ctrl_c_is_held_back_only_across_the_fork():
+    """The child starts with Ctrl-C's default action (it ends; the main process decides what to do) and nothing
+    blocked; the main process gets its mask back, so a Ctrl-C reaches it as a KeyboardInterrupt as before."""
+    child = forked.Forked.start(lambda: [signal.getsignal(signal.SIGINT) == signal.SIG_DFL,
+                                         signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])])
+    assert list(child.items()) == [True, False]
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_child_whose_parent_was_killed_knows_it(tmp_path):
+    """`orphaned()`: a child stops reading files nobody will take once the process that forked it is gone."""
+    marker = tmp_path / "orphaned"
+    script = (
+        "import os, sys, time\n"
+        "from tthc_cli.io import forked\n"
+        "def work():\n"
+        "    end = time.monotonic() + 20\n"
+        "    while not forked.orphaned() and time.monotonic() < end:\n"
+        "        time.sleep(0.01)\n"
+        f"    open({str(marker)!r}, 'w').write(str(forked.orphaned()))\n"
+        "    return []\n"
+        "forked.Forked.start(work)\n"
+        "os._exit(0)\n")
+    assert not forked.orphaned()  # not a child
+    assert list(forked.Forked.start(lambda: [forked.orphaned()]).items()) == [False]  # its parent lives
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    end = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < end:
+        time.sleep(0.05)
+    assert marker.read_text() == "True"

@@ -695,3 +695,101 @@ def test_the_index_is_written_with_large_pages(tthc, tmp_path, plan_dir):
         assert db.execute("PRAGMA page_size").fetchone()[0] == index.PAGE_SIZE == 16384
     finally:
         db.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here: plans are read in one process")
+def test_a_failure_right_after_the_fork_still_ends_and_reaps_the_child(tmp_path, province, fork_always):
+    """Whatever raises once the child is started (here the progress spinner cannot start its thread) closes it:
+    no child is left blocked on its pipe."""
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+    from tthc_cli.io.workspace import config_registry
+
+    class NoThread:
+        def start(self, total):
+            raise RuntimeError("can't start new thread")
+
+        def stop(self):
+            pass
+
+    files = discover([str(province)])
+    (tmp_path / "c").mkdir(mode=0o700)
+    with pytest.raises(RuntimeError):
+        index.build(tmp_path / "i.sqlite", "k", files, config_registry(True), tmp_path / "c", index.stats(files),
+                    NoThread())
+    assert len(fork_always) == 1 and fork_always[0] is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(fork_always[0]._pid, os.WNOHANG)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here: plans are read in one process")
+def test_a_second_cold_build_leaves_the_resolution_cache_as_it_is(tmp_path, province, fork_always):
+    """The resolutions the child read from the cache and hands back are not new: the cache file is not written
+    again for them."""
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+    from tthc_cli.io.workspace import config_registry
+
+    files = discover([str(province)])
+    cache = tmp_path / "c"
+    cache.mkdir(mode=0o700)
+    kept = []
+    for n in range(2):
+        ws = index.build(tmp_path / f"i{n}.sqlite", "k", files, config_registry(True), cache, index.stats(files))
+        ws.close()
+        f = cache / "resolutions.cache"
+        kept.append((f.read_bytes(), os.stat(f).st_mtime_ns))
+    assert len(fork_always) == 2
+    assert kept[1] == kept[0]
+
+
+def test_a_temporary_index_left_by_a_killed_run_is_swept(tthc, tmp_path, plan_dir):
+    """A run killed while writing the index leaves its temporary file; the next write removes it once it is old."""
+    from tthc_cli.io.files import STALE_SECONDS, TEMP_SUFFIX
+
+    write(plan_dir / "a.yaml", _plan("Quý II/2026"))
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    left = cache / f".index-0123456789abcdef0123.sqlite.4242{TEMP_SUFFIX}"
+    left.write_bytes(b"half an index")
+    old = os.stat(left).st_mtime - STALE_SECONDS - 60
+    os.utime(left, (old, old))
+    assert "30/06/2026" in tthc("due", "--plans", plan_dir, "--today", "2026-06-20").out
+    assert not left.exists()
+    assert list(cache.glob("index-*.sqlite"))
+
+
+def test_the_index_is_written_under_a_temporary_name_the_sweep_knows(tmp_path):
+    from tthc_cli.io import index
+    from tthc_cli.io.files import TEMP_SUFFIX
+
+    seen = []
+
+    def fill(db):
+        seen.append(db.execute("PRAGMA database_list").fetchall()[0][2])
+        db.execute("CREATE TABLE t (x)")
+
+    assert index._replace(tmp_path / "index-x.sqlite", fill, None)
+    name = os.path.basename(seen[0])
+    assert name.startswith(".index-x.sqlite.") and name.endswith(TEMP_SUFFIX)
+    assert sorted(os.listdir(tmp_path)) == ["index-x.sqlite"]
+
+
+def test_stats_that_do_not_match_the_files_are_made_again(tthc, plan_dir, tmp_path):
+    from tthc_cli.io import index
+    from tthc_cli.io.loader import discover
+
+    _two_plans(plan_dir)
+    _answer(tthc, plan_dir)  # writes the index
+    files = discover([str(plan_dir)])
+    [path] = (tmp_path / "cache").glob("index-*.sqlite")
+    db = sqlite3.connect(path)
+    [(key,)] = db.execute("SELECT key FROM meta")
+    db.close()
+    ws = index.open_index(path, key, files)
+    assert ws is not None
+    try:
+        write(plan_dir / "b.yaml", (plan_dir / "b.yaml").read_text(encoding="utf-8") + "\n")
+        assert ws.changed([os.stat(files[0])]) == [1]  # one stat for two files: b's is made here
+    finally:
+        ws.close()

@@ -17,12 +17,22 @@ from __future__ import annotations
 
 import marshal
 import os
+import signal
 import sys
+
+
+_parent: int | None = None
+"""In a child, the process that forked it."""
+
+
+def orphaned() -> bool:
+    """In a child, whether the process that forked it has ended (killed: nobody reads what the child makes)."""
+    return _parent is not None and os.getppid() != _parent
 
 
 def may_fork() -> bool:
     """Whether `Forked.start` would fork here."""
-    if not hasattr(os, "fork") or sys.platform == "darwin":
+    if not hasattr(os, "fork") or sys.platform == "darwin" or not hasattr(signal, "pthread_sigmask"):
         return False
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -46,14 +56,22 @@ class Forked:
         if not may_fork():
             return None
         r, w = os.pipe()
+        parent = os.getpid()
+        # Ctrl-C held back across the fork: in the child before its `try`, it would run the caller's code
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             pid = os.fork()
         except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(r)
             os.close(w)
             return None
         if pid == 0:  # the child: never returns to the caller
             try:
+                global _parent
+                _parent = parent
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child; the main process decides
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 os.close(r)
                 items = work()  # all made before any is written: the caller reads them when it is ready
                 with os.fdopen(w, "wb") as out:
@@ -63,7 +81,13 @@ class Forked:
             finally:  # an exception too: the items written so far are all the caller gets
                 os._exit(0)
         os.close(w)
-        return cls(pid, r)
+        child = cls(pid, r)
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C held back arrives here
+        except BaseException:
+            child.close()
+            raise
+        return child
 
     def items(self):
         """The items `work()` gave, in order, each read when asked for; fewer (none at all) when the child failed.
@@ -97,8 +121,6 @@ class Forked:
         self._fd = None
         try:
             if os.waitpid(self._pid, os.WNOHANG)[0] == 0:
-                import signal
-
                 os.kill(self._pid, signal.SIGKILL)
                 os.waitpid(self._pid, 0)
         except ChildProcessError:

@@ -202,7 +202,7 @@ class IndexedWorkspace:
         """The numbers of the plan files whose stat differs from when their rows were written; `stats`: the
         files' os.stat results as `discover` just gave them (None where the stat failed: made again here)."""
         kept = dict(self._db.execute("SELECT n, stat FROM files"))
-        if stats is None:
+        if stats is None or len(stats) != len(self.files):  # (misaligned: every file is stated again)
             stats = [None] * len(self.files)
         return [n for n, (f, st) in enumerate(zip(self.files, stats)) if kept.get(n) != _stat(f, st)]
 
@@ -599,9 +599,7 @@ def _build(path, key, files, registry, cache, before, progress):
         return len(tasks)
 
     split = _split(sizes)
-    child = Forked.start(lambda: _read_in_child(read, range(split, len(files)), memo)) if split < len(files) else None
-    if progress is not None:
-        progress.start(len(files))  # after the fork: the child must not copy a spinner's thread
+    child = None
 
     def fill(db):
         db.executescript(_SCHEMA)
@@ -630,7 +628,11 @@ def _build(path, key, files, registry, cache, before, progress):
         db.execute("INSERT INTO registry VALUES (?)", (marshal.dumps(registry.state()),))
         db.execute("INSERT INTO meta VALUES (?)", (key,))
 
-    try:
+    try:  # the child is closed (ended if need be, and reaped) whatever follows its start, Ctrl-C included
+        if split < len(files):
+            child = Forked.start(lambda: _read_in_child(read, range(split, len(files)), memo))
+        if progress is not None:
+            progress.start(len(files))  # after the fork: the child must not copy a spinner's thread
         if path is None:  # --no-cache: the same rows, in memory, and nothing written anywhere
             db = sqlite3.connect(":memory:")
             try:
@@ -675,9 +677,14 @@ def _read_in_child(read, numbers, memo) -> list:
     load and the deadline resolutions it used (cachecodec bytes, or None), then `read`'s result for each file
     (none after an abandon)."""
     from tthc_cli.io.cachecodec import dumps
+    from tthc_cli.io.forked import orphaned
 
+    results, abandon = [], False
     try:
-        results, abandon = [read(n) for n in numbers], False
+        for n in numbers:
+            if orphaned():  # the main process is gone (killed): nobody will read these
+                break
+            results.append(read(n))
     except _Abandon:
         results, abandon = [], True
     try:
@@ -832,7 +839,10 @@ def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> 
     """Build the index in a temporary file beside `path` (from a copy of `start_from`, or empty) with
     `fill(db)`, and rename it into place; False, and nothing changed, when that fails. The temporary file is
     removed whatever happens, Ctrl-C included."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    from tthc_cli.io.files import TEMP_SUFFIX, sweep
+
+    sweep(path.parent)  # what a run killed while writing left behind
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
     placed = False
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -309,12 +309,19 @@ class Memo(dict):
         return [(k, self[k]) for k in self._used if k in self]
 
     def adopt(self, entries) -> None:
-        """Entries another process of this run used (`used`): kept as if looked up or put here."""
+        """Entries another process of this run used (`used`): kept as if looked up or put here; one it read
+        from the file, as if looked up (the file is not written again for it)."""
         for k, v in entries:
-            if k in self:
-                self._used.add(k)
-            else:
-                self.put(k, v)
+            if k not in self:
+                try:
+                    from_file = bool(self._kept) and _encoded(k) in self._kept
+                except TypeError:
+                    from_file = False
+                if not from_file:
+                    self.put(k, v)
+                    continue
+                dict.__setitem__(self, k, v)
+            self._used.add(k)
 
     def save(self) -> None:
         if self._file is None:
@@ -345,6 +352,12 @@ class Memo(dict):
 
 
 _ABSENT = object()
+
+
+def _encoded(key):
+    from tthc_cli.io.cachecodec import encode_key
+
+    return encode_key(key)
 
 
 def _read_cache(cache_file: Path, stamp, raw: bool = False):
