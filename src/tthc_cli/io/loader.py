@@ -311,10 +311,12 @@ class Memo(dict):
     def adopt(self, entries) -> None:
         """Entries another process of this run used (`used`): kept as if looked up or put here; one it read
         from the file, as if looked up (the file is not written again for it)."""
+        from tthc_cli.io.cachecodec import encode_key
+
         for k, v in entries:
             if k not in self:
                 try:
-                    from_file = bool(self._kept) and _encoded(k) in self._kept
+                    from_file = bool(self._kept) and encode_key(k) in self._kept
                 except TypeError:
                     from_file = False
                 if not from_file:
@@ -352,12 +354,6 @@ class Memo(dict):
 
 
 _ABSENT = object()
-
-
-def _encoded(key):
-    from tthc_cli.io.cachecodec import encode_key
-
-    return encode_key(key)
 
 
 def _read_cache(cache_file: Path, stamp, raw: bool = False):
