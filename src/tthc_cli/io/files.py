@@ -153,9 +153,7 @@ def replacing(path: Path | str, *, force: bool, what: str = "tệp", durable: bo
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FileError(f'không tạo được thư mục "{folder}": {os_reason(exc)}') from None
-    if folder not in _SWEPT:  # once a run per folder: a cold cache writes hundreds of files into one
-        _SWEPT.add(folder)
-        sweep(folder)
+    sweep_once(folder)
     tmp = folder / f".{target.name[:100]}.{os.getpid()}.{time.monotonic_ns() % 10**9}{TEMP_SUFFIX}"
     try:
         yield tmp
@@ -187,6 +185,13 @@ def write_file(path: Path | str, data: str | bytes, *, force: bool, what: str = 
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
+
+
+def sweep_once(folder: Path) -> None:
+    """`sweep(folder)` once a run per folder: a cold cache writes hundreds of files into one."""
+    if folder not in _SWEPT:
+        _SWEPT.add(folder)
+        sweep(folder)
 
 
 def sweep(folder: Path, now: float | None = None) -> int:

@@ -839,9 +839,9 @@ def _replace(path: Path, fill, start_from: Path | None, give_up: tuple = ()) -> 
     """Build the index in a temporary file beside `path` (from a copy of `start_from`, or empty) with
     `fill(db)`, and rename it into place; False, and nothing changed, when that fails. The temporary file is
     removed whatever happens, Ctrl-C included."""
-    from tthc_cli.io.files import TEMP_SUFFIX, sweep
+    from tthc_cli.io.files import TEMP_SUFFIX, sweep_once
 
-    sweep(path.parent)  # what a run killed while writing left behind
+    sweep_once(path.parent)  # what a run killed while writing left behind, as the cache's other writers do
     tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
     placed = False
     try:
